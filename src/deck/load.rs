@@ -1,0 +1,811 @@
+//! Loading a deck from TOML text: parse with positions kept, validate every field, and build the
+//! model. All problems of a file are collected and returned together, each pointing at its spot.
+
+use super::id::derived_id;
+use super::model::{Card, Cloze, Content, Deck, Origin, Row, Segment};
+use crate::diagnostic::Diagnostic;
+use std::collections::HashMap;
+use std::ops::Range;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+type Value<'i> = Spanned<DeValue<'i>>;
+
+const CARD_KINDS: [&str; 6] = ["card", "term", "statement", "cloze", "choice", "table"];
+const TOP_LEVEL: [&str; 7] = [
+    "deck",
+    "card",
+    "term",
+    "statement",
+    "cloze",
+    "choice",
+    "table",
+];
+const COMMON: [&str; 3] = ["id", "tags", "explain"];
+
+/// Parses and validates a deck. `path` names the file in diagnostics; `default_id` is the deck id
+/// used when `[deck]` has none (the file stem).
+pub fn parse_deck(
+    source: &str,
+    path: &str,
+    default_id: &str,
+    origin: Origin,
+) -> Result<Deck, Vec<Diagnostic>> {
+    let root = match DeTable::parse(source) {
+        Ok(root) => root,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let message = e.message().trim().to_string();
+            let d = Diagnostic::at(path, source, span, format!("invalid TOML: {message}"))
+                .with_help("fix the TOML syntax here; see docs/deck-format.md for the deck format");
+            return Err(vec![d]);
+        }
+    };
+    let mut cx = Cx {
+        src: source,
+        path,
+        errors: Vec::new(),
+    };
+    let deck = cx.deck(root.get_ref(), default_id, origin);
+    if cx.errors.is_empty() {
+        Ok(deck.expect("a deck is built when there are no errors"))
+    } else {
+        cx.errors.sort_by_key(|d| (d.line, d.column));
+        Err(cx.errors)
+    }
+}
+
+struct Cx<'s> {
+    src: &'s str,
+    path: &'s str,
+    errors: Vec<Diagnostic>,
+}
+
+/// A card's main text, kept with its position for id derivation and duplicate reports.
+struct Built {
+    card: Card,
+    explicit_id: Option<Range<usize>>,
+    header: Range<usize>,
+}
+
+impl<'s> Cx<'s> {
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>, help: impl Into<String>) {
+        let d = Diagnostic::at(self.path, self.src, span, message).with_help(help);
+        self.errors.push(d);
+    }
+
+    fn deck(&mut self, root: &DeTable<'_>, default_id: &str, origin: Origin) -> Option<Deck> {
+        for (key, _) in root.iter() {
+            if !TOP_LEVEL.contains(&key.get_ref().as_ref()) {
+                self.unknown_field(key, "the top level of a deck", &TOP_LEVEL);
+            }
+        }
+
+        let mut id = default_id.to_string();
+        let mut name = None;
+        let (mut description, mut source, mut tags) = (String::new(), String::new(), Vec::new());
+        match root.get("deck") {
+            None => self.error(
+                0..0,
+                "missing `[deck]` table",
+                "start the file with `[deck]` and a `name = \"...\"` line",
+            ),
+            Some(value) => {
+                if let Some(mut f) = self.fields(value, "[deck]") {
+                    if let Some(explicit) = f.string(self, "id", false) {
+                        if is_valid_id(&explicit.0) {
+                            id = explicit.0;
+                        } else {
+                            self.error(
+                                explicit.1,
+                                format!("invalid deck id `{}`", explicit.0),
+                                "use only letters, digits, `-`, `_` and `.`",
+                            );
+                        }
+                    }
+                    name = f.string(self, "name", true).map(|s| s.0);
+                    description = f
+                        .string(self, "description", false)
+                        .map_or_else(String::new, |s| s.0);
+                    source = f
+                        .string(self, "source", false)
+                        .map_or_else(String::new, |s| s.0);
+                    tags = f.strings(self, "tags").into_iter().map(|s| s.0).collect();
+                    f.finish(self, &["id", "name", "description", "source", "tags"]);
+                }
+            }
+        }
+
+        let mut built = Vec::new();
+        for kind in CARD_KINDS {
+            let Some(value) = root.get(kind) else {
+                continue;
+            };
+            let Some(items) = value.get_ref().as_array() else {
+                self.error(
+                    value.span(),
+                    format!("`{kind}` must be an array of tables"),
+                    format!("write each card under its own `[[{kind}]]` header"),
+                );
+                continue;
+            };
+            for item in items.iter() {
+                let context = format!("[[{kind}]]");
+                let Some(mut f) = self.fields(item, &context) else {
+                    continue;
+                };
+                if let Some(b) = self.card(kind, &mut f, &tags) {
+                    built.push(b);
+                }
+            }
+        }
+        built.sort_by_key(|b| b.header.start);
+
+        if built.is_empty() && self.errors.is_empty() {
+            let span = root.get("deck").map_or(0..0, |d| d.span());
+            self.error(
+                span,
+                "the deck has no cards",
+                "add at least one card, e.g. a `[[card]]` with `question` and `answer`",
+            );
+        }
+
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for b in &built {
+            let mut ids = vec![b.card.id.clone()];
+            if let Content::Table { rows, .. } = &b.card.content {
+                ids.extend(rows.iter().map(|r| format!("{}/{}", b.card.id, r.id)));
+            }
+            for id in ids {
+                let line = Diagnostic::at(self.path, self.src, b.header.clone(), "").line;
+                if let Some(first) = seen.insert(id.clone(), line) {
+                    let span = b.explicit_id.clone().unwrap_or(b.header.clone());
+                    self.error(
+                        span,
+                        format!("duplicate card id `{id}`"),
+                        format!(
+                            "card ids must be unique within a deck; the card at line {first} already uses it: give one of them another `id`"
+                        ),
+                    );
+                }
+            }
+        }
+
+        let name = name?;
+        Some(Deck {
+            id,
+            name,
+            description,
+            source,
+            tags,
+            cards: built.into_iter().map(|b| b.card).collect(),
+            origin,
+        })
+    }
+
+    fn card(&mut self, kind: &str, f: &mut Fields<'_, '_>, deck_tags: &[String]) -> Option<Built> {
+        let errors_before = self.errors.len();
+        let explicit = f.string(self, "id", false);
+        if let Some((id, span)) = &explicit
+            && !is_valid_id(id)
+        {
+            {
+                self.error(
+                    span.clone(),
+                    format!("invalid card id `{id}`"),
+                    "use only letters, digits, `-`, `_` and `.`",
+                );
+            }
+        }
+        let mut tags: Vec<String> = f.strings(self, "tags").into_iter().map(|s| s.0).collect();
+        for t in deck_tags {
+            if !tags.contains(t) {
+                tags.push(t.clone());
+            }
+        }
+        let explain = f.string(self, "explain", false).map(|s| s.0);
+
+        let (content, key_text, extra): (Option<Content>, String, &[&str]) = match kind {
+            "card" => {
+                let question = f.string(self, "question", true);
+                let answer = f.string(self, "answer", true);
+                let accept = f.strings(self, "accept");
+                let wrong = f.strings(self, "wrong");
+                if let Some((answer, _)) = &answer {
+                    let accepted: Vec<String> = std::iter::once(answer.clone())
+                        .chain(accept.iter().map(|a| a.0.clone()))
+                        .map(|a| crate::quiz::normalize(&a))
+                        .collect();
+                    for (w, span) in &wrong {
+                        if accepted.contains(&crate::quiz::normalize(w)) {
+                            self.error(
+                                span.clone(),
+                                format!("wrong answer `{w}` is also an accepted answer"),
+                                "remove it from `wrong`, or from `answer`/`accept`",
+                            );
+                        }
+                    }
+                }
+                let key = question.as_ref().map_or_else(String::new, |q| q.0.clone());
+                let content = match (question, answer) {
+                    (Some(q), Some(a)) => Some(Content::Card {
+                        question: q.0,
+                        answer: a.0,
+                        accept: accept.into_iter().map(|s| s.0).collect(),
+                        wrong: wrong.into_iter().map(|s| s.0).collect(),
+                    }),
+                    _ => None,
+                };
+                (content, key, &["question", "answer", "accept", "wrong"])
+            }
+            "term" => {
+                let term = f.string(self, "term", true);
+                let definition = f.string(self, "definition", true);
+                let accept = f.strings(self, "accept");
+                let reverse = f.boolean(self, "reverse").unwrap_or(true);
+                let mut examples = Vec::new();
+                for (text, span) in f.strings(self, "examples") {
+                    let cloze = if text.contains("{{") || text.contains("}}") {
+                        self.cloze(&text, span)
+                    } else if let Some((term, _)) = &term {
+                        let found = term_blank(&text, term);
+                        if found.is_none() {
+                            self.error(
+                                span,
+                                format!("example does not contain the term `{term}`"),
+                                "use the term in the sentence, or mark the words to hide with `{{...}}`",
+                            );
+                        }
+                        found
+                    } else {
+                        None
+                    };
+                    examples.extend(cloze);
+                }
+                let key = term.as_ref().map_or_else(String::new, |t| t.0.clone())
+                    + "\u{1f}"
+                    + definition.as_ref().map_or("", |d| d.0.as_str());
+                let content = match (term, definition) {
+                    (Some(t), Some(d)) => Some(Content::Term {
+                        term: t.0,
+                        definition: d.0,
+                        examples,
+                        accept: accept.into_iter().map(|s| s.0).collect(),
+                        reverse,
+                    }),
+                    _ => None,
+                };
+                (
+                    content,
+                    key,
+                    &["term", "definition", "examples", "accept", "reverse"],
+                )
+            }
+            "statement" => {
+                let text = f.string(self, "text", true);
+                let answer = f.boolean(self, "answer");
+                if answer.is_none() && !f.has("answer") {
+                    self.error(
+                        f.header.clone(),
+                        "missing field `answer` in [[statement]]",
+                        "add `answer = true` or `answer = false`",
+                    );
+                }
+                let key = text.as_ref().map_or_else(String::new, |t| t.0.clone());
+                let content = match (text, answer) {
+                    (Some(t), Some(a)) => Some(Content::Statement {
+                        text: t.0,
+                        answer: a,
+                    }),
+                    _ => None,
+                };
+                (content, key, &["text", "answer"])
+            }
+            "cloze" => {
+                let text = f.string(self, "text", true);
+                let key = text.as_ref().map_or_else(String::new, |t| t.0.clone());
+                let content = text.and_then(|(text, span)| {
+                    let cloze = self.cloze(&text, span)?;
+                    Some(Content::Cloze { text, cloze })
+                });
+                (content, key, &["text"])
+            }
+            "choice" => {
+                let question = f.string(self, "question", true);
+                let options = f.strings(self, "options");
+                let answer = f.string(self, "answer", true);
+                if !f.has("options") {
+                    self.error(
+                        f.header.clone(),
+                        "missing field `options` in [[choice]]",
+                        "add `options = [\"...\", \"...\"]` with the right answer among them",
+                    );
+                } else if options.len() < 2 || options.len() > 8 {
+                    let span = f.span_of("options").unwrap_or(f.header.clone());
+                    self.error(
+                        span,
+                        format!(
+                            "a choice needs 2 to 8 options, this one has {}",
+                            options.len()
+                        ),
+                        "list between 2 and 8 options",
+                    );
+                }
+                for (i, (option, span)) in options.iter().enumerate() {
+                    let norm = crate::quiz::normalize(option);
+                    if options[..i]
+                        .iter()
+                        .any(|(o, _)| crate::quiz::normalize(o) == norm)
+                    {
+                        self.error(
+                            span.clone(),
+                            format!("duplicate option `{option}`"),
+                            "every option must be different; remove or reword this one",
+                        );
+                    }
+                }
+                let mut index = None;
+                if let Some((answer, span)) = &answer {
+                    index = options.iter().position(|(o, _)| o == answer);
+                    if index.is_none() && !options.is_empty() {
+                        let listed: Vec<String> =
+                            options.iter().map(|(o, _)| format!("`{o}`")).collect();
+                        self.error(
+                            span.clone(),
+                            format!("answer `{answer}` is not one of the options"),
+                            format!("set `answer` to one of {}", listed.join(", ")),
+                        );
+                    }
+                }
+                let key = question.as_ref().map_or_else(String::new, |q| q.0.clone());
+                let content = match (question, index) {
+                    (Some(q), Some(i)) => Some(Content::Choice {
+                        question: q.0,
+                        options: options.into_iter().map(|s| s.0).collect(),
+                        answer: i,
+                    }),
+                    _ => None,
+                };
+                (content, key, &["question", "options", "answer"])
+            }
+            "table" => {
+                let title = f.string(self, "title", false).map(|s| s.0);
+                let subjects = f.strings(self, "subjects");
+                if !f.has("subjects") {
+                    self.error(
+                        f.header.clone(),
+                        "missing field `subjects` in [[table]]",
+                        "add `subjects = [\"...\", \"...\"]`: the columns being compared",
+                    );
+                } else if subjects.len() < 2 {
+                    let span = f.span_of("subjects").unwrap_or(f.header.clone());
+                    self.error(
+                        span,
+                        "a table needs at least two subjects",
+                        "list the columns being compared in `subjects`",
+                    );
+                }
+                for (i, (s, span)) in subjects.iter().enumerate() {
+                    if subjects[..i].iter().any(|(o, _)| o == s) {
+                        self.error(
+                            span.clone(),
+                            format!("duplicate subject `{s}`"),
+                            "every subject must be different",
+                        );
+                    }
+                }
+                let rows = self.rows(f, subjects.len());
+                let key = title.clone().unwrap_or_default()
+                    + "\u{1f}"
+                    + &subjects
+                        .iter()
+                        .map(|s| s.0.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\u{1f}");
+                let content = Some(Content::Table {
+                    title,
+                    subjects: subjects.into_iter().map(|s| s.0).collect(),
+                    rows,
+                });
+                (content, key, &["title", "subjects", "row"])
+            }
+            _ => unreachable!("unknown card kind {kind}"),
+        };
+        let known: Vec<&str> = COMMON.iter().chain(extra).copied().collect();
+        f.finish(self, &known);
+        if self.errors.len() > errors_before {
+            return None;
+        }
+        let id = explicit
+            .as_ref()
+            .map_or_else(|| derived_id(kind, &key_text), |(id, _)| id.clone());
+        Some(Built {
+            card: Card {
+                id,
+                tags,
+                explain,
+                content: content?,
+            },
+            explicit_id: explicit.map(|e| e.1),
+            header: f.header.clone(),
+        })
+    }
+
+    fn rows(&mut self, f: &mut Fields<'_, '_>, columns: usize) -> Vec<Row> {
+        let Some(value) = f.take("row") else {
+            self.error(
+                f.header.clone(),
+                "missing rows in [[table]]",
+                "add rows under `[[table.row]]` headers, each with `aspect` and `cells`",
+            );
+            return Vec::new();
+        };
+        let Some(items) = value.get_ref().as_array() else {
+            self.error(
+                value.span(),
+                "`row` must be an array of tables",
+                "write each row under its own `[[table.row]]` header",
+            );
+            return Vec::new();
+        };
+        let mut rows = Vec::new();
+        for item in items.iter() {
+            let Some(mut r) = self.fields(item, "[[table.row]]") else {
+                continue;
+            };
+            let id = r.string(self, "id", false);
+            let aspect = r.string(self, "aspect", true);
+            let cells = r.strings(self, "cells");
+            let explain = r.string(self, "explain", false).map(|s| s.0);
+            let tags = r.strings(self, "tags").into_iter().map(|s| s.0).collect();
+            if !r.has("cells") {
+                self.error(
+                    r.header.clone(),
+                    "missing field `cells` in [[table.row]]",
+                    "add `cells = [...]` with one value per subject",
+                );
+            } else if cells.len() != columns && columns >= 2 {
+                let span = r.span_of("cells").unwrap_or(r.header.clone());
+                self.error(
+                    span,
+                    format!("this row has {} cells but the table has {columns} subjects", cells.len()),
+                    format!("give exactly one cell per subject, in the order of `subjects` ({columns} cells)"),
+                );
+            }
+            r.finish(self, &["id", "aspect", "cells", "explain", "tags"]);
+            if let Some((aspect, _)) = aspect {
+                let id = match id {
+                    Some((id, span)) => {
+                        if !is_valid_id(&id) {
+                            self.error(
+                                span,
+                                format!("invalid row id `{id}`"),
+                                "use only letters, digits, `-`, `_` and `.`",
+                            );
+                        }
+                        id
+                    }
+                    None => slug(&aspect),
+                };
+                rows.push(Row {
+                    id,
+                    aspect,
+                    cells: cells.into_iter().map(|s| s.0).collect(),
+                    explain,
+                    tags,
+                });
+            }
+        }
+        rows
+    }
+
+    /// Parses `{{answer|alternative}}` blanks in `text`, whose TOML string value sits at `span`.
+    fn cloze(&mut self, text: &str, span: Range<usize>) -> Option<Cloze> {
+        // Map offsets in the decoded string to the source when the string has no escapes.
+        let raw = &self.src[span.clone()];
+        let quote = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+            3
+        } else {
+            1
+        };
+        let verbatim = raw.len() >= 2 * quote && &raw[quote..raw.len() - quote] == text;
+        let at = |offset: usize, len: usize| {
+            if verbatim {
+                span.start + quote + offset..span.start + quote + offset + len
+            } else {
+                span.clone()
+            }
+        };
+        let mut segments = Vec::new();
+        let mut rest = 0;
+        let mut ok = true;
+        while let Some(open) = text[rest..].find("{{").map(|i| i + rest) {
+            if let Some(close) = text[rest..open].find("}}") {
+                self.error(
+                    at(rest + close, 2),
+                    "`}}` without a matching `{{`",
+                    "open the blank with `{{` or remove the `}}`",
+                );
+                ok = false;
+            }
+            let Some(close) = text[open + 2..].find("}}").map(|i| i + open + 2) else {
+                self.error(
+                    at(open, 2),
+                    "unclosed blank: `{{` without `}}`",
+                    "close the blank with `}}`",
+                );
+                return None;
+            };
+            let inner = &text[open + 2..close];
+            if inner.contains("{{") {
+                self.error(
+                    at(open, 2),
+                    "unclosed blank: `{{` without `}}`",
+                    "close the blank with `}}` before opening another",
+                );
+                return None;
+            }
+            let answers: Vec<String> = inner.split('|').map(|a| a.trim().to_string()).collect();
+            if answers.iter().any(String::is_empty) {
+                self.error(
+                    at(open, close + 2 - open),
+                    "empty blank",
+                    "write the hidden words inside the braces, e.g. `{{Six Sigma}}`; separate alternatives with `|`",
+                );
+                ok = false;
+            }
+            if open > rest {
+                segments.push(Segment::Text(text[rest..open].to_string()));
+            }
+            segments.push(Segment::Blank(answers));
+            rest = close + 2;
+        }
+        if let Some(close) = text[rest..].find("}}") {
+            self.error(
+                at(rest + close, 2),
+                "`}}` without a matching `{{`",
+                "open the blank with `{{` or remove the `}}`",
+            );
+            ok = false;
+        }
+        if rest < text.len() {
+            segments.push(Segment::Text(text[rest..].to_string()));
+        }
+        if !segments.iter().any(|s| matches!(s, Segment::Blank(_))) {
+            self.error(
+                span,
+                "no blank in the text",
+                "mark the words to hide with `{{...}}`, e.g. `{{Six Sigma}}`",
+            );
+            return None;
+        }
+        ok.then_some(Cloze { segments })
+    }
+
+    fn fields<'a, 'i>(&mut self, value: &'a Value<'i>, context: &str) -> Option<Fields<'a, 'i>> {
+        match value.get_ref().as_table() {
+            Some(table) => Some(Fields {
+                table,
+                used: Vec::new(),
+                context: context.to_string(),
+                header: value.span(),
+            }),
+            None => {
+                self.error(
+                    value.span(),
+                    format!(
+                        "expected a table for {context}, found {}",
+                        value.get_ref().type_str()
+                    ),
+                    format!("write it as a `{context}` header followed by `field = value` lines"),
+                );
+                None
+            }
+        }
+    }
+
+    fn unknown_field(
+        &mut self,
+        key: &Spanned<std::borrow::Cow<'_, str>>,
+        context: &str,
+        known: &[&str],
+    ) {
+        let name = key.get_ref();
+        let suggestion = known
+            .iter()
+            .map(|k| (strsim::damerau_levenshtein(&name.to_lowercase(), k), *k))
+            .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+            .min();
+        let help = match suggestion {
+            Some((_, k)) => format!("did you mean `{k}`?"),
+            None => {
+                let list: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+                format!("known fields here are {}", list.join(", "))
+            }
+        };
+        self.error(
+            key.span(),
+            format!("unknown field `{name}` in {context}"),
+            help,
+        );
+    }
+}
+
+/// The fields of one table, handed out one by one; `finish` reports the ones nobody asked for.
+struct Fields<'a, 'i> {
+    table: &'a DeTable<'i>,
+    used: Vec<String>,
+    context: String,
+    header: Range<usize>,
+}
+
+impl<'a, 'i> Fields<'a, 'i> {
+    fn has(&self, key: &str) -> bool {
+        self.table.get(key).is_some()
+    }
+
+    fn span_of(&self, key: &str) -> Option<Range<usize>> {
+        self.table.get(key).map(|v| v.span())
+    }
+
+    fn take(&mut self, key: &str) -> Option<&'a Value<'i>> {
+        self.used.push(key.to_string());
+        self.table.get(key)
+    }
+
+    fn type_error(
+        &self,
+        cx: &mut Cx<'_>,
+        key: &str,
+        value: &Value<'_>,
+        expected: &str,
+        example: &str,
+    ) {
+        cx.error(
+            value.span(),
+            format!(
+                "`{key}` in {} must be {expected}, found {}",
+                self.context,
+                value.get_ref().type_str()
+            ),
+            format!("write it as `{key} = {example}`"),
+        );
+    }
+
+    fn string(
+        &mut self,
+        cx: &mut Cx<'_>,
+        key: &str,
+        required: bool,
+    ) -> Option<(String, Range<usize>)> {
+        let Some(value) = self.take(key) else {
+            if required {
+                cx.error(
+                    self.header.clone(),
+                    format!("missing field `{key}` in {}", self.context),
+                    format!("add a `{key} = \"...\"` line under this header"),
+                );
+            }
+            return None;
+        };
+        let Some(text) = value.get_ref().as_str() else {
+            self.type_error(cx, key, value, "a string", "\"...\"");
+            return None;
+        };
+        if text.trim().is_empty() {
+            cx.error(
+                value.span(),
+                format!("`{key}` in {} is empty", self.context),
+                format!("write some text in `{key}`, or remove the line"),
+            );
+            return None;
+        }
+        Some((text.trim().to_string(), value.span()))
+    }
+
+    fn strings(&mut self, cx: &mut Cx<'_>, key: &str) -> Vec<(String, Range<usize>)> {
+        let Some(value) = self.take(key) else {
+            return Vec::new();
+        };
+        let Some(items) = value.get_ref().as_array() else {
+            self.type_error(cx, key, value, "an array of strings", "[\"...\", \"...\"]");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            match item.get_ref().as_str() {
+                Some(text) if text.trim().is_empty() => cx.error(
+                    item.span(),
+                    format!("empty string in `{key}`"),
+                    "remove the empty entry or write some text in it",
+                ),
+                Some(text) => out.push((text.trim().to_string(), item.span())),
+                None => cx.error(
+                    item.span(),
+                    format!(
+                        "`{key}` in {} must hold only strings, found {}",
+                        self.context,
+                        item.get_ref().type_str()
+                    ),
+                    "put the value in quotes",
+                ),
+            }
+        }
+        out
+    }
+
+    fn boolean(&mut self, cx: &mut Cx<'_>, key: &str) -> Option<bool> {
+        let value = self.take(key)?;
+        let b = value.get_ref().as_bool();
+        if b.is_none() {
+            self.type_error(cx, key, value, "a boolean", "true` or `false");
+        }
+        b
+    }
+
+    fn finish(&self, cx: &mut Cx<'_>, known: &[&str]) {
+        for (key, _) in self.table.iter() {
+            if !known.contains(&key.get_ref().as_ref()) {
+                cx.unknown_field(key, &self.context, known);
+            }
+        }
+    }
+}
+
+fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// `Sector relevance` → `sector-relevance`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        "row".to_string()
+    } else {
+        out
+    }
+}
+
+/// Blanks every occurrence of `term` (ignoring case) in `text`.
+fn term_blank(text: &str, term: &str) -> Option<Cloze> {
+    let lower = text.to_lowercase();
+    let needle = term.to_lowercase();
+    // Lower-casing can change byte lengths; only blank when offsets line up.
+    if lower.len() != text.len() || needle.is_empty() {
+        return None;
+    }
+    let mut segments = Vec::new();
+    let mut rest = 0;
+    while let Some(i) = lower[rest..].find(&needle).map(|i| i + rest) {
+        if i > rest {
+            segments.push(Segment::Text(text[rest..i].to_string()));
+        }
+        let found = &text[i..i + needle.len()];
+        let mut answers = vec![found.to_string()];
+        if found != term {
+            answers.push(term.to_string());
+        }
+        segments.push(Segment::Blank(answers));
+        rest = i + needle.len();
+    }
+    if segments.is_empty() {
+        return None;
+    }
+    if rest < text.len() {
+        segments.push(Segment::Text(text[rest..].to_string()));
+    }
+    Some(Cloze { segments })
+}

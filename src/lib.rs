@@ -1,0 +1,10 @@
+//! pmquiz: a terminal quiz and flashcard app.
+//!
+//! The domain (decks, question generation, sessions, scheduling) is pure code that takes its
+//! randomness, clock and storage as arguments; the terminal front ends and the SQLite history
+//! are thin edges around it.
+
+pub mod deck;
+pub mod diagnostic;
+pub mod quiz;
+pub mod session;

@@ -1,0 +1,714 @@
+//! The question generator: cards in, questions out, every random choice taken from the seeded
+//! generator it is given. Work is linear in the deck size: an item list and answer pools are
+//! built once, and distractors are drawn by random probing rather than by comparing all pairs.
+
+use super::answer::normalize;
+use super::question::{Body, Kind, Question};
+use crate::deck::{Card, Content, Deck, Row};
+use rand::seq::SliceRandom;
+use rand::{Rng, RngExt};
+use std::collections::{HashMap, HashSet};
+
+/// Which cards and question kinds a session may use.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    /// Allowed question kinds; never empty.
+    pub kinds: Vec<Kind>,
+    /// When not empty, only cards carrying at least one of these tags.
+    pub tags: Vec<String>,
+}
+
+impl Default for Filter {
+    fn default() -> Self {
+        Filter {
+            kinds: Kind::ALL.to_vec(),
+            tags: Vec::new(),
+        }
+    }
+}
+
+const MAX_OPTIONS: usize = 4;
+const GAP: &str = "_____";
+
+/// One way of asking an item. Cheap to enumerate; the text is only built for chosen variants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Variant {
+    Flash {
+        reverse: bool,
+    },
+    Mcq {
+        reverse: bool,
+    },
+    Typed,
+    Tf {
+        truthful: bool,
+    },
+    Blank {
+        example: usize,
+    },
+    /// Table: which subject does cell `cell` belong to?
+    WhichSubject {
+        cell: usize,
+    },
+    /// Table: what is subject `subject`'s value for the aspect?
+    WhichValue {
+        subject: usize,
+    },
+    /// Table: cell `cell` attributed to subject `claimed`.
+    TableTf {
+        cell: usize,
+        claimed: usize,
+    },
+}
+
+impl Variant {
+    fn kind(self) -> Kind {
+        match self {
+            Variant::Flash { .. } => Kind::Flash,
+            Variant::Mcq { .. } | Variant::WhichSubject { .. } | Variant::WhichValue { .. } => {
+                Kind::Mcq
+            }
+            Variant::Typed => Kind::Typed,
+            Variant::Tf { .. } | Variant::TableTf { .. } => Kind::Tf,
+            Variant::Blank { .. } => Kind::Blank,
+        }
+    }
+}
+
+/// A reviewable item: a card, or one row of a table card.
+#[derive(Clone, Copy)]
+struct Item<'d> {
+    deck: usize,
+    card: &'d Card,
+    row: Option<&'d Row>,
+}
+
+impl<'d> Item<'d> {
+    fn card_id(&self) -> String {
+        match self.row {
+            Some(row) => format!("{}/{}", self.card.id, row.id),
+            None => self.card.id.clone(),
+        }
+    }
+
+    fn tags(&self) -> Vec<String> {
+        let mut tags = self.row.map(|r| r.tags.clone()).unwrap_or_default();
+        for t in &self.card.tags {
+            if !tags.contains(t) {
+                tags.push(t.clone());
+            }
+        }
+        tags
+    }
+
+    fn explain(&self) -> Option<String> {
+        self.row
+            .and_then(|r| r.explain.clone())
+            .or_else(|| self.card.explain.clone())
+    }
+}
+
+/// Answer texts of one deck, grouped so distractors can be drawn without scanning the deck.
+struct Pools<'d> {
+    /// Answers of question/answer cards, with the card's tags.
+    answers: Vec<(&'d str, &'d [String])>,
+    /// `(term, definition)` of term cards.
+    terms: Vec<(&'d str, &'d str)>,
+    /// Distinct terms, in order of appearance.
+    distinct_terms: Vec<&'d str>,
+    /// Normalized `(term, definition)` pairs, to keep false statements false.
+    term_pairs: HashSet<(String, String)>,
+    /// Every table cell, as `(table index, row, column)` text.
+    cells: Vec<&'d str>,
+}
+
+impl<'d> Pools<'d> {
+    fn new(deck: &'d Deck) -> Self {
+        let mut pools = Pools {
+            answers: Vec::new(),
+            terms: Vec::new(),
+            distinct_terms: Vec::new(),
+            term_pairs: HashSet::new(),
+            cells: Vec::new(),
+        };
+        let mut seen_terms = HashSet::new();
+        for card in &deck.cards {
+            match &card.content {
+                Content::Card { answer, .. } => pools.answers.push((answer, &card.tags)),
+                Content::Term {
+                    term, definition, ..
+                } => {
+                    pools.terms.push((term, definition));
+                    if seen_terms.insert(normalize(term)) {
+                        pools.distinct_terms.push(term);
+                    }
+                    pools
+                        .term_pairs
+                        .insert((normalize(term), normalize(definition)));
+                }
+                Content::Table { rows, .. } => {
+                    for row in rows {
+                        pools.cells.extend(row.cells.iter().map(String::as_str));
+                    }
+                }
+                _ => {}
+            }
+        }
+        pools
+    }
+}
+
+/// Draws up to `need` distinct texts from `pool` that pass `ok`, avoiding `taken` (normalized).
+/// Small pools are shuffled and scanned; large ones are probed at random a bounded number of times.
+fn draw<'a, T: Copy>(
+    pool: &[T],
+    text: impl Fn(T) -> &'a str,
+    ok: impl Fn(T) -> bool,
+    need: usize,
+    taken: &mut Vec<String>,
+    out: &mut Vec<String>,
+    rng: &mut impl Rng,
+) {
+    let consider = |item: T, taken: &mut Vec<String>, out: &mut Vec<String>| {
+        let t = text(item);
+        let n = normalize(t);
+        if ok(item) && !n.is_empty() && !taken.contains(&n) {
+            taken.push(n);
+            out.push(t.to_string());
+        }
+    };
+    let start = out.len();
+    if pool.len() <= 64 {
+        let mut order: Vec<usize> = (0..pool.len()).collect();
+        order.shuffle(rng);
+        for i in order {
+            if out.len() - start >= need {
+                break;
+            }
+            consider(pool[i], taken, out);
+        }
+    } else {
+        for _ in 0..need * 16 {
+            if out.len() - start >= need {
+                break;
+            }
+            consider(pool[rng.random_range(0..pool.len())], taken, out);
+        }
+    }
+}
+
+fn items_of<'d>(decks: &'d [Deck], filter: &Filter) -> Vec<Item<'d>> {
+    let mut items = Vec::new();
+    for (d, deck) in decks.iter().enumerate() {
+        for card in &deck.cards {
+            let rows: Vec<Option<&Row>> = match &card.content {
+                Content::Table { rows, .. } => rows.iter().map(Some).collect(),
+                _ => vec![None],
+            };
+            for row in rows {
+                let item = Item { deck: d, card, row };
+                if filter.tags.is_empty() || item.tags().iter().any(|t| filter.tags.contains(t)) {
+                    items.push(item);
+                }
+            }
+        }
+    }
+    items
+}
+
+fn variants(item: &Item<'_>, pools: &Pools<'_>, out: &mut Vec<Variant>) {
+    match (&item.card.content, item.row) {
+        (Content::Card { wrong, .. }, _) => {
+            out.push(Variant::Flash { reverse: false });
+            if !wrong.is_empty() || pools.answers.len() > 1 {
+                out.push(Variant::Mcq { reverse: false });
+            }
+            out.push(Variant::Typed);
+        }
+        (
+            Content::Term {
+                term,
+                examples,
+                reverse,
+                ..
+            },
+            _,
+        ) => {
+            let other_terms = pools.distinct_terms.len() > 1;
+            let other_definitions = pools
+                .terms
+                .iter()
+                .any(|(t, _)| normalize(t) != normalize(term));
+            out.push(Variant::Flash { reverse: false });
+            if other_definitions {
+                out.push(Variant::Mcq { reverse: false });
+            }
+            if *reverse {
+                out.push(Variant::Flash { reverse: true });
+                if other_terms {
+                    out.push(Variant::Mcq { reverse: true });
+                }
+                out.push(Variant::Typed);
+            }
+            out.push(Variant::Tf { truthful: true });
+            if other_terms {
+                out.push(Variant::Tf { truthful: false });
+            }
+            out.extend((0..examples.len()).map(|example| Variant::Blank { example }));
+        }
+        (Content::Statement { .. }, _) => {
+            out.push(Variant::Tf { truthful: true });
+            out.push(Variant::Flash { reverse: false });
+        }
+        (Content::Cloze { .. }, _) => {
+            out.push(Variant::Blank { example: 0 });
+            out.push(Variant::Flash { reverse: false });
+        }
+        (Content::Choice { .. }, _) => {
+            out.push(Variant::Mcq { reverse: false });
+            out.push(Variant::Flash { reverse: false });
+        }
+        (Content::Table { subjects, .. }, Some(row)) => {
+            out.push(Variant::Flash { reverse: false });
+            for cell in 0..subjects.len() {
+                out.push(Variant::WhichSubject { cell });
+                out.push(Variant::WhichValue { subject: cell });
+                for claimed in 0..subjects.len() {
+                    if claimed == cell
+                        || normalize(&row.cells[cell]) != normalize(&row.cells[claimed])
+                    {
+                        out.push(Variant::TableTf { cell, claimed });
+                    }
+                }
+            }
+        }
+        (Content::Table { .. }, None) => {}
+    }
+}
+
+/// How many distinct questions the decks can yield under `filter`.
+pub fn available_questions(decks: &[Deck], filter: &Filter) -> usize {
+    let pools: Vec<Pools<'_>> = decks.iter().map(Pools::new).collect();
+    let mut buffer = Vec::new();
+    items_of(decks, filter)
+        .iter()
+        .map(|item| {
+            buffer.clear();
+            variants(item, &pools[item.deck], &mut buffer);
+            buffer
+                .iter()
+                .filter(|v| filter.kinds.contains(&v.kind()))
+                .count()
+        })
+        .sum()
+}
+
+/// Generates up to `count` questions, each from a different card, in random order. The same
+/// decks, filter, count and generator state always give the same questions.
+pub fn generate(
+    decks: &[Deck],
+    filter: &Filter,
+    count: usize,
+    rng: &mut impl Rng,
+) -> Vec<Question> {
+    let items = items_of(decks, filter);
+    let chosen: Vec<usize> = if count >= items.len() {
+        let mut all: Vec<usize> = (0..items.len()).collect();
+        all.shuffle(rng);
+        all
+    } else {
+        rand::seq::index::sample(rng, items.len(), count).into_vec()
+    };
+    ask(decks, &items, &chosen, filter, rng)
+}
+
+/// Generates one question for each `(deck index, card id)` given, in that order (for review).
+/// Ids that no longer exist in their deck are skipped.
+pub fn generate_for(
+    decks: &[Deck],
+    wanted: &[(usize, String)],
+    filter: &Filter,
+    rng: &mut impl Rng,
+) -> Vec<Question> {
+    let all = Filter {
+        kinds: filter.kinds.clone(),
+        tags: Vec::new(),
+    };
+    let items = items_of(decks, &all);
+    let index: HashMap<(usize, String), usize> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| ((item.deck, item.card_id()), i))
+        .collect();
+    let chosen: Vec<usize> = wanted
+        .iter()
+        .filter_map(|key| index.get(key).copied())
+        .collect();
+    ask(decks, &items, &chosen, filter, rng)
+}
+
+fn ask(
+    decks: &[Deck],
+    items: &[Item<'_>],
+    chosen: &[usize],
+    filter: &Filter,
+    rng: &mut impl Rng,
+) -> Vec<Question> {
+    let mut pools: Vec<Option<Pools<'_>>> = decks.iter().map(|_| None).collect();
+    let mut questions = Vec::with_capacity(chosen.len());
+    let mut buffer = Vec::new();
+    for &i in chosen {
+        let item = &items[i];
+        let pools = pools[item.deck].get_or_insert_with(|| Pools::new(&decks[item.deck]));
+        buffer.clear();
+        variants(item, pools, &mut buffer);
+        buffer.retain(|v| filter.kinds.contains(&v.kind()));
+        if buffer.is_empty() {
+            continue;
+        }
+        // Choose the kind first so that cards with many variants of one kind do not crowd out
+        // the others, then a variant of that kind.
+        let mut kinds: Vec<Kind> = buffer.iter().map(|v| v.kind()).collect();
+        kinds.dedup();
+        kinds.sort();
+        kinds.dedup();
+        let kind = kinds[rng.random_range(0..kinds.len())];
+        let of_kind: Vec<Variant> = buffer
+            .iter()
+            .copied()
+            .filter(|v| v.kind() == kind)
+            .collect();
+        let variant = of_kind[rng.random_range(0..of_kind.len())];
+        questions.push(build(&decks[item.deck], item, variant, pools, rng));
+    }
+    questions
+}
+
+fn choice(options: Vec<String>, correct: &str, rng: &mut impl Rng) -> Body {
+    let mut options = options;
+    options.shuffle(rng);
+    let correct = options
+        .iter()
+        .position(|o| o == correct)
+        .expect("the right option is present");
+    Body::Choice { options, correct }
+}
+
+fn build(
+    deck: &Deck,
+    item: &Item<'_>,
+    variant: Variant,
+    pools: &Pools<'_>,
+    rng: &mut impl Rng,
+) -> Question {
+    let (prompt, body) = match (&item.card.content, item.row) {
+        (
+            Content::Card {
+                question,
+                answer,
+                accept,
+                wrong,
+            },
+            _,
+        ) => match variant {
+            Variant::Flash { .. } => (
+                question.clone(),
+                Body::Flash {
+                    back: answer.clone(),
+                },
+            ),
+            Variant::Typed => {
+                let accepted = std::iter::once(answer).chain(accept).cloned().collect();
+                (question.clone(), Body::Typed { accepted })
+            }
+            _ => {
+                let mut taken: Vec<String> = std::iter::once(answer)
+                    .chain(accept)
+                    .map(|a| normalize(a))
+                    .collect();
+                let mut options = vec![answer.clone()];
+                let wrong: Vec<&str> = wrong.iter().map(String::as_str).collect();
+                draw(
+                    &wrong,
+                    |w| w,
+                    |_| true,
+                    MAX_OPTIONS - 1,
+                    &mut taken,
+                    &mut options,
+                    rng,
+                );
+                let tags = &item.card.tags;
+                let shares_tag = |(_, t): (&str, &[String])| t.iter().any(|x| tags.contains(x));
+                let need = MAX_OPTIONS - options.len();
+                draw(
+                    &pools.answers,
+                    |a| a.0,
+                    shares_tag,
+                    need,
+                    &mut taken,
+                    &mut options,
+                    rng,
+                );
+                let need = MAX_OPTIONS - options.len();
+                draw(
+                    &pools.answers,
+                    |a| a.0,
+                    |_| true,
+                    need,
+                    &mut taken,
+                    &mut options,
+                    rng,
+                );
+                (question.clone(), choice(options, answer, rng))
+            }
+        },
+        (
+            Content::Term {
+                term,
+                definition,
+                examples,
+                accept,
+                ..
+            },
+            _,
+        ) => {
+            let own = normalize(term);
+            match variant {
+                Variant::Flash { reverse: false } => (
+                    format!("What is {term}?"),
+                    Body::Flash {
+                        back: definition.clone(),
+                    },
+                ),
+                Variant::Flash { reverse: true } => (
+                    format!("Which term does this define?\n{definition}"),
+                    Body::Flash { back: term.clone() },
+                ),
+                Variant::Mcq { reverse: false } => {
+                    let mut taken = vec![normalize(definition)];
+                    let mut options = vec![definition.clone()];
+                    let other = |(t, _): (&str, &str)| normalize(t) != own;
+                    draw(
+                        &pools.terms,
+                        |p| p.1,
+                        other,
+                        MAX_OPTIONS - 1,
+                        &mut taken,
+                        &mut options,
+                        rng,
+                    );
+                    (
+                        format!("Which of these describes {term}?"),
+                        choice(options, definition, rng),
+                    )
+                }
+                Variant::Mcq { reverse: true } => {
+                    let mut taken: Vec<String> = std::iter::once(term)
+                        .chain(accept)
+                        .map(|a| normalize(a))
+                        .collect();
+                    let mut options = vec![term.clone()];
+                    draw(
+                        &pools.distinct_terms,
+                        |t| t,
+                        |_| true,
+                        MAX_OPTIONS - 1,
+                        &mut taken,
+                        &mut options,
+                        rng,
+                    );
+                    (
+                        format!("Which term does this define?\n{definition}"),
+                        choice(options, term, rng),
+                    )
+                }
+                Variant::Typed => {
+                    let accepted = std::iter::once(term).chain(accept).cloned().collect();
+                    (
+                        format!("Type the term this defines:\n{definition}"),
+                        Body::Typed { accepted },
+                    )
+                }
+                Variant::Tf { truthful } => {
+                    let mut claimed = term.as_str();
+                    if !truthful {
+                        let def = normalize(definition);
+                        let candidates: Vec<&str> = pools
+                            .distinct_terms
+                            .iter()
+                            .copied()
+                            .filter(|t| !pools.term_pairs.contains(&(normalize(t), def.clone())))
+                            .collect();
+                        if !candidates.is_empty() {
+                            claimed = candidates[rng.random_range(0..candidates.len())];
+                        }
+                    }
+                    let answer = normalize(claimed) == own
+                        || pools
+                            .term_pairs
+                            .contains(&(normalize(claimed), normalize(definition)));
+                    (
+                        format!("True or false? This describes {claimed}:\n{definition}"),
+                        Body::TrueFalse { answer },
+                    )
+                }
+                Variant::Blank { example } => {
+                    let cloze = &examples[example];
+                    (
+                        format!("Fill in the blank:\n{}", cloze.with_gaps(GAP)),
+                        Body::Blank {
+                            blanks: cloze.blanks(),
+                        },
+                    )
+                }
+                _ => unreachable!("variant {variant:?} of a term card"),
+            }
+        }
+        (Content::Statement { text, answer }, _) => match variant {
+            Variant::Flash { .. } => (
+                format!("True or false?\n{text}"),
+                Body::Flash {
+                    back: if *answer { "True" } else { "False" }.to_string(),
+                },
+            ),
+            _ => (
+                format!("True or false?\n{text}"),
+                Body::TrueFalse { answer: *answer },
+            ),
+        },
+        (Content::Cloze { cloze, .. }, _) => match variant {
+            Variant::Flash { .. } => (
+                format!("Recall the missing words:\n{}", cloze.with_gaps(GAP)),
+                Body::Flash {
+                    back: cloze.filled(),
+                },
+            ),
+            _ => (
+                format!("Fill in the blank:\n{}", cloze.with_gaps(GAP)),
+                Body::Blank {
+                    blanks: cloze.blanks(),
+                },
+            ),
+        },
+        (
+            Content::Choice {
+                question,
+                options,
+                answer,
+            },
+            _,
+        ) => match variant {
+            Variant::Flash { .. } => (
+                question.clone(),
+                Body::Flash {
+                    back: options[*answer].clone(),
+                },
+            ),
+            _ => {
+                let correct = options[*answer].clone();
+                (question.clone(), choice(options.clone(), &correct, rng))
+            }
+        },
+        (
+            Content::Table {
+                subjects, title, ..
+            },
+            Some(row),
+        ) => {
+            let aspect = row.aspect.to_lowercase();
+            let heading = title.as_deref().unwrap_or("Compare");
+            match variant {
+                Variant::Flash { .. } => {
+                    let back = subjects
+                        .iter()
+                        .zip(&row.cells)
+                        .map(|(s, c)| format!("{s}: {c}"))
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    (format!("{heading}: {}?", row.aspect), Body::Flash { back })
+                }
+                Variant::WhichSubject { cell } => {
+                    let mut options = vec![subjects[cell].clone()];
+                    let mut taken = vec![normalize(&subjects[cell])];
+                    let same = normalize(&row.cells[cell]);
+                    let pool: Vec<usize> = (0..subjects.len()).collect();
+                    let differs = |j: usize| normalize(&row.cells[j]) != same;
+                    draw(
+                        &pool,
+                        |j| subjects[j].as_str(),
+                        differs,
+                        MAX_OPTIONS - 1,
+                        &mut taken,
+                        &mut options,
+                        rng,
+                    );
+                    (
+                        format!("Which one has this {aspect}?\n{}", row.cells[cell]),
+                        choice(options, &subjects[cell].clone(), rng),
+                    )
+                }
+                Variant::WhichValue { subject } => {
+                    let right = row.cells[subject].clone();
+                    let mut options = vec![right.clone()];
+                    let mut taken = vec![normalize(&right)];
+                    let cells: Vec<&str> = row.cells.iter().map(String::as_str).collect();
+                    draw(
+                        &cells,
+                        |c| c,
+                        |_| true,
+                        MAX_OPTIONS - 1,
+                        &mut taken,
+                        &mut options,
+                        rng,
+                    );
+                    let need = MAX_OPTIONS - options.len();
+                    draw(
+                        &pools.cells,
+                        |c| c,
+                        |_| true,
+                        need,
+                        &mut taken,
+                        &mut options,
+                        rng,
+                    );
+                    (
+                        format!("What is the {aspect} of {}?", subjects[subject]),
+                        choice(options, &right, rng),
+                    )
+                }
+                Variant::TableTf { cell, claimed } => {
+                    let answer = normalize(&row.cells[cell]) == normalize(&row.cells[claimed]);
+                    (
+                        format!(
+                            "True or false? The {aspect} of {} is: {}",
+                            subjects[claimed], row.cells[cell]
+                        ),
+                        Body::TrueFalse { answer },
+                    )
+                }
+                _ => unreachable!("variant {variant:?} of a table row"),
+            }
+        }
+        (Content::Table { .. }, None) => unreachable!("tables are asked row by row"),
+    };
+    debug_assert_eq!(variant.kind(), kind_of(&body));
+    Question {
+        deck_id: deck.id.clone(),
+        card_id: item.card_id(),
+        kind: variant.kind(),
+        prompt,
+        body,
+        explain: item.explain(),
+        tags: item.tags(),
+    }
+}
+
+fn kind_of(body: &Body) -> Kind {
+    match body {
+        Body::Flash { .. } => Kind::Flash,
+        Body::Choice { .. } => Kind::Mcq,
+        Body::TrueFalse { .. } => Kind::Tf,
+        Body::Blank { .. } => Kind::Blank,
+        Body::Typed { .. } => Kind::Typed,
+    }
+}
