@@ -4,6 +4,8 @@
 //! randomness, clock and storage as arguments; the terminal front ends and the SQLite history
 //! are thin edges around it.
 
+pub mod cli;
+pub mod commands;
 pub mod deck;
 pub mod diagnostic;
 pub mod quiz;

@@ -189,13 +189,11 @@ impl<'s> Cx<'s> {
         if let Some((id, span)) = &explicit
             && !is_valid_id(id)
         {
-            {
-                self.error(
-                    span.clone(),
-                    format!("invalid card id `{id}`"),
-                    "use only letters, digits, `-`, `_` and `.`",
-                );
-            }
+            self.error(
+                span.clone(),
+                format!("invalid card id `{id}`"),
+                "use only letters, digits, `-`, `_` and `.`",
+            );
         }
         let mut tags: Vec<String> = f.strings(self, "tags").into_iter().map(|s| s.0).collect();
         for t in deck_tags {

@@ -1,0 +1,215 @@
+//! The command-line surface: every command and flag, documented here.
+
+use crate::quiz::Kind;
+use crate::session::Mode;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0    success (check: every file is valid)
+  1    an error: invalid deck, unreadable file, unusable history database
+  2    usage error: unknown command or flag, bad value
+  130  interrupted with Ctrl-C (the summary of the answered questions is still printed)";
+
+const EXAMPLES: &str = "\
+Examples:
+  pmquiz run                          10 questions from the built-in decks
+  pmquiz run --deck faq --count 20    20 questions from the FAQ deck
+  pmquiz run --kinds mcq,tf --seed 7  a replayable multiple-choice and true/false quiz
+  pmquiz review                       the cards that are due
+  pmquiz check my-deck.toml           validate a deck you wrote
+  printf '1\\nt\\n' | pmquiz run --seed 7 --count 2 --format json";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pmquiz",
+    version,
+    about = "A terminal quiz and flashcard app with spaced review of missed cards",
+    long_about = "A terminal quiz and flashcard app with spaced review of missed cards.\n\n\
+pmquiz asks questions generated from TOML decks (built-in decks on production vs operation \
+management, or your own), scores the answers and schedules missed cards for review with FSRS.\n\n\
+When standard input is not a terminal, pmquiz reads one answer per line, so sessions can be \
+scripted: multiple choice by number or letter, true/false as t/f/true/false/y/n, typed text as \
+is (several blanks separated by `;`), flashcards: any line reveals, then a grade 1-4.",
+    after_help = EXIT_CODES,
+    after_long_help = format!("{EXAMPLES}\n\n{EXIT_CODES}"),
+)]
+pub struct Cli {
+    /// Where pmquiz keeps its history, config.toml and user decks [default: the platform data
+    /// directory, e.g. ~/.local/share/pmquiz]
+    #[arg(long, global = true, env = "PMQUIZ_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scored quiz session
+    #[command(after_help = EXIT_CODES)]
+    Run(RunArgs),
+    /// Review the cards that are due (missed and most overdue first)
+    #[command(after_help = EXIT_CODES)]
+    Review(ReviewArgs),
+    /// Show learning progress: cards by state, due counts, accuracy, streak, hardest cards
+    Stats(StatsArgs),
+    /// Clear the review schedule of a deck or card (the answer history is kept)
+    Forget(ForgetArgs),
+    /// List the available decks: built-in and your own
+    Decks(FormatArgs),
+    /// Show the cards of a deck
+    Show(ShowArgs),
+    /// Validate deck files and report every problem with its line and column
+    #[command(
+        after_help = "Exit codes:\n  0  every file is valid\n  1  a file is invalid or unreadable\n  2  usage error"
+    )]
+    Check(CheckArgs),
+    /// Write a commented starter deck that uses every card kind
+    New(NewArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct FormatArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Options shared by `run` and `review`.
+#[derive(Debug, Args)]
+pub struct SessionArgs {
+    /// practice: feedback after each answer; exam: feedback at the end; learn: missed questions
+    /// come back until answered right (the score counts first attempts)
+    #[arg(long, default_value = "practice", value_parser = parse_mode)]
+    pub mode: Mode,
+
+    /// Question kinds to ask, comma-separated: flash, mcq, tf, blank, typed [default: all]
+    #[arg(long, value_delimiter = ',', value_parser = parse_kind)]
+    pub kinds: Vec<Kind>,
+
+    /// Seed for the random choices; the same seed, decks and options give the same session
+    /// [default: random, printed in the summary]
+    #[arg(long)]
+    pub seed: Option<u64>,
+
+    /// Summary format; with json, stdout holds only the summary object and prompts go to stderr
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Record nothing in the review history
+    #[arg(long)]
+    pub no_save: bool,
+
+    /// Desired retention for scheduling, between 0.7 and 0.99 [default: 0.9, or `retention` in
+    /// DATA_DIR/config.toml]
+    #[arg(long)]
+    pub retention: Option<f32>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Deck to draw from: an id (see `pmquiz decks`) or a path to a .toml file; repeatable
+    /// [default: all built-in decks]
+    #[arg(long, short, value_name = "DECK")]
+    pub deck: Vec<String>,
+
+    /// Number of questions (fewer when the decks have fewer cards)
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub count: usize,
+
+    /// Only cards with this tag; repeatable (a card needs any one of them)
+    #[arg(long, short, value_name = "TAG")]
+    pub tag: Vec<String>,
+
+    #[command(flatten)]
+    pub session: SessionArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Only cards of this deck (id or path); repeatable [default: all available decks]
+    #[arg(long, short, value_name = "DECK")]
+    pub deck: Vec<String>,
+
+    /// Ask at most this many due cards
+    #[arg(long)]
+    pub limit: Option<usize>,
+
+    #[command(flatten)]
+    pub session: SessionArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Only this deck (id or path) [default: every deck with history, and the built-in decks]
+    #[arg(long, short, value_name = "DECK")]
+    pub deck: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ForgetArgs {
+    /// Deck id (or path) whose schedule to clear
+    pub deck: String,
+
+    /// Only this card
+    #[arg(long, value_name = "ID")]
+    pub card: Option<String>,
+
+    /// Do not ask for confirmation
+    #[arg(long, short)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Deck id (see `pmquiz decks`) or path to a .toml file
+    pub deck: String,
+
+    /// Output format; json gives the normalized cards for scripts
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Deck files to validate
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Where to write the new deck (refuses to overwrite an existing file)
+    pub path: PathBuf,
+}
+
+fn parse_kind(s: &str) -> Result<Kind, String> {
+    s.parse()
+}
+
+fn parse_mode(s: &str) -> Result<Mode, String> {
+    s.parse()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,71 @@
+//! `pmquiz decks`: every available deck, built-in and the user's own.
+
+use super::{Context, OK};
+use crate::cli::Format;
+use crate::deck::{DeckSource, list_decks};
+use serde_json::json;
+
+pub fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
+    let entries = list_decks(&cx.deck_dirs);
+    match format {
+        Format::Json => {
+            let list: Vec<_> = entries
+                .iter()
+                .map(|e| {
+                    let source = match &e.source {
+                        DeckSource::BuiltIn => "built-in".to_string(),
+                        DeckSource::File(p) => p.display().to_string(),
+                    };
+                    match &e.deck {
+                        Ok(d) => json!({"id": d.id, "name": d.name, "cards": d.cards.len(), "source": source, "description": d.description}),
+                        Err(err) => json!({"source": source, "error": err.to_string()}),
+                    }
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&list)?);
+        }
+        Format::Text => {
+            let width = entries
+                .iter()
+                .filter_map(|e| e.deck.as_ref().ok().map(|d| d.id.chars().count()))
+                .max()
+                .unwrap_or(2);
+            for e in &entries {
+                match (&e.deck, &e.source) {
+                    (Ok(d), source) => {
+                        let from = match source {
+                            DeckSource::BuiltIn => "built-in".to_string(),
+                            DeckSource::File(p) => p.display().to_string(),
+                        };
+                        println!(
+                            "{:width$}  {:>4} cards  {}  ({from})",
+                            d.id,
+                            d.cards.len(),
+                            d.name
+                        );
+                    }
+                    (Err(err), DeckSource::File(p)) => {
+                        let first = err
+                            .to_string()
+                            .lines()
+                            .next()
+                            .unwrap_or_default()
+                            .to_string();
+                        println!("{:width$}  broken     {}", "!", p.display());
+                        println!("{:width$}             {first}", "");
+                    }
+                    (Err(err), DeckSource::BuiltIn) => println!("built-in deck error: {err}"),
+                }
+            }
+            println!(
+                "\nUser decks are read from: {}",
+                cx.deck_dirs
+                    .iter()
+                    .map(|d| d.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+    }
+    Ok(OK)
+}

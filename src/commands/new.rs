@@ -1,0 +1,49 @@
+//! `pmquiz new PATH`: write a commented starter deck that uses every card kind.
+
+use super::OK;
+use anyhow::Context as _;
+use std::io::Write;
+use std::path::Path;
+
+/// The starter deck. A test checks that it passes `pmquiz check`.
+pub const STARTER: &str = include_str!("starter.toml");
+
+pub fn run(path: &Path) -> anyhow::Result<u8> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => anyhow::anyhow!(
+                "{} already exists; pmquiz new never overwrites a file: choose another path",
+                path.display()
+            ),
+            _ => anyhow::Error::new(e).context(format!("cannot create {}", path.display())),
+        })?;
+    file.write_all(STARTER.as_bytes())
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    println!(
+        "Wrote {}. Check it with `pmquiz check {0}`, try it with `pmquiz run --deck {0}`.",
+        path.display()
+    );
+    Ok(OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deck::{Origin, parse_deck};
+
+    #[test]
+    fn the_starter_deck_is_valid_and_uses_every_kind() {
+        let deck = parse_deck(STARTER, "starter.toml", "starter", Origin::BuiltIn).expect("valid");
+        let mut kinds: Vec<&str> = deck.cards.iter().map(|c| c.content.kind()).collect();
+        kinds.sort();
+        kinds.dedup();
+        assert_eq!(
+            kinds,
+            ["card", "choice", "cloze", "statement", "table", "term"]
+        );
+    }
+}

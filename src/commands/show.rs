@@ -1,0 +1,113 @@
+//! `pmquiz show DECK`: the cards of one deck, for people or as JSON for scripts.
+
+use super::{Context, OK};
+use crate::cli::Format;
+use crate::deck::{Content, Deck};
+use std::fmt::Write as _;
+
+pub fn run(cx: &Context, args: &crate::cli::ShowArgs) -> anyhow::Result<u8> {
+    let deck = crate::deck::resolve(&args.deck, &cx.deck_dirs)?;
+    match args.format {
+        Format::Json => {
+            let mut value = serde_json::to_value(&deck)?;
+            value["origin"] = deck.origin.to_string().into();
+            println!("{}", serde_json::to_string_pretty(&value)?);
+        }
+        Format::Text => print!("{}", render(&deck)),
+    }
+    Ok(OK)
+}
+
+fn render(deck: &Deck) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} ({}, {} cards)",
+        deck.name,
+        deck.id,
+        deck.cards.len()
+    );
+    if !deck.description.is_empty() {
+        let _ = writeln!(out, "{}", deck.description);
+    }
+    if !deck.source.is_empty() {
+        let _ = writeln!(out, "Source: {}", deck.source);
+    }
+    for card in &deck.cards {
+        let _ = writeln!(
+            out,
+            "\n[{}] {}  #{}",
+            card.content.kind(),
+            card.id,
+            card.tags.join(" #")
+        );
+        match &card.content {
+            Content::Card {
+                question,
+                answer,
+                accept,
+                wrong,
+            } => {
+                let _ = writeln!(out, "  Q: {question}\n  A: {answer}");
+                if !accept.is_empty() {
+                    let _ = writeln!(out, "  also accepted: {}", accept.join(", "));
+                }
+                if !wrong.is_empty() {
+                    let _ = writeln!(out, "  wrong options: {}", wrong.join(", "));
+                }
+            }
+            Content::Term {
+                term,
+                definition,
+                examples,
+                ..
+            } => {
+                let _ = writeln!(out, "  {term}: {definition}");
+                for e in examples {
+                    let _ = writeln!(out, "  e.g. {}", e.filled());
+                }
+            }
+            Content::Statement { text, answer } => {
+                let _ = writeln!(out, "  {text} ({})", if *answer { "true" } else { "false" });
+            }
+            Content::Cloze { cloze, .. } => {
+                let _ = writeln!(
+                    out,
+                    "  {}\n  = {}",
+                    cloze.with_gaps("_____"),
+                    cloze.filled()
+                );
+            }
+            Content::Choice {
+                question,
+                options,
+                answer,
+            } => {
+                let _ = writeln!(out, "  Q: {question}");
+                for (i, o) in options.iter().enumerate() {
+                    let mark = if i == *answer { '*' } else { ' ' };
+                    let _ = writeln!(out, "   {mark} {o}");
+                }
+            }
+            Content::Table {
+                title,
+                subjects,
+                rows,
+            } => {
+                if let Some(t) = title {
+                    let _ = writeln!(out, "  {t}");
+                }
+                for row in rows {
+                    let _ = writeln!(out, "  {} ({}/{}):", row.aspect, card.id, row.id);
+                    for (s, c) in subjects.iter().zip(&row.cells) {
+                        let _ = writeln!(out, "    {s}: {c}");
+                    }
+                }
+            }
+        }
+        if let Some(explain) = &card.explain {
+            let _ = writeln!(out, "  Why: {explain}");
+        }
+    }
+    out
+}
