@@ -10,3 +10,4 @@ pub mod deck;
 pub mod diagnostic;
 pub mod quiz;
 pub mod session;
+pub mod ui;

@@ -2,7 +2,9 @@
 
 mod check;
 mod decks;
+mod history;
 mod new;
+mod run;
 mod show;
 
 use crate::cli::{Cli, Command};
@@ -65,7 +67,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Show(args) => show::run(&cx, &args),
         Command::Check(args) => Ok(check::run(&args.files)),
         Command::New(args) => new::run(&args.path),
-        Command::Run(_) | Command::Review(_) | Command::Stats(_) | Command::Forget(_) => {
+        Command::Run(args) => run::run(&cx, &args),
+        Command::Review(_) | Command::Stats(_) | Command::Forget(_) => {
             anyhow::bail!("not available yet")
         }
     }

@@ -1,0 +1,186 @@
+//! Text for people: question headers, feedback and the end-of-session summary.
+
+use crate::quiz::{Body, Kind, Question, Verdict};
+use crate::session::{Attempt, Progress, Summary};
+use console::style;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+/// `[3/10]  score 2/2  · multiple choice`
+pub fn header(progress: &Progress, question: &Question) -> String {
+    let again = if progress.retry { "  · again" } else { "" };
+    format!(
+        "{}  score {}/{}  · {}{again}",
+        style(format!("[{}/{}]", progress.number, progress.total)).bold(),
+        progress.correct,
+        progress.answered,
+        question.kind.label()
+    )
+}
+
+/// Option letters: a, b, c, …
+pub fn letter(i: usize) -> char {
+    char::from(b'a' + (i as u8 % 26))
+}
+
+/// The question as plain text, with numbered options and how to answer.
+pub fn question_text(question: &Question) -> String {
+    let mut out = format!("{}\n", style(&question.prompt).bold());
+    match &question.body {
+        Body::Choice { options, .. } => {
+            for (i, o) in options.iter().enumerate() {
+                let _ = writeln!(out, "  {}) {o}", i + 1);
+            }
+            let _ = write!(out, "Answer (1-{}): ", options.len());
+        }
+        Body::TrueFalse { .. } => out.push_str("Answer (t/f): "),
+        Body::Blank { blanks } if blanks.len() > 1 => {
+            let _ = write!(out, "Missing words ({}, separated by ;): ", blanks.len());
+        }
+        Body::Blank { .. } => out.push_str("Missing word(s): "),
+        Body::Typed { .. } => out.push_str("Your answer: "),
+        Body::Flash { .. } => out.push_str("(press Enter to reveal) "),
+    }
+    out
+}
+
+/// The grading line shown after a flashcard's back.
+pub fn grade_prompt() -> &'static str {
+    "How well did you know it? 1) Again  2) Hard  3) Good  4) Easy: "
+}
+
+/// Right or wrong, the right answer, and the explanation.
+pub fn feedback(question: &Question, attempt: &Attempt) -> String {
+    let mut out = String::new();
+    let expected = question.expected();
+    match (attempt.outcome.verdict, question.kind) {
+        (Verdict::Right, Kind::Flash) => {
+            let _ = writeln!(
+                out,
+                "{} ({})",
+                style("✓ Recalled").green().bold(),
+                attempt.outcome.given
+            );
+        }
+        (Verdict::Wrong, Kind::Flash) => {
+            let _ = writeln!(
+                out,
+                "{} (Again): it will come back soon",
+                style("✗ Not yet").red().bold()
+            );
+        }
+        (Verdict::Right, _) => {
+            let _ = writeln!(out, "{}", style("✓ Right").green().bold());
+        }
+        (Verdict::RightWithTypo, _) => {
+            let _ = writeln!(
+                out,
+                "{} accepted, with a typo: the answer is {}",
+                style("✓ Right,").green().bold(),
+                style(&expected).bold()
+            );
+        }
+        (Verdict::Wrong, _) => {
+            let _ = writeln!(
+                out,
+                "{} The answer is: {}",
+                style("✗ Wrong.").red().bold(),
+                style(&expected).bold()
+            );
+        }
+    }
+    if let Some(explain) = &question.explain {
+        let _ = writeln!(out, "  {}", style(explain).dim());
+    }
+    out
+}
+
+fn duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    if secs >= 60 {
+        format!("{}m {:02}s", secs / 60, secs % 60)
+    } else {
+        format!("{:.1}s", d.as_secs_f64())
+    }
+}
+
+fn first_line(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines.join(" / ")
+}
+
+/// The end-of-session summary. In exam mode every question is reviewed, otherwise the missed ones.
+pub fn summary(summary: &Summary, seed: u64, elapsed: Duration, replay: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "\n{}", style("Summary").bold().underlined());
+    if !summary.complete {
+        let _ = writeln!(
+            out,
+            "Session ended early: {} of {} questions answered.",
+            summary.answered, summary.total
+        );
+    }
+    let _ = writeln!(
+        out,
+        "Score: {}/{} ({:.0}%)   Time: {}   Seed: {seed}",
+        summary.correct,
+        summary.answered,
+        summary.percent(),
+        duration(elapsed)
+    );
+    if summary.answered == 0 {
+        return out;
+    }
+    let width = summary
+        .by_tag
+        .keys()
+        .map(|t| t.chars().count())
+        .chain([17])
+        .max()
+        .unwrap_or(17);
+    let _ = writeln!(out, "\nBy kind:");
+    for (kind, tally) in &summary.by_kind {
+        let label = kind
+            .parse::<Kind>()
+            .map_or_else(|_| kind.clone(), |k| k.label().to_string());
+        let _ = writeln!(
+            out,
+            "  {label:<width$}  {}/{}",
+            tally.correct, tally.answered
+        );
+    }
+    let _ = writeln!(out, "By tag:");
+    for (tag, tally) in &summary.by_tag {
+        let _ = writeln!(out, "  {tag:<width$}  {}/{}", tally.correct, tally.answered);
+    }
+    let exam = summary.mode == crate::session::Mode::Exam;
+    let listed: Vec<_> = summary
+        .results
+        .iter()
+        .filter(|r| exam || !r.correct)
+        .collect();
+    if !listed.is_empty() {
+        let _ = writeln!(out, "\n{}", if exam { "Review:" } else { "Missed:" });
+        for r in listed {
+            let mark = if r.correct {
+                style("✓").green()
+            } else {
+                style("✗").red()
+            };
+            let _ = writeln!(out, "  {mark} {}. {}", r.number, first_line(&r.prompt));
+            let given = if r.given.is_empty() {
+                "(no answer)"
+            } else {
+                r.given.as_str()
+            };
+            let _ = writeln!(out, "     your answer:  {given}");
+            if !r.correct || r.typo {
+                let _ = writeln!(out, "     right answer: {}", first_line(&r.expected));
+            }
+        }
+    } else {
+        let _ = writeln!(out, "\nNo misses. Well done!");
+    }
+    let _ = writeln!(out, "\nReplay this session: {replay}");
+    out
+}

@@ -1,0 +1,182 @@
+//! The scripted front end: prompts as plain text, one answer read per line. This is how tests,
+//! scripts and benchmarks drive pmquiz.
+
+use super::render;
+use super::{Asked, Frontend, interrupted};
+use crate::quiz::{Body, Grade, Question, Response, normalize};
+use crate::session::{Attempt, Progress};
+use std::io::{BufRead, Write};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
+
+/// Reads answers from a line source and writes prompts to `out`.
+pub struct Script {
+    lines: Receiver<String>,
+    out: Box<dyn Write>,
+}
+
+impl Script {
+    /// Reads lines from `input` on a background thread, so that Ctrl-C is noticed while waiting.
+    pub fn new(input: impl BufRead + Send + 'static, out: Box<dyn Write>) -> Self {
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            for line in input.lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Script { lines: rx, out }
+    }
+
+    fn line(&mut self) -> Option<Result<String, Asked>> {
+        loop {
+            if interrupted() {
+                return Some(Err(Asked::Interrupted));
+            }
+            match self.lines.recv_timeout(Duration::from_millis(50)) {
+                Ok(line) => return Some(Ok(line.trim_end_matches('\r').to_string())),
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+    }
+
+    /// Reads lines until `parse` accepts one, saying why each rejected line was not understood.
+    fn read<T>(
+        &mut self,
+        parse: impl Fn(&str) -> Option<T>,
+        hint: &str,
+    ) -> std::io::Result<Result<T, Asked>> {
+        loop {
+            let line = match self.line() {
+                None => return Ok(Err(Asked::End)),
+                Some(Err(asked)) => return Ok(Err(asked)),
+                Some(Ok(line)) => line,
+            };
+            if let Some(value) = parse(&line) {
+                // Echo the answer: piped input is not shown by the terminal.
+                writeln!(self.out, "{line}")?;
+                return Ok(Ok(value));
+            }
+            write!(self.out, "\nCould not read {line:?}: {hint} ")?;
+            self.out.flush()?;
+        }
+    }
+}
+
+/// `2`, `b` or the option's text → option index.
+pub fn parse_choice(line: &str, options: &[String]) -> Option<usize> {
+    let t = line.trim();
+    if let Ok(n) = t.parse::<usize>() {
+        return (1..=options.len()).contains(&n).then(|| n - 1);
+    }
+    let mut chars = t.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        let c = c.to_ascii_lowercase();
+        let i = (c as usize).wrapping_sub('a' as usize);
+        return (c.is_ascii_lowercase() && i < options.len()).then_some(i);
+    }
+    let n = normalize(t);
+    options.iter().position(|o| normalize(o) == n)
+}
+
+/// `t`, `true`, `y`, `yes` / `f`, `false`, `n`, `no`.
+pub fn parse_bool(line: &str) -> Option<bool> {
+    match line.trim().to_ascii_lowercase().as_str() {
+        "t" | "true" | "y" | "yes" => Some(true),
+        "f" | "false" | "n" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+/// `1`-`4` or `again`, `hard`, `good`, `easy` (or their first letters).
+pub fn parse_grade(line: &str) -> Option<Grade> {
+    match line.trim().to_ascii_lowercase().as_str() {
+        "1" | "again" | "a" => Some(Grade::Again),
+        "2" | "hard" | "h" => Some(Grade::Hard),
+        "3" | "good" | "g" => Some(Grade::Good),
+        "4" | "easy" | "e" => Some(Grade::Easy),
+        _ => None,
+    }
+}
+
+impl Frontend for Script {
+    fn ask(&mut self, question: &Question, progress: &Progress) -> std::io::Result<Asked> {
+        write!(
+            self.out,
+            "\n{}\n{}",
+            render::header(progress, question),
+            render::question_text(question)
+        )?;
+        self.out.flush()?;
+        let response = match &question.body {
+            Body::Choice { options, .. } => {
+                let n = options.len();
+                self.read(
+                    |l| parse_choice(l, options),
+                    &format!("answer with a number from 1 to {n} or a letter:"),
+                )?
+                .map(Response::Choice)
+            }
+            Body::TrueFalse { .. } => self.read(parse_bool, "answer t or f:")?.map(Response::Bool),
+            Body::Typed { .. } | Body::Blank { .. } => {
+                self.read(|l| Some(l.to_string()), "")?.map(Response::Text)
+            }
+            Body::Flash { back } => {
+                if let Err(asked) = self.read(|_| Some(()), "")? {
+                    return Ok(asked);
+                }
+                write!(self.out, "{back}\n{}", render::grade_prompt())?;
+                self.out.flush()?;
+                self.read(
+                    parse_grade,
+                    "answer 1 (again), 2 (hard), 3 (good) or 4 (easy):",
+                )?
+                .map(Response::Grade)
+            }
+        };
+        Ok(match response {
+            Ok(r) => Asked::Answer(r),
+            Err(asked) => asked,
+        })
+    }
+
+    fn feedback(&mut self, question: &Question, attempt: &Attempt) -> std::io::Result<()> {
+        write!(self.out, "{}", render::feedback(question, attempt))?;
+        self.out.flush()
+    }
+
+    fn say(&mut self, text: &str) -> std::io::Result<()> {
+        writeln!(self.out, "{text}")?;
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choices_by_number_letter_or_text() {
+        let options: Vec<String> = ["Lean", "Six Sigma", "TQM"].map(String::from).to_vec();
+        assert_eq!(parse_choice("2", &options), Some(1));
+        assert_eq!(parse_choice(" C ", &options), Some(2));
+        assert_eq!(parse_choice("six sigma", &options), Some(1));
+        assert_eq!(parse_choice("4", &options), None);
+        assert_eq!(parse_choice("0", &options), None);
+        assert_eq!(parse_choice("d", &options), None);
+        assert_eq!(parse_choice("maybe", &options), None);
+    }
+
+    #[test]
+    fn booleans_and_grades() {
+        assert_eq!(parse_bool("Y"), Some(true));
+        assert_eq!(parse_bool("false"), Some(false));
+        assert_eq!(parse_bool("perhaps"), None);
+        assert_eq!(parse_grade("3"), Some(Grade::Good));
+        assert_eq!(parse_grade("Easy"), Some(Grade::Easy));
+        assert_eq!(parse_grade("5"), None);
+    }
+}
