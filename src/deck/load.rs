@@ -150,15 +150,15 @@ impl<'s> Cx<'s> {
             );
         }
 
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut seen: HashMap<String, Range<usize>> = HashMap::new();
         for b in &built {
             let mut ids = vec![b.card.id.clone()];
             if let Content::Table { rows, .. } = &b.card.content {
                 ids.extend(rows.iter().map(|r| format!("{}/{}", b.card.id, r.id)));
             }
             for id in ids {
-                let line = Diagnostic::at(self.path, self.src, b.header.clone(), "").line;
-                if let Some(first) = seen.insert(id.clone(), line) {
+                if let Some(first) = seen.insert(id.clone(), b.header.clone()) {
+                    let first = Diagnostic::at(self.path, self.src, first, "").line;
                     let span = b.explicit_id.clone().unwrap_or(b.header.clone());
                     self.error(
                         span,

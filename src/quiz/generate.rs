@@ -227,20 +227,14 @@ fn variants(item: &Item<'_>, pools: &Pools<'_>, out: &mut Vec<Variant>) {
         }
         (
             Content::Term {
-                term,
-                examples,
-                reverse,
-                ..
+                examples, reverse, ..
             },
             _,
         ) => {
+            // Another distinct term means other definitions and other terms to offer.
             let other_terms = pools.distinct_terms.len() > 1;
-            let other_definitions = pools
-                .terms
-                .iter()
-                .any(|(t, _)| normalize(t) != normalize(term));
             out.push(Variant::Flash { reverse: false });
-            if other_definitions {
+            if other_terms {
                 out.push(Variant::Mcq { reverse: false });
             }
             if *reverse {
