@@ -1,0 +1,3 @@
+//! pmquiz library: scheduling, review history and statistics.
+
+pub mod schedule;
