@@ -1,3 +1,4 @@
 //! pmquiz library: scheduling, review history and statistics.
 
 pub mod schedule;
+pub mod stats;
