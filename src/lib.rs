@@ -1,4 +1,3 @@
-//! pmquiz library: scheduling, review history and statistics.
-
 pub mod schedule;
 pub mod stats;
+pub mod store;
