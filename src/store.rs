@@ -179,10 +179,10 @@ impl Store {
         // pmquiz could have upgraded it): check again before the first write.
         check_version(conn, &self.path)?;
         // WAL lets a `pmquiz stats` read while a quiz writes, and keeps the
-        // file consistent if pmquiz is killed mid-write.
-        // Switching the journal mode needs an exclusive lock, and SQLite
-        // reports "database is locked" at once, without waiting, when another
-        // connection is reading: retry for up to the busy timeout.
+        // file consistent if pmquiz is killed mid-write. Switching the journal
+        // mode needs an exclusive lock, and SQLite reports "database is
+        // locked" at once, without waiting, while another connection reads:
+        // retry for up to the busy timeout.
         let mode: String = retry_while_busy(|| {
             conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
         })
