@@ -1,13 +1,16 @@
 //! pmquiz: a terminal quiz and flashcard app.
 //!
-//! The domain (decks, question generation, sessions, scheduling) is pure code that takes its
-//! randomness, clock and storage as arguments; the terminal front ends and the SQLite history
-//! are thin edges around it.
+//! The domain (decks, question generation, sessions, scheduling, statistics) is pure code that
+//! takes its randomness, clock and storage as arguments; the terminal front ends and the SQLite
+//! history are thin edges around it.
 
 pub mod cli;
 pub mod commands;
 pub mod deck;
 pub mod diagnostic;
 pub mod quiz;
+pub mod schedule;
 pub mod session;
+pub mod stats;
+pub mod store;
 pub mod ui;

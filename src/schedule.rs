@@ -1,0 +1,594 @@
+//! Spaced-repetition scheduling: when each card is asked again.
+//!
+//! This module owns the ratings a quiz answer maps to, the per-card schedule
+//! ([`CardState`]) and the [`Scheduler`] that turns one review into the next
+//! state. It is pure: every function takes the current time as an argument and
+//! never reads the clock, so the same inputs always give the same schedule.
+//!
+//! The memory model (stability and difficulty) is FSRS, computed by the `fsrs`
+//! crate with its default parameters. FSRS counts time in whole days, so short
+//! "learning steps" are layered on top, as Anki does:
+//!
+//! | phase before          | rating     | phase after  | due in                       |
+//! |-----------------------|------------|--------------|------------------------------|
+//! | new                   | Again      | learning     | 1 minute                     |
+//! | new                   | Hard       | learning     | 6 minutes                    |
+//! | new                   | Good, Easy | review       | FSRS interval (≥ 1 day)      |
+//! | learning              | Again      | learning     | 1 minute                     |
+//! | relearning            | Again      | relearning   | 10 minutes                   |
+//! | learning, relearning  | Hard       | unchanged    | 10 minutes                   |
+//! | learning, relearning  | Good, Easy | review       | FSRS interval (≥ 1 day)      |
+//! | review                | Again      | relearning   | 10 minutes, lapses + 1       |
+//! | review                | Hard, Good, Easy | review | FSRS interval (≥ 1 day)    |
+//!
+//! FSRS intervals are rounded to whole days and kept between 1 and
+//! [`MAX_INTERVAL_DAYS`] days. The time since the last review is given to FSRS
+//! as whole days, rounded down: two reviews less than 24 hours apart count as
+//! the same day, for which FSRS uses its short-term stability formula.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use fsrs::{DEFAULT_PARAMETERS, FSRS, ItemState, MemoryState};
+use serde::{Deserialize, Serialize};
+
+/// A right answer that took longer than this is rated [`Rating::Hard`].
+pub const SLOW_ANSWER: Duration = Duration::from_secs(25);
+
+/// The longest interval pmquiz schedules: about a hundred years.
+pub const MAX_INTERVAL_DAYS: i64 = 36_500;
+
+/// Lowest desired retention accepted (exclusive).
+pub const MIN_RETENTION: f32 = 0.7;
+/// Highest desired retention accepted (inclusive).
+pub const MAX_RETENTION: f32 = 0.99;
+/// The desired retention used when the user sets none.
+pub const DEFAULT_RETENTION: f32 = 0.9;
+
+const LEARN_AGAIN_STEP: TimeDelta = TimeDelta::minutes(1);
+const LEARN_HARD_STEP: TimeDelta = TimeDelta::minutes(6);
+const RELEARN_STEP: TimeDelta = TimeDelta::minutes(10);
+
+/// How well a card was recalled, on FSRS's four-point scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[repr(u8)]
+pub enum Rating {
+    /// Not recalled: a wrong answer.
+    Again = 1,
+    /// Recalled with effort: a typo or a slow answer.
+    Hard = 2,
+    /// Recalled.
+    Good = 3,
+    /// Recalled at once.
+    Easy = 4,
+}
+
+impl Rating {
+    /// All ratings, from worst to best.
+    pub const ALL: [Rating; 4] = [Rating::Again, Rating::Hard, Rating::Good, Rating::Easy];
+
+    /// Lowercase name, as shown to the user and written in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rating::Again => "again",
+            Rating::Hard => "hard",
+            Rating::Good => "good",
+            Rating::Easy => "easy",
+        }
+    }
+
+    /// The rating with this number (1 = Again … 4 = Easy), if any.
+    pub fn from_u8(value: u8) -> Option<Rating> {
+        match value {
+            1 => Some(Rating::Again),
+            2 => Some(Rating::Hard),
+            3 => Some(Rating::Good),
+            4 => Some(Rating::Easy),
+            _ => None,
+        }
+    }
+
+    /// The rating's number (1 = Again … 4 = Easy).
+    pub fn as_u8(self) -> u8 {
+        self as u8
+    }
+}
+
+impl TryFrom<u8> for Rating {
+    type Error = ScheduleError;
+
+    fn try_from(value: u8) -> Result<Self, Self::Error> {
+        Rating::from_u8(value).ok_or(ScheduleError::InvalidRating(value))
+    }
+}
+
+impl fmt::Display for Rating {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a card is in its learning life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    /// Never answered.
+    New,
+    /// Answered, but not yet remembered for a day: asked again within minutes.
+    Learning,
+    /// Remembered: asked again after an FSRS interval of days.
+    Review,
+    /// Forgotten after having been in review: asked again within minutes.
+    Relearning,
+}
+
+impl Phase {
+    /// Lowercase name, as stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::New => "new",
+            Phase::Learning => "learning",
+            Phase::Review => "review",
+            Phase::Relearning => "relearning",
+        }
+    }
+
+    /// Whether the card is in a short-step phase (learning or relearning).
+    pub fn is_learning(self) -> bool {
+        matches!(self, Phase::Learning | Phase::Relearning)
+    }
+}
+
+impl FromStr for Phase {
+    type Err = ScheduleError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "new" => Ok(Phase::New),
+            "learning" => Ok(Phase::Learning),
+            "review" => Ok(Phase::Review),
+            "relearning" => Ok(Phase::Relearning),
+            other => Err(ScheduleError::InvalidPhase(other.to_string())),
+        }
+    }
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The schedule of one card after at least one review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardState {
+    pub phase: Phase,
+    /// FSRS stability: days until recall probability falls to 90 %.
+    pub stability: f32,
+    /// FSRS difficulty, from 1 (easy) to 10 (hard).
+    pub difficulty: f32,
+    /// When the card should be asked again.
+    pub due: DateTime<Utc>,
+    /// When the card was last answered.
+    pub last_review: DateTime<Utc>,
+    /// How many times the card was answered.
+    pub reps: u32,
+    /// How many times the card was forgotten after reaching review.
+    pub lapses: u32,
+}
+
+/// Errors from building a scheduler or parsing scheduling values.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ScheduleError {
+    #[error(
+        "desired retention must be greater than {MIN_RETENTION} and at most {MAX_RETENTION} \
+         (for example 0.9), got {0}"
+    )]
+    InvalidRetention(f32),
+    #[error("unknown rating {0}: expected 1 (again), 2 (hard), 3 (good) or 4 (easy)")]
+    InvalidRating(u8),
+    #[error("unknown card phase {0:?}: expected new, learning, review or relearning")]
+    InvalidPhase(String),
+    #[error("the FSRS model rejected its parameters: {0}")]
+    Model(String),
+}
+
+/// Computes the next [`CardState`] of a card from a review.
+#[derive(Debug, Clone)]
+pub struct Scheduler {
+    fsrs: FSRS,
+    desired_retention: f32,
+}
+
+impl Scheduler {
+    /// A scheduler with FSRS's default parameters that aims for
+    /// `desired_retention` (the probability of recalling a card when it is
+    /// due), which must be greater than 0.7 and at most 0.99.
+    pub fn new(desired_retention: f32) -> Result<Self, ScheduleError> {
+        if !(desired_retention > MIN_RETENTION && desired_retention <= MAX_RETENTION) {
+            return Err(ScheduleError::InvalidRetention(desired_retention));
+        }
+        let fsrs =
+            FSRS::new(&DEFAULT_PARAMETERS).map_err(|e| ScheduleError::Model(format!("{e:?}")))?;
+        Ok(Scheduler {
+            fsrs,
+            desired_retention,
+        })
+    }
+
+    /// The retention this scheduler aims for.
+    pub fn desired_retention(&self) -> f32 {
+        self.desired_retention
+    }
+
+    /// The state of a card after it was rated `rating` at `now`.
+    ///
+    /// `previous` is the card's state before this review, `None` for a card
+    /// never answered. See the module documentation for the phases and steps.
+    /// The result is always due strictly after `now`.
+    pub fn review(
+        &self,
+        previous: Option<&CardState>,
+        rating: Rating,
+        now: DateTime<Utc>,
+    ) -> CardState {
+        let previous = previous.filter(|p| p.phase != Phase::New);
+        let (memory, days_elapsed) = match previous {
+            Some(p) => (sane_memory(p), whole_days_between(p.last_review, now)),
+            None => (None, 0),
+        };
+        let item = self.next_item(memory, days_elapsed, rating);
+        let memory = item.memory;
+        let interval = review_interval(item.interval);
+
+        let prev_phase = previous.map_or(Phase::New, |p| p.phase);
+        let (phase, step, lapse) = match (prev_phase, rating) {
+            (Phase::New, Rating::Again) => (Phase::Learning, Some(LEARN_AGAIN_STEP), false),
+            (Phase::New, Rating::Hard) => (Phase::Learning, Some(LEARN_HARD_STEP), false),
+            (Phase::Learning, Rating::Again) => (Phase::Learning, Some(LEARN_AGAIN_STEP), false),
+            (Phase::Relearning, Rating::Again) => (Phase::Relearning, Some(RELEARN_STEP), false),
+            (p @ (Phase::Learning | Phase::Relearning), Rating::Hard) => {
+                (p, Some(RELEARN_STEP), false)
+            }
+            (Phase::Review, Rating::Again) => (Phase::Relearning, Some(RELEARN_STEP), true),
+            (_, _) => (Phase::Review, None, false),
+        };
+        let due = now + step.unwrap_or(interval);
+
+        CardState {
+            phase,
+            stability: memory.stability,
+            difficulty: memory.difficulty,
+            due,
+            last_review: now,
+            reps: previous.map_or(0, |p| p.reps).saturating_add(1),
+            lapses: previous
+                .map_or(0, |p| p.lapses)
+                .saturating_add(u32::from(lapse)),
+        }
+    }
+
+    /// FSRS's next memory state and interval for this rating.
+    fn next_item(
+        &self,
+        memory: Option<MemoryState>,
+        days_elapsed: u32,
+        rating: Rating,
+    ) -> ItemState {
+        let states = self
+            .fsrs
+            .next_states(memory, self.desired_retention, days_elapsed)
+            // FSRS only fails on a non-finite memory state; `sane_memory`
+            // filters those out, and a fresh card always succeeds.
+            .or_else(|_| self.fsrs.next_states(None, self.desired_retention, 0))
+            .expect("FSRS schedules a new card with default parameters");
+        let mut item = match rating {
+            Rating::Again => states.again,
+            Rating::Hard => states.hard,
+            Rating::Good => states.good,
+            Rating::Easy => states.easy,
+        };
+        // FSRS clamps stability; difficulty is clamped to 1..=10 except on
+        // its first-review path, so keep both in range here too.
+        item.memory.stability = finite_or(item.memory.stability, 0.001).clamp(0.001, 36_500.0);
+        item.memory.difficulty = finite_or(item.memory.difficulty, 5.0).clamp(1.0, 10.0);
+        item
+    }
+}
+
+impl Default for Scheduler {
+    fn default() -> Self {
+        Scheduler::new(DEFAULT_RETENTION).expect("the default retention is valid")
+    }
+}
+
+/// Map a quiz outcome to a rating: a wrong answer is [`Rating::Again`]; a
+/// right answer with a typo, or one that took longer than [`SLOW_ANSWER`]
+/// (`slow`), is [`Rating::Hard`]; any other right answer is [`Rating::Good`].
+/// pmquiz never infers [`Rating::Easy`] from a quiz answer.
+pub fn rating_for_answer(correct: bool, with_typo: bool, slow: bool) -> Rating {
+    match (correct, with_typo || slow) {
+        (false, _) => Rating::Again,
+        (true, true) => Rating::Hard,
+        (true, false) => Rating::Good,
+    }
+}
+
+/// Whether an answer that took `took` counts as slow.
+pub fn is_slow(took: Duration) -> bool {
+    took > SLOW_ANSWER
+}
+
+fn finite_or(value: f32, fallback: f32) -> f32 {
+    if value.is_finite() { value } else { fallback }
+}
+
+/// The stored memory state if it is usable by FSRS; a damaged state (NaN,
+/// infinite, not positive) restarts the card's memory as if it were new.
+fn sane_memory(state: &CardState) -> Option<MemoryState> {
+    let ok = |v: f32| v.is_finite() && v > 0.0;
+    (ok(state.stability) && ok(state.difficulty)).then_some(MemoryState {
+        stability: state.stability,
+        difficulty: state.difficulty,
+    })
+}
+
+/// Whole days from `from` to `to`, rounded down; 0 if `to` is not later.
+fn whole_days_between(from: DateTime<Utc>, to: DateTime<Utc>) -> u32 {
+    let days = (to - from).num_days().max(0);
+    u32::try_from(days).unwrap_or(u32::MAX)
+}
+
+/// An FSRS interval in days as a whole number of days between 1 and
+/// [`MAX_INTERVAL_DAYS`].
+fn review_interval(interval_days: f32) -> TimeDelta {
+    let days = if interval_days.is_finite() {
+        (interval_days.round() as i64).clamp(1, MAX_INTERVAL_DAYS)
+    } else {
+        1
+    };
+    TimeDelta::days(days)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2025, 3, 1, 9, 0, 0).unwrap()
+    }
+
+    fn sched() -> Scheduler {
+        Scheduler::new(0.9).unwrap()
+    }
+
+    #[test]
+    fn retention_bounds_are_enforced() {
+        for bad in [0.0, 0.5, 0.7, 0.995, 1.0, 1.5, f32::NAN, f32::INFINITY] {
+            let err = Scheduler::new(bad).unwrap_err();
+            assert!(err.to_string().contains("desired retention"), "{err}");
+        }
+        for good in [0.71, 0.8, 0.9, 0.99] {
+            assert!(Scheduler::new(good).is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn rating_mapping_matches_documentation() {
+        assert_eq!(rating_for_answer(false, false, false), Rating::Again);
+        assert_eq!(rating_for_answer(false, true, true), Rating::Again);
+        assert_eq!(rating_for_answer(true, true, false), Rating::Hard);
+        assert_eq!(rating_for_answer(true, false, true), Rating::Hard);
+        assert_eq!(rating_for_answer(true, true, true), Rating::Hard);
+        assert_eq!(rating_for_answer(true, false, false), Rating::Good);
+        assert!(is_slow(SLOW_ANSWER + Duration::from_millis(1)));
+        assert!(!is_slow(SLOW_ANSWER));
+    }
+
+    #[test]
+    fn rating_and_phase_round_trip() {
+        for r in Rating::ALL {
+            assert_eq!(Rating::from_u8(r.as_u8()), Some(r));
+            assert_eq!(Rating::try_from(r as u8), Ok(r));
+            let json = serde_json::to_string(&r).unwrap();
+            assert_eq!(json, format!("\"{}\"", r.as_str()));
+        }
+        assert_eq!(Rating::from_u8(0), None);
+        assert!(Rating::try_from(5).is_err());
+        for p in [
+            Phase::New,
+            Phase::Learning,
+            Phase::Review,
+            Phase::Relearning,
+        ] {
+            assert_eq!(p.as_str().parse::<Phase>(), Ok(p));
+        }
+        assert!("reviewing".parse::<Phase>().is_err());
+    }
+
+    #[test]
+    fn new_card_learning_steps() {
+        let s = sched();
+        let now = t0();
+        let again = s.review(None, Rating::Again, now);
+        assert_eq!(again.phase, Phase::Learning);
+        assert_eq!(again.due, now + TimeDelta::minutes(1));
+        let hard = s.review(None, Rating::Hard, now);
+        assert_eq!(hard.phase, Phase::Learning);
+        assert_eq!(hard.due, now + TimeDelta::minutes(6));
+        for r in [Rating::Good, Rating::Easy] {
+            let st = s.review(None, r, now);
+            assert_eq!(st.phase, Phase::Review);
+            assert!(st.due >= now + TimeDelta::days(1));
+            assert_eq!(st.reps, 1);
+            assert_eq!(st.lapses, 0);
+            assert_eq!(st.last_review, now);
+        }
+        let easy = s.review(None, Rating::Easy, now);
+        let good = s.review(None, Rating::Good, now);
+        assert!(easy.due > good.due);
+    }
+
+    #[test]
+    fn missed_card_is_due_before_one_answered_right() {
+        let s = sched();
+        let now = t0();
+        let missed = s.review(None, Rating::Again, now);
+        let right = s.review(None, Rating::Good, now);
+        assert!(missed.due < right.due);
+
+        // Same from review: a lapse is due within minutes, a pass in days.
+        let later = right.due;
+        let lapsed = s.review(Some(&right), Rating::Again, later);
+        let passed = s.review(Some(&right), Rating::Good, later);
+        assert!(lapsed.due < passed.due);
+        assert_eq!(lapsed.phase, Phase::Relearning);
+        assert_eq!(lapsed.due, later + TimeDelta::minutes(10));
+        assert_eq!(lapsed.lapses, 1);
+        assert_eq!(passed.lapses, 0);
+        assert!(lapsed.stability < passed.stability);
+    }
+
+    #[test]
+    fn relearning_and_learning_steps() {
+        let s = sched();
+        let now = t0();
+        let learning = s.review(None, Rating::Again, now);
+        let t1 = learning.due;
+        let hard = s.review(Some(&learning), Rating::Hard, t1);
+        assert_eq!(hard.phase, Phase::Learning);
+        assert_eq!(hard.due, t1 + TimeDelta::minutes(10));
+        let again = s.review(Some(&learning), Rating::Again, t1);
+        assert_eq!(again.phase, Phase::Learning);
+        assert_eq!(again.due, t1 + TimeDelta::minutes(1));
+        assert_eq!(again.lapses, 0);
+        let graduated = s.review(Some(&hard), Rating::Good, hard.due);
+        assert_eq!(graduated.phase, Phase::Review);
+        assert!(graduated.due >= hard.due + TimeDelta::days(1));
+        assert_eq!(graduated.reps, 3);
+
+        let lapsed = s.review(Some(&graduated), Rating::Again, graduated.due);
+        let still = s.review(Some(&lapsed), Rating::Hard, lapsed.due);
+        assert_eq!(still.phase, Phase::Relearning);
+        assert_eq!(still.due, lapsed.due + TimeDelta::minutes(10));
+        let again = s.review(Some(&lapsed), Rating::Again, lapsed.due);
+        assert_eq!(again.phase, Phase::Relearning);
+        assert_eq!(again.lapses, 1, "only a lapse from review counts");
+        let back = s.review(Some(&still), Rating::Easy, still.due);
+        assert_eq!(back.phase, Phase::Review);
+        assert!(back.due >= still.due + TimeDelta::days(1));
+    }
+
+    #[test]
+    fn repeated_good_answers_grow_the_interval() {
+        let s = sched();
+        let mut now = t0();
+        let mut state = s.review(None, Rating::Good, now);
+        let mut last_interval = state.due - now;
+        for _ in 0..8 {
+            now = state.due;
+            state = s.review(Some(&state), Rating::Good, now);
+            let interval = state.due - now;
+            assert!(
+                interval > last_interval,
+                "{interval} should exceed {last_interval}"
+            );
+            last_interval = interval;
+        }
+        assert!(last_interval <= TimeDelta::days(MAX_INTERVAL_DAYS));
+    }
+
+    #[test]
+    fn higher_retention_gives_shorter_intervals() {
+        let now = t0();
+        let lax = Scheduler::new(0.8).unwrap().review(None, Rating::Easy, now);
+        let strict = Scheduler::new(0.97)
+            .unwrap()
+            .review(None, Rating::Easy, now);
+        assert!(strict.due < lax.due);
+    }
+
+    #[test]
+    fn damaged_state_and_backwards_clock_are_handled() {
+        let s = sched();
+        let now = t0();
+        let damaged = CardState {
+            phase: Phase::Review,
+            stability: f32::NAN,
+            difficulty: -3.0,
+            due: now,
+            last_review: now + TimeDelta::days(3), // in the future
+            reps: 4,
+            lapses: 0,
+        };
+        let next = s.review(Some(&damaged), Rating::Good, now);
+        assert!(next.stability.is_finite() && next.stability > 0.0);
+        assert!(next.difficulty.is_finite() && next.difficulty > 0.0);
+        assert!(next.due > now);
+        assert_eq!(next.reps, 5);
+    }
+
+    #[test]
+    fn interval_is_capped() {
+        let s = sched();
+        let now = t0();
+        let huge = CardState {
+            phase: Phase::Review,
+            stability: 36_500.0,
+            difficulty: 1.0,
+            due: now,
+            last_review: now - TimeDelta::days(36_500),
+            reps: 30,
+            lapses: 0,
+        };
+        let next = s.review(Some(&huge), Rating::Easy, now);
+        assert!(next.due - now <= TimeDelta::days(MAX_INTERVAL_DAYS));
+        assert!(next.due > now);
+    }
+
+    fn rating_strategy() -> impl Strategy<Value = Rating> {
+        prop::sample::select(Rating::ALL.to_vec())
+    }
+
+    proptest! {
+        #[test]
+        fn any_review_sequence_stays_sane(
+            steps in prop::collection::vec(
+                (rating_strategy(), 0i64..=(400 * 86_400), any::<bool>()),
+                1..40,
+            ),
+            retention in 0.71f32..=0.99,
+        ) {
+            let s = Scheduler::new(retention).unwrap();
+            let mut now = t0();
+            let mut state: Option<CardState> = None;
+            for (rating, wait_secs, on_time) in steps {
+                // Either answer when the card is due, or after a random wait
+                // (possibly early, possibly far too late).
+                now = match (&state, on_time) {
+                    (Some(st), true) => st.due,
+                    _ => now + TimeDelta::seconds(wait_secs),
+                };
+                let next = s.review(state.as_ref(), rating, now);
+                prop_assert!(next.due > now);
+                prop_assert!(next.due - now <= TimeDelta::days(MAX_INTERVAL_DAYS));
+                prop_assert!(next.stability.is_finite() && next.stability > 0.0);
+                prop_assert!(next.difficulty.is_finite() && next.difficulty > 0.0);
+                prop_assert_eq!(next.last_review, now);
+                if rating == Rating::Again {
+                    prop_assert!(next.phase.is_learning());
+                    prop_assert!(next.due - now <= TimeDelta::minutes(10));
+                } else if rating != Rating::Hard {
+                    prop_assert_eq!(next.phase, Phase::Review);
+                    prop_assert!(next.due - now >= TimeDelta::days(1));
+                }
+                state = Some(next);
+            }
+        }
+    }
+}

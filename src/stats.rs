@@ -1,0 +1,452 @@
+//! Deck statistics: card counts, the review forecast, accuracy, streak and
+//! hardest cards.
+//!
+//! This module owns the numbers `pmquiz stats` shows. It is pure: it works on
+//! the card schedules and the [`DeckHistory`] that [`crate::store::Store`]
+//! loads, and takes the current time and the user's UTC offset as arguments.
+//! "Days" (streak, forecast) are calendar days at that offset; the answer
+//! windows ("last 7 days", "last 30 days") are rolling, ending at `now`.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta, Utc};
+use serde::Serialize;
+
+use crate::schedule::{CardState, Phase};
+
+/// How many days [`DeckStats::due_per_day`] covers.
+pub const FORECAST_DAYS: usize = 14;
+/// How many cards [`DeckStats::hardest`] lists at most.
+pub const HARDEST_CARDS: usize = 5;
+/// How far back [`DeckHistory::recent`] must reach for [`deck_stats`].
+pub const RECENT_DAYS: i64 = 30;
+
+/// One answer, as far as statistics need it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnswerRow {
+    pub card_id: String,
+    pub correct: bool,
+    pub answered_at: DateTime<Utc>,
+}
+
+/// How often one card was answered and missed, over all time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CardTally {
+    pub card_id: String,
+    pub answers: u64,
+    pub misses: u64,
+}
+
+/// The review history of one deck, summarised for statistics.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DeckHistory {
+    /// Answers of the last [`RECENT_DAYS`] days (at least), oldest first.
+    pub recent: Vec<AnswerRow>,
+    /// Answers and misses per card, over all time, in any order.
+    pub tallies: Vec<CardTally>,
+    /// Days (at the user's offset) on which the deck was studied, newest
+    /// first, without repeats. The store loads only the latest run of
+    /// consecutive days, which is all the streak needs; a longer list is fine.
+    pub study_days: Vec<NaiveDate>,
+}
+
+/// Answers in a time window.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct AnswerWindow {
+    pub answers: usize,
+    pub correct: usize,
+    /// `correct / answers`, from 0 to 1; `None` without answers.
+    pub accuracy: Option<f64>,
+}
+
+/// A card that is often missed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HardCard {
+    pub card_id: String,
+    pub misses: u64,
+    pub answers: u64,
+}
+
+/// Statistics of one deck at one moment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeckStats {
+    /// Cards currently in the deck.
+    pub cards: usize,
+    /// Cards never answered (or forgotten with `pmquiz forget`).
+    pub new: usize,
+    /// Cards in learning or relearning: recently missed or just started.
+    pub learning: usize,
+    /// Cards in review.
+    pub review: usize,
+    /// Cards due now (including overdue).
+    pub due_now: usize,
+    /// Cards due within the next 7 days, including those due now.
+    pub due_within_7_days: usize,
+    /// Answers in the last 7 days (rolling).
+    pub last_7_days: AnswerWindow,
+    /// Answers in the last 30 days (rolling).
+    pub last_30_days: AnswerWindow,
+    /// Consecutive days studied up to today; a streak whose last day is
+    /// yesterday still counts (it is not broken until today ends).
+    pub streak_days: u32,
+    /// Whether the deck was studied today.
+    pub studied_today: bool,
+    /// Up to five current cards with the most misses, most missed first.
+    pub hardest: Vec<HardCard>,
+    /// Reviews due on each of the next 14 days; day 0 is today and also
+    /// holds everything already overdue.
+    pub due_per_day: [usize; FORECAST_DAYS],
+}
+
+/// Statistics of a deck.
+///
+/// `cards` lists every card currently in the deck with its schedule (`None`
+/// for a card never answered). `history` comes from
+/// [`crate::store::Store::deck_history`]. Card counts, the forecast and the
+/// hardest cards cover only the cards in `cards`; answer counts cover the
+/// whole history, including cards since removed from the deck.
+pub fn deck_stats(
+    cards: &[(String, Option<CardState>)],
+    history: &DeckHistory,
+    now: DateTime<Utc>,
+    offset: FixedOffset,
+) -> DeckStats {
+    let today = local_day(now, offset);
+    let mut stats = DeckStats {
+        cards: cards.len(),
+        new: 0,
+        learning: 0,
+        review: 0,
+        due_now: 0,
+        due_within_7_days: 0,
+        last_7_days: window(&history.recent, now - TimeDelta::days(7), now),
+        last_30_days: window(&history.recent, now - TimeDelta::days(RECENT_DAYS), now),
+        streak_days: 0,
+        studied_today: false,
+        hardest: Vec::new(),
+        due_per_day: [0; FORECAST_DAYS],
+    };
+
+    let week_ahead = now + TimeDelta::days(7);
+    for (_, state) in cards {
+        let Some(state) = state.as_ref().filter(|s| s.phase != Phase::New) else {
+            stats.new += 1;
+            continue;
+        };
+        match state.phase {
+            Phase::Learning | Phase::Relearning => stats.learning += 1,
+            _ => stats.review += 1,
+        }
+        if state.due <= now {
+            stats.due_now += 1;
+        }
+        if state.due <= week_ahead {
+            stats.due_within_7_days += 1;
+        }
+        let day = (local_day(state.due, offset) - today).num_days().max(0);
+        if let Some(slot) = usize::try_from(day)
+            .ok()
+            .and_then(|d| stats.due_per_day.get_mut(d))
+        {
+            *slot += 1;
+        }
+    }
+
+    (stats.streak_days, stats.studied_today) = streak(&history.study_days, today);
+    stats.hardest = hardest(cards, &history.tallies);
+    stats
+}
+
+/// The calendar day of `at` at `offset`.
+pub fn local_day(at: DateTime<Utc>, offset: FixedOffset) -> NaiveDate {
+    at.with_timezone(&offset).date_naive()
+}
+
+fn window(answers: &[AnswerRow], after: DateTime<Utc>, until: DateTime<Utc>) -> AnswerWindow {
+    let (mut total, mut correct) = (0, 0);
+    for a in answers
+        .iter()
+        .filter(|a| a.answered_at > after && a.answered_at <= until)
+    {
+        total += 1;
+        correct += usize::from(a.correct);
+    }
+    AnswerWindow {
+        answers: total,
+        correct,
+        accuracy: (total > 0).then(|| correct as f64 / total as f64),
+    }
+}
+
+/// (streak length, studied today) from the days studied.
+fn streak(study_days: &[NaiveDate], today: NaiveDate) -> (u32, bool) {
+    let days: HashSet<NaiveDate> = study_days.iter().copied().collect();
+    let studied_today = days.contains(&today);
+    let mut day = if studied_today {
+        today
+    } else {
+        match today.pred_opt() {
+            Some(yesterday) if days.contains(&yesterday) => yesterday,
+            _ => return (0, false),
+        }
+    };
+    let mut run = 0u32;
+    while days.contains(&day) {
+        run += 1;
+        match day.pred_opt() {
+            Some(prev) => day = prev,
+            None => break,
+        }
+    }
+    (run, studied_today)
+}
+
+fn hardest(cards: &[(String, Option<CardState>)], tallies: &[CardTally]) -> Vec<HardCard> {
+    let current: HashSet<&str> = cards.iter().map(|(id, _)| id.as_str()).collect();
+    let mut hard: Vec<HardCard> = tallies
+        .iter()
+        .filter(|t| t.misses > 0 && current.contains(t.card_id.as_str()))
+        .map(|t| HardCard {
+            card_id: t.card_id.clone(),
+            misses: t.misses,
+            answers: t.answers,
+        })
+        .collect();
+    // Most misses first; among equals, the larger share of misses (fewer
+    // answers) first; then by id so the order is stable.
+    hard.sort_by(|a, b| {
+        b.misses
+            .cmp(&a.misses)
+            .then(a.answers.cmp(&b.answers))
+            .then_with(|| a.card_id.cmp(&b.card_id))
+    });
+    hard.truncate(HARDEST_CARDS);
+    hard
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        // 10:00 UTC on a Wednesday.
+        Utc.with_ymd_and_hms(2025, 5, 14, 10, 0, 0).unwrap()
+    }
+
+    fn utc() -> FixedOffset {
+        FixedOffset::east_opt(0).unwrap()
+    }
+
+    fn state(phase: Phase, due: DateTime<Utc>) -> Option<CardState> {
+        Some(CardState {
+            phase,
+            stability: 3.0,
+            difficulty: 5.0,
+            due,
+            last_review: due - TimeDelta::days(3),
+            reps: 2,
+            lapses: 0,
+        })
+    }
+
+    fn answer(card: &str, correct: bool, ago: TimeDelta) -> AnswerRow {
+        AnswerRow {
+            card_id: card.to_string(),
+            correct,
+            answered_at: now() - ago,
+        }
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn counts_phases_and_due_cards() {
+        let n = now();
+        let cards = vec![
+            ("a".to_string(), None),
+            (
+                "b".to_string(),
+                state(Phase::Learning, n - TimeDelta::minutes(5)),
+            ),
+            (
+                "c".to_string(),
+                state(Phase::Relearning, n + TimeDelta::minutes(5)),
+            ),
+            (
+                "d".to_string(),
+                state(Phase::Review, n - TimeDelta::days(3)),
+            ),
+            (
+                "e".to_string(),
+                state(Phase::Review, n + TimeDelta::days(6)),
+            ),
+            (
+                "f".to_string(),
+                state(Phase::Review, n + TimeDelta::days(20)),
+            ),
+            ("g".to_string(), state(Phase::New, n)),
+        ];
+        let s = deck_stats(&cards, &DeckHistory::default(), n, utc());
+        assert_eq!(s.cards, 7);
+        assert_eq!((s.new, s.learning, s.review), (2, 2, 3));
+        assert_eq!(s.due_now, 2);
+        assert_eq!(s.due_within_7_days, 4);
+        assert_eq!(s.last_7_days.answers, 0);
+        assert_eq!(s.last_7_days.accuracy, None);
+        assert_eq!(s.streak_days, 0);
+        assert!(s.hardest.is_empty());
+    }
+
+    #[test]
+    fn forecast_puts_overdue_on_day_zero_and_uses_local_days() {
+        let n = now(); // 10:00 UTC
+        let cards = vec![
+            (
+                "overdue".to_string(),
+                state(Phase::Review, n - TimeDelta::days(40)),
+            ),
+            (
+                "later-today".to_string(),
+                state(Phase::Review, n + TimeDelta::hours(13)),
+            ),
+            (
+                "tomorrow".to_string(),
+                state(Phase::Review, n + TimeDelta::hours(15)),
+            ),
+            (
+                "day13".to_string(),
+                state(Phase::Review, n + TimeDelta::days(13)),
+            ),
+            (
+                "day14".to_string(),
+                state(Phase::Review, n + TimeDelta::days(14)),
+            ),
+            ("new".to_string(), None),
+        ];
+        let s = deck_stats(&cards, &DeckHistory::default(), n, utc());
+        let mut expected = [0; FORECAST_DAYS];
+        expected[0] = 2;
+        expected[1] = 1;
+        expected[13] = 1;
+        assert_eq!(s.due_per_day, expected);
+
+        // At UTC-12 it is 22:00 the day before, so 13 h ahead is tomorrow.
+        let west = FixedOffset::west_opt(12 * 3600).unwrap();
+        let s = deck_stats(&cards, &DeckHistory::default(), n, west);
+        assert_eq!(s.due_per_day[0], 1);
+        assert_eq!(s.due_per_day[1], 2);
+    }
+
+    #[test]
+    fn accuracy_over_rolling_windows() {
+        let history = DeckHistory {
+            recent: vec![
+                answer("a", true, TimeDelta::days(29)),
+                answer("a", false, TimeDelta::days(20)),
+                answer("b", false, TimeDelta::days(6)),
+                answer("b", true, TimeDelta::days(1)),
+                answer("c", true, TimeDelta::hours(1)),
+                answer("c", true, TimeDelta::days(31)), // outside both windows
+            ],
+            ..DeckHistory::default()
+        };
+        let s = deck_stats(&[], &history, now(), utc());
+        assert_eq!(s.last_7_days.answers, 3);
+        assert_eq!(s.last_7_days.correct, 2);
+        assert!((s.last_7_days.accuracy.unwrap() - 2.0 / 3.0).abs() < 1e-9);
+        assert_eq!(s.last_30_days.answers, 5);
+        assert_eq!(s.last_30_days.correct, 3);
+        assert_eq!(s.last_30_days.accuracy, Some(0.6));
+    }
+
+    #[test]
+    fn streak_continues_from_today_or_yesterday() {
+        let n = now(); // 2025-05-14
+        let with_days = |days: Vec<NaiveDate>| DeckHistory {
+            study_days: days,
+            ..DeckHistory::default()
+        };
+        let s = deck_stats(
+            &[],
+            &with_days(vec![day(2025, 5, 14), day(2025, 5, 13), day(2025, 5, 12)]),
+            n,
+            utc(),
+        );
+        assert_eq!((s.streak_days, s.studied_today), (3, true));
+
+        let s = deck_stats(
+            &[],
+            &with_days(vec![day(2025, 5, 13), day(2025, 5, 12), day(2025, 5, 10)]),
+            n,
+            utc(),
+        );
+        assert_eq!((s.streak_days, s.studied_today), (2, false));
+
+        let s = deck_stats(&[], &with_days(vec![day(2025, 5, 12)]), n, utc());
+        assert_eq!((s.streak_days, s.studied_today), (0, false));
+
+        // A day studied in the future (clock trouble) neither counts nor breaks.
+        let s = deck_stats(
+            &[],
+            &with_days(vec![day(2025, 5, 20), day(2025, 5, 14)]),
+            n,
+            utc(),
+        );
+        assert_eq!((s.streak_days, s.studied_today), (1, true));
+    }
+
+    #[test]
+    fn hardest_cards_rank_by_misses_and_skip_removed_cards() {
+        let tally = |id: &str, answers, misses| CardTally {
+            card_id: id.to_string(),
+            answers,
+            misses,
+        };
+        let history = DeckHistory {
+            tallies: vec![
+                tally("a", 10, 1),
+                tally("b", 10, 5),
+                tally("c", 6, 5),
+                tally("gone", 50, 40),
+                tally("d", 3, 0),
+                tally("e", 4, 2),
+                tally("f", 9, 3),
+                tally("g", 2, 2),
+            ],
+            ..DeckHistory::default()
+        };
+        let cards: Vec<(String, Option<CardState>)> = ["a", "b", "c", "d", "e", "f", "g"]
+            .iter()
+            .map(|id| (id.to_string(), None))
+            .collect();
+        let s = deck_stats(&cards, &history, now(), utc());
+        let ids: Vec<&str> = s.hardest.iter().map(|h| h.card_id.as_str()).collect();
+        assert_eq!(ids, ["c", "b", "f", "g", "e"]);
+        assert_eq!(
+            s.hardest[0],
+            HardCard {
+                card_id: "c".into(),
+                misses: 5,
+                answers: 6
+            }
+        );
+    }
+
+    #[test]
+    fn serializes_to_json() {
+        let s = deck_stats(
+            &[("a".to_string(), None)],
+            &DeckHistory::default(),
+            now(),
+            utc(),
+        );
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(json["new"], 1);
+        assert_eq!(json["due_per_day"].as_array().unwrap().len(), FORECAST_DAYS);
+        assert!(json["last_7_days"]["accuracy"].is_null());
+        assert_eq!(json["streak_days"], 0);
+    }
+}

@@ -1,0 +1,1363 @@
+//! The review-history store: pmquiz's SQLite database.
+//!
+//! This module owns the file `pmquiz.db` in the data directory: its schema and
+//! migrations, every answer ever given (the `answers` table) and the current
+//! schedule of each answered card (the `cards` table). It is the thin edge
+//! between the pure scheduler and statistics and the disk; it holds no
+//! scheduling logic of its own.
+//!
+//! Safety rules: pmquiz never deletes or resets a database. A file that is not
+//! a pmquiz database, or that a newer pmquiz wrote, is reported and left
+//! byte-for-byte unchanged: it is inspected through a read-only connection
+//! before anything is written.
+//!
+//! Times are stored as INTEGER milliseconds since the Unix epoch (UTC).
+
+use std::collections::HashMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
+use rusqlite::types::Type;
+use rusqlite::{
+    Connection, ErrorCode, OpenFlags, OptionalExtension, Row, Transaction, TransactionBehavior,
+    params, params_from_iter,
+};
+
+use crate::schedule::{CardState, Phase, Rating};
+use crate::stats::{AnswerRow, CardTally, DeckHistory, RECENT_DAYS, local_day};
+
+/// Name of the database file inside the data directory.
+pub const DB_FILE_NAME: &str = "pmquiz.db";
+
+/// The schema version this build reads and writes (`PRAGMA user_version`).
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Numbered migrations: `MIGRATIONS[n]` takes a database from schema version
+/// `n` to `n + 1`. Released entries are never edited; a schema change is a
+/// new entry at the end.
+const MIGRATIONS: &[&str] = &[
+    // 1: answers and cards.
+    include_str!("schema.sql"),
+];
+
+/// How long a write waits for another pmquiz process holding the lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Errors from the review-history store. Messages are meant for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "the review history {path} was written by a newer version of pmquiz \
+         (schema version {found}; this pmquiz understands up to version {supported}). \
+         Upgrade pmquiz to use it. The file was not changed."
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    #[error(
+        "the review history {path} is damaged or is not a pmquiz database ({detail}). \
+         pmquiz left it unchanged. Move it aside (for example rename it to {DB_FILE_NAME}.broken) \
+         to start a new history, or restore it from a backup."
+    )]
+    Corrupt { path: PathBuf, detail: String },
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("error in the review history {path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+}
+
+/// One answer given in a quiz or review session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerRecord {
+    pub deck_id: String,
+    pub card_id: String,
+    /// How the card was asked (flashcard, choice, typed, …).
+    pub question_kind: String,
+    pub correct: bool,
+    pub rating: Rating,
+    /// What the user answered.
+    pub given: String,
+    /// The expected answer.
+    pub expected: String,
+    pub answered_at: DateTime<Utc>,
+    /// How long the user took to answer.
+    pub duration: Duration,
+    /// Identifies the quiz or review session the answer belongs to.
+    pub session_id: String,
+}
+
+/// A card that is due, with its schedule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueCard {
+    pub deck_id: String,
+    pub card_id: String,
+    pub state: CardState,
+}
+
+/// An open review-history database.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+const CARD_COLUMNS: &str =
+    "deck_id, card_id, phase, stability, difficulty, due, last_review, reps, lapses";
+
+const ANSWER_COLUMNS: &str = "deck_id, card_id, question_kind, correct, rating, given, expected, \
+                              answered_at, duration_ms, session_id";
+
+impl Store {
+    /// Opens the review history in `data_dir`, creating the directory and an
+    /// empty database if needed, and upgrading an older schema.
+    ///
+    /// Fails without writing anything if the file is not a pmquiz database
+    /// ([`StoreError::Corrupt`]) or was written by a newer pmquiz
+    /// ([`StoreError::NewerSchema`]).
+    pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
+        fs::create_dir_all(data_dir).map_err(|source| StoreError::Io {
+            action: "create the data directory",
+            path: data_dir.to_path_buf(),
+            source,
+        })?;
+        let path = data_dir.join(DB_FILE_NAME);
+        match fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => {
+                return Err(StoreError::Io {
+                    action: "open the review history",
+                    path,
+                    source: io::Error::other("it is a directory, not a file"),
+                });
+            }
+            Ok(_) => inspect_read_only(&path)?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(source) => {
+                return Err(StoreError::Io {
+                    action: "read",
+                    path,
+                    source,
+                });
+            }
+        }
+
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| sql_error(&path, e))?;
+        let store = Store { conn, path };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn configure(&self) -> Result<(), StoreError> {
+        let conn = &self.conn;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| self.err(e))?;
+        // The file may have changed since the read-only inspection (another
+        // pmquiz could have upgraded it): check again before the first write.
+        check_version(conn, &self.path)?;
+        // WAL lets a `pmquiz stats` read while a quiz writes, and keeps the
+        // file consistent if pmquiz is killed mid-write. Switching the journal
+        // mode needs an exclusive lock, and SQLite reports "database is
+        // locked" at once, without waiting, while another connection reads:
+        // retry for up to the busy timeout.
+        let mode: String = retry_while_busy(|| {
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+        })
+        .map_err(|e| self.err(e))?;
+        // WAL can be refused (e.g. a file system without shared memory);
+        // SQLite then keeps its rollback journal, which is safe but lets
+        // readers and a writer block each other for a moment.
+        let wal = mode.eq_ignore_ascii_case("wal");
+        // synchronous=NORMAL in WAL mode: a commit can never corrupt the file,
+        // and a crash or kill of pmquiz loses nothing it committed; only an OS
+        // crash or power cut can lose the last few answers (written, not yet
+        // synced). That avoids an fsync after every single answer, which is
+        // slow on laptops and SD cards. Without WAL, NORMAL could corrupt the
+        // file on power loss, so FULL is used there.
+        let synchronous = if wal { "NORMAL" } else { "FULL" };
+        conn.pragma_update(None, "synchronous", synchronous)
+            .map_err(|e| self.err(e))?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Brings the schema up to [`SCHEMA_VERSION`] in one transaction.
+    fn migrate(&self) -> Result<(), StoreError> {
+        if check_version(&self.conn, &self.path)? == SCHEMA_VERSION {
+            return Ok(());
+        }
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+            .map_err(|e| self.err(e))?;
+        // Another pmquiz may have migrated while we waited for the lock.
+        let found = check_version(&tx, &self.path)?;
+        if found == 0 {
+            check_empty(&tx, &self.path)?;
+        }
+        for sql in &MIGRATIONS[found as usize..] {
+            tx.execute_batch(sql).map_err(|e| self.err(e))?;
+        }
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+            .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// Records one answer and, if given, the card's new schedule, in one
+    /// transaction committed before returning. With `state` `None` only the
+    /// history is written (e.g. a practice run that does not schedule).
+    pub fn record(
+        &self,
+        answer: &AnswerRecord,
+        state: Option<&CardState>,
+    ) -> Result<(), StoreError> {
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+            .map_err(|e| self.err(e))?;
+        tx.prepare_cached(
+            "INSERT INTO answers (deck_id, card_id, question_kind, correct, rating, given, \
+             expected, answered_at, duration_ms, session_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )
+        .and_then(|mut stmt| {
+            stmt.execute(params![
+                answer.deck_id,
+                answer.card_id,
+                answer.question_kind,
+                answer.correct,
+                answer.rating.as_u8(),
+                answer.given,
+                answer.expected,
+                to_millis(answer.answered_at),
+                duration_millis(answer.duration),
+                answer.session_id,
+            ])
+        })
+        .map_err(|e| self.err(e))?;
+        if let Some(state) = state {
+            upsert_card(&tx, &answer.deck_id, &answer.card_id, state).map_err(|e| self.err(e))?;
+        }
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// The schedule of one card, `None` if it was never answered (or was
+    /// forgotten).
+    pub fn card_state(
+        &self,
+        deck_id: &str,
+        card_id: &str,
+    ) -> Result<Option<CardState>, StoreError> {
+        let sql = format!("SELECT {CARD_COLUMNS} FROM cards WHERE deck_id = ?1 AND card_id = ?2");
+        self.conn
+            .prepare_cached(&sql)
+            .and_then(|mut stmt| {
+                stmt.query_row(params![deck_id, card_id], card_from_row)
+                    .optional()
+            })
+            .map(|found| found.map(|c| c.state))
+            .map_err(|e| self.err(e))
+    }
+
+    /// The schedules of all answered cards of a deck, by card id.
+    pub fn card_states(&self, deck_id: &str) -> Result<HashMap<String, CardState>, StoreError> {
+        let sql = format!("SELECT {CARD_COLUMNS} FROM cards WHERE deck_id = ?1");
+        self.conn
+            .prepare_cached(&sql)
+            .and_then(|mut stmt| {
+                stmt.query_map([deck_id], card_from_row)?
+                    .map(|r| r.map(|c| (c.card_id, c.state)))
+                    .collect()
+            })
+            .map_err(|e| self.err(e))
+    }
+
+    /// Cards of the given decks due at `now` (due ≤ now): cards in learning
+    /// or relearning (recently missed) first, then the most overdue first.
+    /// An empty `deck_ids` selects nothing. `limit` caps the number returned.
+    pub fn due(
+        &self,
+        deck_ids: &[String],
+        now: DateTime<Utc>,
+        limit: Option<usize>,
+    ) -> Result<Vec<DueCard>, StoreError> {
+        if deck_ids.is_empty() || limit == Some(0) {
+            return Ok(Vec::new());
+        }
+        let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} FROM cards \
+             WHERE deck_id IN ({}) AND due <= ?1 \
+             ORDER BY phase IN ('learning', 'relearning') DESC, due, deck_id, card_id \
+             LIMIT ?2",
+            placeholders(3, deck_ids.len())
+        );
+        let mut values: Vec<rusqlite::types::Value> = vec![to_millis(now).into(), limit.into()];
+        values.extend(deck_ids.iter().map(|d| d.clone().into()));
+        self.conn
+            .prepare_cached(&sql)
+            .and_then(|mut stmt| {
+                stmt.query_map(params_from_iter(values), card_from_row)?
+                    .collect()
+            })
+            .map_err(|e| self.err(e))
+    }
+
+    /// The earliest due time strictly after `now` among the given decks'
+    /// cards, `None` if no card is scheduled after `now`.
+    pub fn upcoming(
+        &self,
+        deck_ids: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        if deck_ids.is_empty() {
+            return Ok(None);
+        }
+        let sql = format!(
+            "SELECT MIN(due) FROM cards WHERE deck_id IN ({}) AND due > ?1",
+            placeholders(2, deck_ids.len())
+        );
+        let mut values: Vec<rusqlite::types::Value> = vec![to_millis(now).into()];
+        values.extend(deck_ids.iter().map(|d| d.clone().into()));
+        let ms: Option<i64> = self
+            .conn
+            .prepare_cached(&sql)
+            .and_then(|mut stmt| stmt.query_row(params_from_iter(values), |r| r.get(0)))
+            .map_err(|e| self.err(e))?;
+        ms.map(|ms| from_millis(ms).map_err(|e| self.err(e)))
+            .transpose()
+    }
+
+    /// How many of the given decks' cards are due in `[from, to)`.
+    pub fn due_between(
+        &self,
+        deck_ids: &[String],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        if deck_ids.is_empty() {
+            return Ok(0);
+        }
+        let sql = format!(
+            "SELECT COUNT(*) FROM cards WHERE deck_id IN ({}) AND due >= ?1 AND due < ?2",
+            placeholders(3, deck_ids.len())
+        );
+        let mut values: Vec<rusqlite::types::Value> =
+            vec![to_millis(from).into(), to_millis(to).into()];
+        values.extend(deck_ids.iter().map(|d| d.clone().into()));
+        let n: i64 = self
+            .conn
+            .prepare_cached(&sql)
+            .and_then(|mut stmt| stmt.query_row(params_from_iter(values), |r| r.get(0)))
+            .map_err(|e| self.err(e))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// Resets the schedule of one card (`Some(card_id)`) or of every card of
+    /// a deck (`None`), so they are new again. The answer history is kept.
+    /// Returns how many cards were reset.
+    pub fn forget(&self, deck_id: &str, card_id: Option<&str>) -> Result<usize, StoreError> {
+        let result = match card_id {
+            Some(card) => self.conn.execute(
+                "DELETE FROM cards WHERE deck_id = ?1 AND card_id = ?2",
+                params![deck_id, card],
+            ),
+            None => self
+                .conn
+                .execute("DELETE FROM cards WHERE deck_id = ?1", [deck_id]),
+        };
+        result.map_err(|e| self.err(e))
+    }
+
+    /// All answers to the given decks given at or after `since`, oldest
+    /// first.
+    pub fn answers_since(
+        &self,
+        deck_ids: &[String],
+        since: DateTime<Utc>,
+    ) -> Result<Vec<AnswerRecord>, StoreError> {
+        if deck_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {ANSWER_COLUMNS} FROM answers \
+             WHERE deck_id IN ({}) AND answered_at >= ?1 ORDER BY answered_at, id",
+            placeholders(2, deck_ids.len())
+        );
+        let mut values: Vec<rusqlite::types::Value> = vec![to_millis(since).into()];
+        values.extend(deck_ids.iter().map(|d| d.clone().into()));
+        self.conn
+            .prepare_cached(&sql)
+            .and_then(|mut stmt| {
+                stmt.query_map(params_from_iter(values), answer_from_row)?
+                    .collect()
+            })
+            .map_err(|e| self.err(e))
+    }
+
+    /// The history of one deck that [`crate::stats::deck_stats`] needs: the
+    /// answers of the last 30 days up to `now`, answer and miss counts per
+    /// card over all time, and the latest run of consecutive days studied
+    /// (calendar days at `offset`) up to `now`.
+    ///
+    /// Stays fast with a million answers: per-card counts come from a
+    /// covering index, and the study-day scan stops at the first day missed.
+    pub fn deck_history(
+        &self,
+        deck_id: &str,
+        now: DateTime<Utc>,
+        offset: FixedOffset,
+    ) -> Result<DeckHistory, StoreError> {
+        let now_ms = to_millis(now);
+        let since_ms = to_millis(now - TimeDelta::days(RECENT_DAYS));
+        let recent = self
+            .conn
+            .prepare_cached(
+                "SELECT card_id, correct, answered_at FROM answers \
+                 WHERE deck_id = ?1 AND answered_at >= ?2 AND answered_at <= ?3 \
+                 ORDER BY answered_at, id",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_map(params![deck_id, since_ms, now_ms], |r| {
+                    Ok(AnswerRow {
+                        card_id: r.get(0)?,
+                        correct: r.get(1)?,
+                        answered_at: from_millis_col(r, 2)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()
+            })
+            .map_err(|e| self.err(e))?;
+
+        let tallies = self
+            .conn
+            .prepare_cached(
+                "SELECT card_id, COUNT(*), SUM(correct = 0) FROM answers \
+                 WHERE deck_id = ?1 GROUP BY card_id",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_map([deck_id], |r| {
+                    Ok(CardTally {
+                        card_id: r.get(0)?,
+                        answers: r.get::<_, i64>(1)?.max(0) as u64,
+                        misses: r.get::<_, i64>(2)?.max(0) as u64,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()
+            })
+            .map_err(|e| self.err(e))?;
+
+        let study_days = self
+            .conn
+            .prepare_cached(
+                "SELECT answered_at FROM answers \
+                 WHERE deck_id = ?1 AND answered_at <= ?2 ORDER BY answered_at DESC",
+            )
+            .and_then(|mut stmt| {
+                let mut rows = stmt.query(params![deck_id, now_ms])?;
+                let mut days = Vec::new();
+                while let Some(row) = rows.next()? {
+                    let day = local_day(from_millis_col(row, 0)?, offset);
+                    match days.last() {
+                        Some(&last) if last == day => {}
+                        Some(&last) if last - day > TimeDelta::days(1) => break,
+                        _ => days.push(day),
+                    }
+                }
+                Ok(days)
+            })
+            .map_err(|e| self.err(e))?;
+
+        Ok(DeckHistory {
+            recent,
+            tallies,
+            study_days,
+        })
+    }
+
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        sql_error(&self.path, e)
+    }
+}
+
+/// Checks an existing file through a read-only connection, so that a file
+/// pmquiz must not touch is never written to.
+///
+/// Only damage and a newer schema are reported from here. Any other failure
+/// (for example a hot journal or WAL that only a writer may recover) is left
+/// to the read-write open, which reports real problems itself and still
+/// checks the schema version before its first write.
+fn inspect_read_only(path: &Path) -> Result<(), StoreError> {
+    let inspect = || -> Result<(), StoreError> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| sql_error(path, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| sql_error(path, e))?;
+        if check_version(&conn, path)? == 0 {
+            check_empty(&conn, path)?;
+        } else {
+            // Reads the schema page, which catches most damage early.
+            conn.query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map_err(|e| sql_error(path, e))?;
+        }
+        Ok(())
+    };
+    match inspect() {
+        Err(err @ (StoreError::Corrupt { .. } | StoreError::NewerSchema { .. })) => Err(err),
+        _ => Ok(()),
+    }
+}
+
+/// Runs `f` again while it fails with "database is locked", for up to
+/// [`BUSY_TIMEOUT`], for the few operations SQLite's busy handler skips.
+fn retry_while_busy<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let deadline = Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match f() {
+            Err(e)
+                if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                    && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            result => return result,
+        }
+    }
+}
+
+/// The schema version of the database, or [`StoreError::NewerSchema`].
+fn check_version(conn: &Connection, path: &Path) -> Result<u32, StoreError> {
+    let found: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| sql_error(path, e))?;
+    let found = u32::try_from(found).map_err(|_| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        detail: format!("its schema version {found} is not valid"),
+    })?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(found)
+}
+
+/// A database at schema version 0 must be empty: anything else is some other
+/// program's SQLite file, which pmquiz must not add its tables to.
+fn check_empty(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let objects: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(|e| sql_error(path, e))?;
+    if objects > 0 {
+        return Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: "it is an SQLite database, but not one made by pmquiz".to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Turns an SQLite error into a user-facing [`StoreError`] naming the file.
+fn sql_error(path: &Path, e: rusqlite::Error) -> StoreError {
+    let io = |action, kind: io::ErrorKind, what: String| StoreError::Io {
+        action,
+        path: path.to_path_buf(),
+        source: io::Error::new(kind, what),
+    };
+    match &e {
+        rusqlite::Error::SqliteFailure(err, msg) => {
+            let what = msg.clone().unwrap_or_else(|| err.to_string());
+            match err.code {
+                ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt => StoreError::Corrupt {
+                    path: path.to_path_buf(),
+                    detail: what,
+                },
+                ErrorCode::DiskFull => io(
+                    "write to",
+                    io::ErrorKind::StorageFull,
+                    "the disk is full; free some space and try again".to_string(),
+                ),
+                ErrorCode::CannotOpen => io("open", io::ErrorKind::NotFound, what),
+                ErrorCode::PermissionDenied | ErrorCode::ReadOnly => io(
+                    "write to",
+                    io::ErrorKind::PermissionDenied,
+                    format!("{what}; check the permissions of the file and its directory"),
+                ),
+                ErrorCode::SystemIoFailure => io("read or write", io::ErrorKind::Other, what),
+                _ => StoreError::Sqlite {
+                    path: path.to_path_buf(),
+                    source: e,
+                },
+            }
+        }
+        rusqlite::Error::FromSqlConversionFailure(..)
+        | rusqlite::Error::IntegralValueOutOfRange(..)
+        | rusqlite::Error::InvalidColumnType(..)
+        | rusqlite::Error::Utf8Error(..) => StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: format!("unexpected stored value: {e}"),
+        },
+        _ => StoreError::Sqlite {
+            path: path.to_path_buf(),
+            source: e,
+        },
+    }
+}
+
+fn upsert_card(
+    tx: &Transaction<'_>,
+    deck_id: &str,
+    card_id: &str,
+    s: &CardState,
+) -> rusqlite::Result<usize> {
+    tx.prepare_cached(
+        "INSERT INTO cards (deck_id, card_id, phase, stability, difficulty, due, last_review, \
+         reps, lapses) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+         ON CONFLICT (deck_id, card_id) DO UPDATE SET \
+         phase = excluded.phase, stability = excluded.stability, \
+         difficulty = excluded.difficulty, due = excluded.due, \
+         last_review = excluded.last_review, reps = excluded.reps, lapses = excluded.lapses",
+    )?
+    .execute(params![
+        deck_id,
+        card_id,
+        s.phase.as_str(),
+        f64::from(s.stability),
+        f64::from(s.difficulty),
+        to_millis(s.due),
+        to_millis(s.last_review),
+        s.reps,
+        s.lapses,
+    ])
+}
+
+fn card_from_row(r: &Row<'_>) -> rusqlite::Result<DueCard> {
+    let phase: String = r.get(2)?;
+    let phase: Phase = phase
+        .parse()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, Type::Text, Box::new(e)))?;
+    Ok(DueCard {
+        deck_id: r.get(0)?,
+        card_id: r.get(1)?,
+        state: CardState {
+            phase,
+            stability: r.get::<_, f64>(3)? as f32,
+            difficulty: r.get::<_, f64>(4)? as f32,
+            due: from_millis_col(r, 5)?,
+            last_review: from_millis_col(r, 6)?,
+            reps: r.get(7)?,
+            lapses: r.get(8)?,
+        },
+    })
+}
+
+fn answer_from_row(r: &Row<'_>) -> rusqlite::Result<AnswerRecord> {
+    let rating: u8 = r.get(4)?;
+    let rating = Rating::try_from(rating)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(4, Type::Integer, Box::new(e)))?;
+    Ok(AnswerRecord {
+        deck_id: r.get(0)?,
+        card_id: r.get(1)?,
+        question_kind: r.get(2)?,
+        correct: r.get(3)?,
+        rating,
+        given: r.get(5)?,
+        expected: r.get(6)?,
+        answered_at: from_millis_col(r, 7)?,
+        duration: Duration::from_millis(r.get::<_, i64>(8)?.max(0) as u64),
+        session_id: r.get(9)?,
+    })
+}
+
+/// `?first, ?first+1, …` for `n` values.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn to_millis(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+fn duration_millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+fn from_millis(ms: i64) -> rusqlite::Result<DateTime<Utc>> {
+    DateTime::from_timestamp_millis(ms).ok_or(rusqlite::Error::IntegralValueOutOfRange(0, ms))
+}
+
+fn from_millis_col(r: &Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {
+    let ms: i64 = r.get(idx)?;
+    DateTime::from_timestamp_millis(ms).ok_or(rusqlite::Error::IntegralValueOutOfRange(idx, ms))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::Scheduler;
+    use chrono::TimeZone;
+    use std::sync::{Arc, Barrier};
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2025, 6, 2, 8, 30, 0).unwrap()
+    }
+
+    fn utc() -> FixedOffset {
+        FixedOffset::east_opt(0).unwrap()
+    }
+
+    fn answer(deck: &str, card: &str, correct: bool, at: DateTime<Utc>) -> AnswerRecord {
+        AnswerRecord {
+            deck_id: deck.to_string(),
+            card_id: card.to_string(),
+            question_kind: "typed".to_string(),
+            correct,
+            rating: if correct { Rating::Good } else { Rating::Again },
+            given: if correct { "Paris" } else { "Lyon" }.to_string(),
+            expected: "Paris".to_string(),
+            answered_at: at,
+            duration: Duration::from_millis(4_321),
+            session_id: "s1".to_string(),
+        }
+    }
+
+    fn state(phase: Phase, due: DateTime<Utc>) -> CardState {
+        CardState {
+            phase,
+            stability: 2.5,
+            difficulty: 4.75,
+            due,
+            last_review: due - TimeDelta::days(2),
+            reps: 3,
+            lapses: 1,
+        }
+    }
+
+    fn decks(ids: &[&str]) -> Vec<String> {
+        ids.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn db_bytes(dir: &Path) -> Vec<u8> {
+        fs::read(dir.join(DB_FILE_NAME)).unwrap()
+    }
+
+    #[test]
+    fn record_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.path(), dir.path().join(DB_FILE_NAME));
+        let now = t0();
+        let sched = Scheduler::default();
+        let st = sched.review(None, Rating::Good, now);
+        let a = answer("geo", "fr", true, now);
+        store.record(&a, Some(&st)).unwrap();
+
+        assert_eq!(store.card_state("geo", "fr").unwrap(), Some(st.clone()));
+        assert_eq!(store.card_state("geo", "de").unwrap(), None);
+        assert_eq!(store.card_state("other", "fr").unwrap(), None);
+        let all = store.card_states("geo").unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all["fr"], st);
+        assert_eq!(
+            store.answers_since(&decks(&["geo"]), now).unwrap(),
+            vec![a.clone()]
+        );
+
+        // A second review replaces the schedule and adds to the history.
+        let later = st.due;
+        let st2 = sched.review(Some(&st), Rating::Again, later);
+        store
+            .record(&answer("geo", "fr", false, later), Some(&st2))
+            .unwrap();
+        assert_eq!(store.card_state("geo", "fr").unwrap(), Some(st2));
+        // History only.
+        store
+            .record(&answer("geo", "de", true, later), None)
+            .unwrap();
+        assert_eq!(store.card_state("geo", "de").unwrap(), None);
+        let history = store.answers_since(&decks(&["geo"]), now).unwrap();
+        assert_eq!(history.len(), 3);
+        assert_eq!(history[0], a);
+        assert!(
+            store
+                .answers_since(&decks(&["geo"]), later + TimeDelta::seconds(1))
+                .unwrap()
+                .is_empty()
+        );
+        assert!(store.answers_since(&[], now).unwrap().is_empty());
+        drop(store);
+
+        // Reopening keeps everything and does not migrate again.
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.answers_since(&decks(&["geo"]), now).unwrap().len(), 3);
+        let version: u32 = store
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let mode: String = store
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn creates_missing_data_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let nested = dir.path().join("a").join("b");
+        let store = Store::open(&nested).unwrap();
+        assert!(nested.join(DB_FILE_NAME).is_file());
+        drop(store);
+    }
+
+    #[test]
+    fn data_dir_that_is_a_file_is_an_io_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("not-a-dir");
+        fs::write(&file, b"x").unwrap();
+        let err = Store::open(&file).unwrap_err();
+        assert!(matches!(err, StoreError::Io { .. }), "{err:?}");
+        assert!(err.to_string().contains("not-a-dir"), "{err}");
+    }
+
+    #[test]
+    fn two_handles_in_two_threads_keep_every_answer() {
+        let dir = tempfile::tempdir().unwrap();
+        let barrier = Arc::new(Barrier::new(2));
+        let handles: Vec<_> = ["one", "two"]
+            .into_iter()
+            .map(|name| {
+                let path = dir.path().to_path_buf();
+                let barrier = Arc::clone(&barrier);
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    let store = Store::open(&path).unwrap();
+                    let sched = Scheduler::default();
+                    let mut now = t0();
+                    for i in 0..200 {
+                        now += TimeDelta::seconds(1);
+                        let card = format!("{name}-{}", i % 10);
+                        let prev = store.card_state("deck", &card).unwrap();
+                        let st = sched.review(prev.as_ref(), Rating::Good, now);
+                        store
+                            .record(&answer("deck", &card, true, now), Some(&st))
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let all = store.answers_since(&decks(&["deck"]), t0()).unwrap();
+        assert_eq!(all.len(), 400);
+        let states = store.card_states("deck").unwrap();
+        assert_eq!(states.len(), 20);
+        assert!(states.values().all(|s| s.reps == 20));
+    }
+
+    #[test]
+    fn corrupt_file_is_reported_and_left_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let garbage: Vec<u8> = (0..10_000u32).map(|i| (i * 7 + 13) as u8).collect();
+        fs::write(dir.path().join(DB_FILE_NAME), &garbage).unwrap();
+        let err = Store::open(dir.path()).unwrap_err();
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains(&dir.path().join(DB_FILE_NAME).display().to_string()),
+            "{msg}"
+        );
+        assert!(msg.contains("Move it aside"), "{msg}");
+        assert!(msg.contains("backup"), "{msg}");
+        assert_eq!(db_bytes(dir.path()), garbage);
+        // Asking again changes nothing either.
+        assert!(Store::open(dir.path()).is_err());
+        assert_eq!(db_bytes(dir.path()), garbage);
+    }
+
+    #[test]
+    fn damaged_sqlite_file_is_reported_and_left_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            store.record(&answer("d", "c", true, t0()), None).unwrap();
+        }
+        // Keep the SQLite header but overwrite the schema page.
+        let path = dir.path().join(DB_FILE_NAME);
+        let mut bytes = fs::read(&path).unwrap();
+        for b in &mut bytes[100..4096] {
+            *b = 0xA5;
+        }
+        fs::write(&path, &bytes).unwrap();
+        let err = Store::open(dir.path()).unwrap_err();
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+        assert_eq!(fs::read(&path).unwrap(), bytes);
+    }
+
+    #[test]
+    fn foreign_sqlite_database_is_not_touched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE_NAME);
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('hi');")
+                .unwrap();
+        }
+        let before = fs::read(&path).unwrap();
+        let err = Store::open(dir.path()).unwrap_err();
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+        assert!(err.to_string().contains("not one made by pmquiz"), "{err}");
+        assert_eq!(fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn newer_schema_is_refused_and_left_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE_NAME);
+        {
+            // A database from a future pmquiz, in rollback-journal mode so
+            // that switching it to WAL would change its header bytes.
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE answers (id INTEGER PRIMARY KEY, extra TEXT);
+                 PRAGMA user_version = 99;",
+            )
+            .unwrap();
+        }
+        let before = fs::read(&path).unwrap();
+        let err = Store::open(dir.path()).unwrap_err();
+        match &err {
+            StoreError::NewerSchema {
+                path: p,
+                found,
+                supported,
+            } => {
+                assert_eq!(p, &path);
+                assert_eq!(*found, 99);
+                assert_eq!(*supported, SCHEMA_VERSION);
+            }
+            other => panic!("expected NewerSchema, got {other:?}"),
+        }
+        assert!(err.to_string().contains("newer version of pmquiz"), "{err}");
+        assert_eq!(fs::read(&path).unwrap(), before);
+        assert!(!dir.path().join(format!("{DB_FILE_NAME}-wal")).exists());
+    }
+
+    #[test]
+    fn newer_schema_in_wal_mode_is_left_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE_NAME);
+        {
+            let store = Store::open(dir.path()).unwrap();
+            store.record(&answer("d", "c", true, t0()), None).unwrap();
+            store
+                .conn
+                .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+                .unwrap();
+        }
+        let before = fs::read(&path).unwrap();
+        let err = Store::open(dir.path()).unwrap_err();
+        assert!(
+            matches!(err, StoreError::NewerSchema { found, .. } if found == SCHEMA_VERSION + 1),
+            "{err:?}"
+        );
+        assert_eq!(fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn sqlite_errors_become_user_facing_errors() {
+        let path = Path::new("/data/pmquiz.db");
+        let failure = |code| rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None);
+        let full = sql_error(path, failure(rusqlite::ffi::SQLITE_FULL));
+        match &full {
+            StoreError::Io { source, .. } => {
+                assert_eq!(source.kind(), io::ErrorKind::StorageFull)
+            }
+            other => panic!("expected Io, got {other:?}"),
+        }
+        let msg = full.to_string();
+        assert!(
+            msg.contains("/data/pmquiz.db") && msg.contains("disk is full"),
+            "{msg}"
+        );
+        let notadb = sql_error(path, failure(rusqlite::ffi::SQLITE_NOTADB));
+        assert!(matches!(notadb, StoreError::Corrupt { .. }), "{notadb:?}");
+        let busy = sql_error(path, failure(rusqlite::ffi::SQLITE_BUSY));
+        assert!(matches!(busy, StoreError::Sqlite { .. }), "{busy:?}");
+        assert!(busy.to_string().contains("/data/pmquiz.db"), "{busy}");
+    }
+
+    #[test]
+    fn empty_file_becomes_a_database() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(DB_FILE_NAME), b"").unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store.record(&answer("d", "c", true, t0()), None).unwrap();
+    }
+
+    #[test]
+    fn forget_resets_schedule_but_keeps_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = t0();
+        for (deck, card) in [("a", "1"), ("a", "2"), ("a", "3"), ("b", "1")] {
+            store
+                .record(
+                    &answer(deck, card, true, now),
+                    Some(&state(Phase::Review, now)),
+                )
+                .unwrap();
+        }
+        assert_eq!(store.forget("a", Some("2")).unwrap(), 1);
+        assert_eq!(store.forget("a", Some("2")).unwrap(), 0);
+        assert_eq!(store.card_state("a", "2").unwrap(), None);
+        assert_eq!(store.card_states("a").unwrap().len(), 2);
+        assert_eq!(store.forget("a", None).unwrap(), 2);
+        assert!(store.card_states("a").unwrap().is_empty());
+        assert_eq!(store.card_states("b").unwrap().len(), 1);
+        assert_eq!(store.answers_since(&decks(&["a"]), now).unwrap().len(), 3);
+        assert_eq!(
+            store.answers_since(&decks(&["a", "b"]), now).unwrap().len(),
+            4
+        );
+    }
+
+    #[test]
+    fn due_orders_missed_cards_first_then_most_overdue() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = t0();
+        let cards = [
+            (
+                "a",
+                "review-3d",
+                state(Phase::Review, now - TimeDelta::days(3)),
+            ),
+            (
+                "a",
+                "review-1d",
+                state(Phase::Review, now - TimeDelta::days(1)),
+            ),
+            (
+                "a",
+                "relearn",
+                state(Phase::Relearning, now - TimeDelta::minutes(2)),
+            ),
+            (
+                "b",
+                "learn",
+                state(Phase::Learning, now - TimeDelta::minutes(30)),
+            ),
+            (
+                "b",
+                "review-5d",
+                state(Phase::Review, now - TimeDelta::days(5)),
+            ),
+            (
+                "a",
+                "future",
+                state(Phase::Review, now + TimeDelta::hours(3)),
+            ),
+            (
+                "a",
+                "learn-future",
+                state(Phase::Learning, now + TimeDelta::minutes(1)),
+            ),
+            (
+                "c",
+                "other-deck",
+                state(Phase::Review, now - TimeDelta::days(9)),
+            ),
+            ("a", "exactly-now", state(Phase::Review, now)),
+        ];
+        for (deck, card, st) in &cards {
+            store
+                .record(&answer(deck, card, true, now), Some(st))
+                .unwrap();
+        }
+        let due = store.due(&decks(&["a", "b"]), now, None).unwrap();
+        let ids: Vec<&str> = due.iter().map(|d| d.card_id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "learn",
+                "relearn",
+                "review-5d",
+                "review-3d",
+                "review-1d",
+                "exactly-now"
+            ]
+        );
+        assert_eq!(due[0].deck_id, "b");
+        assert_eq!(due[0].state, cards[3].2);
+
+        let top2 = store.due(&decks(&["a", "b"]), now, Some(2)).unwrap();
+        assert_eq!(top2.len(), 2);
+        assert_eq!(top2[1].card_id, "relearn");
+        assert!(store.due(&decks(&["a"]), now, Some(0)).unwrap().is_empty());
+        assert!(store.due(&[], now, None).unwrap().is_empty());
+
+        assert_eq!(
+            store.upcoming(&decks(&["a", "b"]), now).unwrap(),
+            Some(now + TimeDelta::minutes(1))
+        );
+        assert_eq!(store.upcoming(&decks(&["b"]), now).unwrap(), None);
+        assert_eq!(store.upcoming(&[], now).unwrap(), None);
+
+        let ab = decks(&["a", "b"]);
+        assert_eq!(
+            store
+                .due_between(&ab, now - TimeDelta::days(30), now)
+                .unwrap(),
+            5
+        );
+        assert_eq!(
+            store
+                .due_between(&ab, now, now + TimeDelta::days(1))
+                .unwrap(),
+            3
+        );
+        assert_eq!(
+            store
+                .due_between(&decks(&["c"]), now - TimeDelta::days(30), now)
+                .unwrap(),
+            1
+        );
+        assert_eq!(store.due_between(&[], now, now).unwrap(), 0);
+    }
+
+    fn query_plan(store: &Store, sql: &str, params: &[&dyn rusqlite::ToSql]) -> String {
+        let mut stmt = store
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        let rows = stmt
+            .query_map(params, |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        rows.join("\n")
+    }
+
+    #[test]
+    fn queries_use_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let due_plan = query_plan(
+            &store,
+            &format!(
+                "SELECT {CARD_COLUMNS} FROM cards WHERE deck_id IN (?1, ?2) AND due <= ?3 \
+                 ORDER BY phase IN ('learning', 'relearning') DESC, due, deck_id, card_id LIMIT 10"
+            ),
+            &[&"a", &"b", &0i64],
+        );
+        assert!(
+            due_plan.contains("cards_deck_due") || due_plan.contains("cards_due"),
+            "{due_plan}"
+        );
+        let tally_plan = query_plan(
+            &store,
+            "SELECT card_id, COUNT(*), SUM(correct = 0) FROM answers \
+             WHERE deck_id = ?1 GROUP BY card_id",
+            &[&"a"],
+        );
+        assert!(
+            tally_plan.contains("COVERING INDEX answers_card"),
+            "{tally_plan}"
+        );
+        let days_plan = query_plan(
+            &store,
+            "SELECT answered_at FROM answers WHERE deck_id = ?1 AND answered_at <= ?2 \
+             ORDER BY answered_at DESC",
+            &[&"a", &0i64],
+        );
+        assert!(
+            days_plan.contains("COVERING INDEX answers_deck_time"),
+            "{days_plan}"
+        );
+        assert!(!days_plan.contains("TEMP B-TREE"), "{days_plan}");
+    }
+
+    #[test]
+    fn due_is_fast_with_100_000_cards() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = t0();
+        {
+            let tx =
+                Transaction::new_unchecked(&store.conn, TransactionBehavior::Immediate).unwrap();
+            for i in 0..100_000i64 {
+                let deck = if i % 4 == 0 { "other" } else { "main" };
+                let (phase, due) = if i % 1000 == 1 {
+                    (Phase::Relearning, now - TimeDelta::minutes(i % 7))
+                } else {
+                    (
+                        Phase::Review,
+                        now + TimeDelta::minutes((i * 37) % 20_000 - 10_000),
+                    )
+                };
+                upsert_card(&tx, deck, &format!("card-{i}"), &state(phase, due)).unwrap();
+            }
+            tx.commit().unwrap();
+        }
+        let start = Instant::now();
+        let due = store.due(&decks(&["main"]), now, Some(50)).unwrap();
+        let upcoming = store.upcoming(&decks(&["main"]), now).unwrap();
+        let elapsed = start.elapsed();
+        assert_eq!(due.len(), 50);
+        // 100 relearning cards, all in "main" and due: they fill the top 50.
+        assert!(due.iter().all(|d| d.state.phase.is_learning()));
+        assert!(due.windows(2).all(|w| w[0].state.due <= w[1].state.due));
+        let all = store.due(&decks(&["main"]), now, None).unwrap();
+        assert!(all.len() > 30_000, "{}", all.len());
+        assert!(all[100..].iter().all(|d| d.state.phase == Phase::Review));
+        assert!(
+            all[100..]
+                .windows(2)
+                .all(|w| w[0].state.due <= w[1].state.due)
+        );
+        assert!(upcoming.is_some());
+        eprintln!("due+upcoming on 100 000 cards: {elapsed:?}");
+        assert!(elapsed < Duration::from_secs(2), "took {elapsed:?}");
+    }
+
+    #[test]
+    fn deck_history_summarises_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = t0(); // 2025-06-02 08:30 UTC
+        let at = |days: i64, hours: i64| now - TimeDelta::days(days) - TimeDelta::hours(hours);
+        let answers = [
+            ("x", true, at(40, 0)),  // old: counts in tallies only
+            ("x", false, at(35, 0)), // old
+            ("x", false, at(10, 0)),
+            ("y", false, at(3, 0)),
+            ("y", true, at(1, 0)),
+            ("y", true, at(1, 2)), // same day as the one above
+            ("x", true, at(0, 1)),
+            ("z", true, now + TimeDelta::days(2)), // in the future: ignored
+        ];
+        for (card, correct, t) in answers {
+            store.record(&answer("d", card, correct, t), None).unwrap();
+        }
+        store
+            .record(&answer("other", "x", false, now), None)
+            .unwrap();
+
+        let h = store.deck_history("d", now, utc()).unwrap();
+        let recent: Vec<(&str, bool)> = h
+            .recent
+            .iter()
+            .map(|a| (a.card_id.as_str(), a.correct))
+            .collect();
+        assert_eq!(
+            recent,
+            [
+                ("x", false),
+                ("y", false),
+                ("y", true),
+                ("y", true),
+                ("x", true)
+            ]
+        );
+        assert!(
+            h.recent
+                .windows(2)
+                .all(|w| w[0].answered_at <= w[1].answered_at)
+        );
+
+        let mut tallies = h.tallies.clone();
+        tallies.sort_by(|a, b| a.card_id.cmp(&b.card_id));
+        let t: Vec<(&str, u64, u64)> = tallies
+            .iter()
+            .map(|t| (t.card_id.as_str(), t.answers, t.misses))
+            .collect();
+        assert_eq!(t, [("x", 4, 2), ("y", 3, 1), ("z", 1, 0)]);
+
+        // Studied today and yesterday, then a gap (3 days ago).
+        let d = |m, day| chrono::NaiveDate::from_ymd_opt(2025, m, day).unwrap();
+        assert_eq!(h.study_days, [d(6, 2), d(6, 1)]);
+
+        let stats =
+            crate::stats::deck_stats(&[("x".into(), None), ("y".into(), None)], &h, now, utc());
+        assert_eq!(stats.streak_days, 2);
+        assert_eq!(stats.last_30_days.answers, 5);
+        assert_eq!(stats.hardest[0].card_id, "x");
+    }
+
+    /// Run with `cargo test --release -- --ignored` to time the statistics
+    /// queries on a million answers.
+    #[test]
+    #[ignore = "slow: builds a database with a million answers"]
+    fn deck_history_is_fast_with_a_million_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = t0();
+        {
+            let tx =
+                Transaction::new_unchecked(&store.conn, TransactionBehavior::Immediate).unwrap();
+            let mut stmt = tx
+                .prepare(&format!(
+                    "INSERT INTO answers ({ANSWER_COLUMNS}) \
+                     VALUES ('main', ?1, 'typed', ?2, 3, 'a', 'a', ?3, 1000, 's')"
+                ))
+                .unwrap();
+            for i in 0..1_000_000i64 {
+                // A year and a half of answers, one every 50 s.
+                let at = to_millis(now) - i * 50_000;
+                stmt.execute(params![format!("card-{}", i % 2000), i % 5 != 0, at])
+                    .unwrap();
+            }
+            drop(stmt);
+            tx.commit().unwrap();
+        }
+        let start = Instant::now();
+        let h = store.deck_history("main", now, utc()).unwrap();
+        let elapsed = start.elapsed();
+        eprintln!(
+            "deck_history: {elapsed:?} ({} recent, {} cards, {} days)",
+            h.recent.len(),
+            h.tallies.len(),
+            h.study_days.len()
+        );
+        assert_eq!(h.tallies.len(), 2000);
+        assert!(elapsed < Duration::from_secs(3), "took {elapsed:?}");
+    }
+}
