@@ -1,19 +1,121 @@
-//! Opening the review history for a session.
+//! The review history as a session sees it: every answer recorded and scheduled as it is given.
 
 use super::Context;
 use super::run::Recorder;
 use crate::cli::SessionArgs;
-use crate::quiz::Question;
+use crate::quiz::{Grade, Question, Verdict};
+use crate::schedule::{Rating, Scheduler, is_slow, rating_for_answer};
 use crate::session::Attempt;
+use crate::store::{AnswerRecord, Store};
+use chrono::{DateTime, Utc};
 
-pub struct History;
+/// Records answers in the store and moves each card along its FSRS schedule.
+pub struct History {
+    pub store: Store,
+    scheduler: Scheduler,
+    session_id: String,
+    /// The clock for tests (`PMQUIZ_NOW`); otherwise the time of each answer.
+    fixed_now: Option<DateTime<Utc>>,
+}
+
+impl History {
+    pub fn new(cx: &Context, store: Store, opts: &SessionArgs) -> anyhow::Result<Self> {
+        let scheduler = Scheduler::new(cx.retention(opts.retention)?)?;
+        let now = cx.now();
+        Ok(History {
+            store,
+            scheduler,
+            session_id: format!("{}-{}", now.timestamp_millis(), std::process::id()),
+            fixed_now: cx.fixed_now,
+        })
+    }
+}
+
+/// The scheduler rating for an answer: the learner's own grade on a flashcard; otherwise wrong →
+/// Again, right with a typo or after a long think → Hard, right → Good.
+pub fn rating(attempt: &Attempt) -> Rating {
+    match attempt.outcome.grade {
+        Some(Grade::Again) => Rating::Again,
+        Some(Grade::Hard) => Rating::Hard,
+        Some(Grade::Good) => Rating::Good,
+        Some(Grade::Easy) => Rating::Easy,
+        None => rating_for_answer(
+            attempt.outcome.verdict.is_right(),
+            attempt.outcome.verdict == Verdict::RightWithTypo,
+            is_slow(attempt.elapsed),
+        ),
+    }
+}
 
 impl Recorder for History {
-    fn record(&mut self, _question: &Question, _attempt: &Attempt) -> anyhow::Result<()> {
+    fn record(&mut self, question: &Question, attempt: &Attempt) -> anyhow::Result<()> {
+        let now = self.fixed_now.unwrap_or_else(Utc::now);
+        let rating = rating(attempt);
+        let previous = self
+            .store
+            .card_state(&question.deck_id, &question.card_id)?;
+        let next = self.scheduler.review(previous.as_ref(), rating, now);
+        let record = AnswerRecord {
+            deck_id: question.deck_id.clone(),
+            card_id: question.card_id.clone(),
+            question_kind: question.kind.as_str().to_string(),
+            correct: attempt.outcome.verdict.is_right(),
+            rating,
+            given: attempt.outcome.given.clone(),
+            expected: question.expected(),
+            answered_at: now,
+            duration: attempt.elapsed,
+            session_id: self.session_id.clone(),
+        };
+        self.store.record(&record, Some(&next))?;
         Ok(())
     }
 }
 
-pub fn open(_cx: &Context, _opts: &SessionArgs) -> anyhow::Result<Option<History>> {
-    Ok(None)
+/// Opens the history for a session, or `None` with `--no-save`.
+pub fn open(cx: &Context, opts: &SessionArgs) -> anyhow::Result<Option<History>> {
+    if opts.no_save {
+        return Ok(None);
+    }
+    let store = Store::open(&cx.data_dir)?;
+    Ok(Some(History::new(cx, store, opts)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quiz::Outcome;
+    use std::time::Duration;
+
+    fn attempt(verdict: Verdict, grade: Option<Grade>, secs: u64) -> Attempt {
+        Attempt {
+            question: 0,
+            outcome: Outcome {
+                verdict,
+                given: String::new(),
+                grade,
+            },
+            elapsed: Duration::from_secs(secs),
+            first: true,
+        }
+    }
+
+    #[test]
+    fn answers_map_to_ratings_as_documented() {
+        assert_eq!(rating(&attempt(Verdict::Wrong, None, 1)), Rating::Again);
+        assert_eq!(rating(&attempt(Verdict::Right, None, 1)), Rating::Good);
+        assert_eq!(
+            rating(&attempt(Verdict::RightWithTypo, None, 1)),
+            Rating::Hard
+        );
+        assert_eq!(rating(&attempt(Verdict::Right, None, 120)), Rating::Hard);
+        assert_eq!(
+            rating(&attempt(Verdict::Right, Some(Grade::Easy), 120)),
+            Rating::Easy
+        );
+        assert_eq!(
+            rating(&attempt(Verdict::Wrong, Some(Grade::Again), 1)),
+            Rating::Again
+        );
+    }
 }

@@ -2,13 +2,18 @@
 
 mod check;
 mod decks;
+mod forget;
 mod history;
 mod new;
+mod review;
 mod run;
 mod show;
+mod stats;
 
 use crate::cli::{Cli, Command};
 use crate::deck::{self, Deck, LoadError};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
 use std::path::PathBuf;
 
 /// Exit code for success.
@@ -22,6 +27,16 @@ pub const INTERRUPTED: u8 = 130;
 pub struct Context {
     pub data_dir: PathBuf,
     pub deck_dirs: Vec<PathBuf>,
+    /// The clock set by `PMQUIZ_NOW`, a testing aid.
+    pub fixed_now: Option<DateTime<Utc>>,
+}
+
+/// Settings read from `DATA_DIR/config.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Config {
+    /// Desired retention for scheduling.
+    retention: Option<f32>,
 }
 
 impl Context {
@@ -37,10 +52,57 @@ impl Context {
                 })?,
         };
         let deck_dirs = deck::deck_dirs(&data_dir, std::env::var_os("PMQUIZ_DECKS").as_deref());
+        let fixed_now = match std::env::var("PMQUIZ_NOW") {
+            Ok(text) if !text.is_empty() => Some(
+                DateTime::parse_from_rfc3339(&text)
+                    .map_err(|e| {
+                        anyhow::anyhow!(
+                            "PMQUIZ_NOW={text:?} is not an RFC 3339 time such as 2026-01-31T09:00:00Z ({e})"
+                        )
+                    })?
+                    .with_timezone(&Utc),
+            ),
+            _ => None,
+        };
         Ok(Context {
             data_dir,
             deck_dirs,
+            fixed_now,
         })
+    }
+
+    /// The current time: `PMQUIZ_NOW` when set, otherwise the system clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.fixed_now.unwrap_or_else(Utc::now)
+    }
+
+    /// Desired retention: the flag, else `retention` in config.toml, else 0.9.
+    pub fn retention(&self, flag: Option<f32>) -> anyhow::Result<f32> {
+        if let Some(r) = flag {
+            return Ok(r);
+        }
+        let path = self.data_dir.join("config.toml");
+        let config: Config = match std::fs::read_to_string(&path) {
+            Ok(text) => toml::from_str(&text)
+                .map_err(|e| anyhow::anyhow!("{}: invalid config: {e}", path.display()))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::default(),
+            Err(e) => anyhow::bail!("cannot read {}: {e}", path.display()),
+        };
+        Ok(config
+            .retention
+            .unwrap_or(crate::schedule::DEFAULT_RETENTION))
+    }
+
+    /// Resolves deck arguments; none means every available deck (built-in and user decks that
+    /// load).
+    pub fn decks_or_all(&self, args: &[String]) -> Result<Vec<Deck>, LoadError> {
+        if !args.is_empty() {
+            return self.decks(args);
+        }
+        Ok(deck::list_decks(&self.deck_dirs)
+            .into_iter()
+            .filter_map(|e| e.deck.ok())
+            .collect())
     }
 
     /// Resolves deck arguments; none means every built-in deck.
@@ -68,9 +130,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Check(args) => Ok(check::run(&args.files)),
         Command::New(args) => new::run(&args.path),
         Command::Run(args) => run::run(&cx, &args),
-        Command::Review(_) | Command::Stats(_) | Command::Forget(_) => {
-            anyhow::bail!("not available yet")
-        }
+        Command::Review(args) => review::run(&cx, &args),
+        Command::Stats(args) => stats::run(&cx, &args),
+        Command::Forget(args) => forget::run(&cx, &args),
     }
 }
 

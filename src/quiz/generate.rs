@@ -305,7 +305,18 @@ pub fn generate(
     count: usize,
     rng: &mut impl Rng,
 ) -> Vec<Question> {
-    let items = items_of(decks, filter);
+    let mut items = items_of(decks, filter);
+    // Every item can be a flashcard; otherwise keep only items the allowed kinds can ask, so
+    // that the count is honoured whenever enough cards exist.
+    if !filter.kinds.contains(&Kind::Flash) {
+        let pools: Vec<Pools<'_>> = decks.iter().map(Pools::new).collect();
+        let mut buffer = Vec::new();
+        items.retain(|item| {
+            buffer.clear();
+            variants(item, &pools[item.deck], &mut buffer);
+            buffer.iter().any(|v| filter.kinds.contains(&v.kind()))
+        });
+    }
     let chosen: Vec<usize> = if count >= items.len() {
         let mut all: Vec<usize> = (0..items.len()).collect();
         all.shuffle(rng);
@@ -637,7 +648,7 @@ fn build(
                         rng,
                     );
                     (
-                        format!("Which one has this {aspect}?\n{}", row.cells[cell]),
+                        format!("{}: {}\nWhich one is this?", row.aspect, row.cells[cell]),
                         choice(options, &subjects[cell].clone(), rng),
                     )
                 }
@@ -666,7 +677,7 @@ fn build(
                         rng,
                     );
                     (
-                        format!("What is the {aspect} of {}?", subjects[subject]),
+                        format!("Which describes the {aspect} of {}?", subjects[subject]),
                         choice(options, &right, rng),
                     )
                 }
@@ -674,8 +685,8 @@ fn build(
                     let answer = normalize(&row.cells[cell]) == normalize(&row.cells[claimed]);
                     (
                         format!(
-                            "True or false? The {aspect} of {} is: {}",
-                            subjects[claimed], row.cells[cell]
+                            "True or false? {} of {}: {}",
+                            row.aspect, subjects[claimed], row.cells[cell]
                         ),
                         Body::TrueFalse { answer },
                     )

@@ -1,0 +1,150 @@
+//! `pmquiz review`: ask the cards that are due, missed and most overdue first.
+
+use super::history::History;
+use super::run::{Recorder, drive, filter};
+use super::{Context, OK};
+use crate::cli::{Format, ReviewArgs};
+use crate::deck::Deck;
+use crate::quiz::generate_for;
+use crate::session::Session;
+use crate::store::Store;
+use chrono::{DateTime, Duration, Local, TimeZone, Utc};
+use rand::SeedableRng;
+use rand::rngs::ChaCha8Rng;
+use std::collections::HashMap;
+
+pub fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
+    let decks = cx.decks_or_all(&args.deck)?;
+    let deck_ids: Vec<String> = decks.iter().map(|d| d.id.clone()).collect();
+    let store = Store::open(&cx.data_dir)?;
+    let now = cx.now();
+
+    // Cards removed from their deck drop out of review; their history stays.
+    let present = present_cards(&decks);
+    let wanted: Vec<(usize, String)> = store
+        .due(&deck_ids, now, None)?
+        .into_iter()
+        .filter_map(|d| {
+            present
+                .get(&(d.deck_id, d.card_id.clone()))
+                .map(|&i| (i, d.card_id))
+        })
+        .take(args.limit.unwrap_or(usize::MAX))
+        .collect();
+
+    if wanted.is_empty() {
+        let next = store.upcoming(&deck_ids, now)?;
+        let (start, end) = tomorrow(now);
+        let tomorrow = store.due_between(&deck_ids, start, end)?;
+        let message = nothing_due(now, next, tomorrow);
+        match args.session.format {
+            Format::Text => println!("{message}"),
+            Format::Json => println!(
+                "{}",
+                serde_json::json!({
+                    "total": 0, "answered": 0, "correct": 0, "results": [],
+                    "message": message,
+                    "next_review": next.map(|t| t.to_rfc3339()),
+                    "due_tomorrow": tomorrow,
+                })
+            ),
+        }
+        return Ok(OK);
+    }
+
+    let seed = args.session.seed.unwrap_or_else(rand::random);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let questions = generate_for(&decks, &wanted, &filter(&args.session, &[]), &mut rng);
+    if questions.is_empty() {
+        anyhow::bail!(
+            "{} cards are due, but none can be asked as the chosen --kinds",
+            wanted.len()
+        );
+    }
+    let mut history = if args.session.no_save {
+        None
+    } else {
+        Some(History::new(cx, store, &args.session)?)
+    };
+    let mut replay = format!("pmquiz review --seed {seed}");
+    for d in &args.deck {
+        replay.push_str(&format!(" --deck {d}"));
+    }
+    drive(
+        Session::new(questions, args.session.mode),
+        &args.session,
+        seed,
+        &replay,
+        history.as_mut().map(|h| h as &mut dyn Recorder),
+    )
+}
+
+fn present_cards(decks: &[Deck]) -> HashMap<(String, String), usize> {
+    let mut present = HashMap::new();
+    for (i, deck) in decks.iter().enumerate() {
+        for id in deck.review_ids() {
+            present.insert((deck.id.clone(), id), i);
+        }
+    }
+    present
+}
+
+/// The start and end of tomorrow in local time.
+fn tomorrow(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+    let local = now.with_timezone(&Local).date_naive();
+    let day = |d: chrono::NaiveDate| {
+        Local
+            .from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists"))
+            .earliest()
+            .map_or(now, |t| t.with_timezone(&Utc))
+    };
+    let start = local.succ_opt().unwrap_or(local);
+    (day(start), day(start.succ_opt().unwrap_or(start)))
+}
+
+/// "in 3 h", "in 12 min", "in 2 days".
+pub fn until(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
+    let d = (then - now).max(Duration::zero());
+    if d < Duration::hours(1) {
+        format!("in {} min", d.num_minutes().max(1))
+    } else if d < Duration::hours(48) {
+        format!("in {} h", d.num_hours())
+    } else {
+        format!("in {} days", d.num_days())
+    }
+}
+
+fn nothing_due(now: DateTime<Utc>, next: Option<DateTime<Utc>>, tomorrow: usize) -> String {
+    let cards = |n: usize| {
+        if n == 1 {
+            "1 card".to_string()
+        } else {
+            format!("{n} cards")
+        }
+    };
+    match next {
+        None => "Nothing is due, and no card is scheduled yet: answer some questions with `pmquiz run` first.".to_string(),
+        Some(next) => format!(
+            "Nothing is due. Next review {}; {} due tomorrow.",
+            until(now, next),
+            cards(tomorrow)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describes_when_the_next_review_is() {
+        let now = Utc.with_ymd_and_hms(2026, 1, 31, 9, 0, 0).unwrap();
+        assert_eq!(until(now, now + Duration::minutes(10)), "in 10 min");
+        assert_eq!(until(now, now + Duration::hours(3)), "in 3 h");
+        assert_eq!(until(now, now + Duration::days(4)), "in 4 days");
+        assert_eq!(
+            nothing_due(now, Some(now + Duration::hours(3)), 12),
+            "Nothing is due. Next review in 3 h; 12 cards due tomorrow."
+        );
+    }
+}

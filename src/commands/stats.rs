@@ -1,0 +1,116 @@
+//! `pmquiz stats`: progress per deck from the schedule and the answer history.
+
+use super::{Context, OK};
+use crate::cli::{Format, StatsArgs};
+use crate::stats::{DeckStats, deck_stats};
+use crate::store::Store;
+use chrono::{Duration, Local, Offset};
+use console::style;
+use std::fmt::Write as _;
+
+pub fn run(cx: &Context, args: &StatsArgs) -> anyhow::Result<u8> {
+    let decks = cx.decks_or_all(args.deck.as_slice())?;
+    let store = Store::open(&cx.data_dir)?;
+    let now = cx.now();
+    let offset = now.with_timezone(&Local).offset().fix();
+    let mut all = Vec::new();
+    for deck in &decks {
+        let states = store.card_states(&deck.id)?;
+        let cards: Vec<_> = deck
+            .review_ids()
+            .into_iter()
+            .map(|id| {
+                let state = states.get(&id).cloned();
+                (id, state)
+            })
+            .collect();
+        let history = store.deck_history(&deck.id, now, offset)?;
+        all.push((deck, deck_stats(&cards, &history, now, offset)));
+    }
+    match args.format {
+        Format::Json => {
+            let list: Vec<_> = all
+                .iter()
+                .map(|(deck, stats)| {
+                    let mut v = serde_json::to_value(stats).expect("stats serialize");
+                    v["deck_id"] = deck.id.clone().into();
+                    v["name"] = deck.name.clone().into();
+                    v
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&list)?);
+        }
+        Format::Text => {
+            crate::ui::configure_colors();
+            let today = now.with_timezone(&Local).date_naive();
+            for (deck, stats) in &all {
+                print!("{}", render(&deck.id, &deck.name, stats, today));
+            }
+        }
+    }
+    Ok(OK)
+}
+
+fn percent(accuracy: Option<f64>) -> String {
+    accuracy.map_or_else(|| "-".to_string(), |a| format!("{:.0}% right", a * 100.0))
+}
+
+fn render(id: &str, name: &str, s: &DeckStats, today: chrono::NaiveDate) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {}",
+        style(id).bold(),
+        style(format!("· {name}")).dim()
+    );
+    let _ = writeln!(
+        out,
+        "  cards      {} ({} new, {} learning, {} in review)",
+        s.cards, s.new, s.learning, s.review
+    );
+    let _ = writeln!(
+        out,
+        "  due        {} now, {} within 7 days",
+        s.due_now, s.due_within_7_days
+    );
+    let _ = writeln!(
+        out,
+        "  answers    {} in 7 days ({}), {} in 30 days ({})",
+        s.last_7_days.answers,
+        percent(s.last_7_days.accuracy),
+        s.last_30_days.answers,
+        percent(s.last_30_days.accuracy)
+    );
+    let days = if s.streak_days == 1 { "day" } else { "days" };
+    let _ = writeln!(out, "  streak     {} {days} in a row", s.streak_days);
+    if !s.hardest.is_empty() {
+        let _ = writeln!(out, "  hardest");
+        for h in &s.hardest {
+            let _ = writeln!(
+                out,
+                "    {:<28} {} misses in {} answers",
+                h.card_id, h.misses, h.answers
+            );
+        }
+    }
+    let max = s.due_per_day.iter().copied().max().unwrap_or(0);
+    if max > 0 {
+        let _ = writeln!(out, "  due over the next 14 days");
+        for (i, &n) in s.due_per_day.iter().enumerate() {
+            let day = today + Duration::days(i as i64);
+            let width = if n == 0 { 0 } else { (n * 30).div_ceil(max) };
+            let label = if i == 0 {
+                "today ".to_string()
+            } else {
+                day.format("%a %d").to_string()
+            };
+            let _ = writeln!(
+                out,
+                "    {label:<6} {} {n}",
+                style("█".repeat(width)).cyan()
+            );
+        }
+    }
+    out.push('\n');
+    out
+}
