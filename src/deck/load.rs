@@ -282,7 +282,7 @@ impl<'s> Cx<'s> {
             "statement" => {
                 let text = f.string(self, "text", true);
                 let answer = f.boolean(self, "answer");
-                if answer.is_none() && !f.has("answer") {
+                if answer.is_none() && f.absent("answer") {
                     self.error(
                         f.header.clone(),
                         "missing field `answer` in [[statement]]",
@@ -312,13 +312,13 @@ impl<'s> Cx<'s> {
                 let question = f.string(self, "question", true);
                 let options = f.strings(self, "options");
                 let answer = f.string(self, "answer", true);
-                if !f.has("options") {
+                if f.absent("options") {
                     self.error(
                         f.header.clone(),
                         "missing field `options` in [[choice]]",
                         "add `options = [\"...\", \"...\"]` with the right answer among them",
                     );
-                } else if options.len() < 2 || options.len() > 8 {
+                } else if f.has("options") && (options.len() < 2 || options.len() > 8) {
                     let span = f.span_of("options").unwrap_or(f.header.clone());
                     self.error(
                         span,
@@ -369,13 +369,13 @@ impl<'s> Cx<'s> {
             "table" => {
                 let title = f.string(self, "title", false).map(|s| s.0);
                 let subjects = f.strings(self, "subjects");
-                if !f.has("subjects") {
+                if f.absent("subjects") {
                     self.error(
                         f.header.clone(),
                         "missing field `subjects` in [[table]]",
                         "add `subjects = [\"...\", \"...\"]`: the columns being compared",
                     );
-                } else if subjects.len() < 2 {
+                } else if f.has("subjects") && subjects.len() < 2 {
                     let span = f.span_of("subjects").unwrap_or(f.header.clone());
                     self.error(
                         span,
@@ -431,6 +431,9 @@ impl<'s> Cx<'s> {
 
     fn rows(&mut self, f: &mut Fields<'_, '_>, columns: usize) -> Vec<Row> {
         let Some(value) = f.take("row") else {
+            if !f.absent("row") {
+                return Vec::new();
+            }
             self.error(
                 f.header.clone(),
                 "missing rows in [[table]]",
@@ -456,13 +459,13 @@ impl<'s> Cx<'s> {
             let cells = r.strings(self, "cells");
             let explain = r.string(self, "explain", false).map(|s| s.0);
             let tags = r.strings(self, "tags").into_iter().map(|s| s.0).collect();
-            if !r.has("cells") {
+            if r.absent("cells") {
                 self.error(
                     r.header.clone(),
                     "missing field `cells` in [[table.row]]",
                     "add `cells = [...]` with one value per subject",
                 );
-            } else if cells.len() != columns && columns >= 2 {
+            } else if r.has("cells") && cells.len() != columns && columns >= 2 {
                 let span = r.span_of("cells").unwrap_or(r.header.clone());
                 self.error(
                     span,
@@ -642,6 +645,16 @@ impl<'a, 'i> Fields<'a, 'i> {
         self.table.get(key).is_some()
     }
 
+    /// Missing, and not merely misspelled: a near-miss key is reported as an unknown field with
+    /// a suggestion instead, so one typo gives one error.
+    fn absent(&self, key: &str) -> bool {
+        !self.has(key)
+            && !self.table.iter().any(|(k, _)| {
+                let k = k.get_ref().to_lowercase();
+                k != key && strsim::damerau_levenshtein(&k, key) <= 2.max(key.len() / 3)
+            })
+    }
+
     fn span_of(&self, key: &str) -> Option<Range<usize>> {
         self.table.get(key).map(|v| v.span())
     }
@@ -677,7 +690,7 @@ impl<'a, 'i> Fields<'a, 'i> {
         required: bool,
     ) -> Option<(String, Range<usize>)> {
         let Some(value) = self.take(key) else {
-            if required {
+            if required && self.absent(key) {
                 cx.error(
                     self.header.clone(),
                     format!("missing field `{key}` in {}", self.context),
