@@ -820,3 +820,184 @@ fn term_blank(text: &str, term: &str) -> Option<Cloze> {
     }
     Some(Cloze { segments })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(src: &str) -> Vec<(usize, usize, String, Option<String>)> {
+        match parse_deck(src, "t.toml", "t", Origin::BuiltIn) {
+            Ok(deck) => panic!("expected errors, got a deck of {} cards", deck.cards.len()),
+            Err(ds) => ds
+                .into_iter()
+                .map(|d| (d.line, d.column, d.message, d.help))
+                .collect(),
+        }
+    }
+
+    fn one(src: &str) -> (usize, usize, String, String) {
+        let mut all = errors(src);
+        assert_eq!(all.len(), 1, "{all:?}");
+        let (l, c, m, h) = all.remove(0);
+        (l, c, m, h.unwrap_or_default())
+    }
+
+    const HEAD: &str = "[deck]\nname = \"T\"\n\n";
+
+    #[test]
+    fn a_valid_deck_keeps_file_order_and_derives_ids() {
+        let src = format!(
+            "{HEAD}[[statement]]\ntext = \"S\"\nanswer = true\n\n[[card]]\nquestion = \"Q\"\nanswer = \"A\"\n"
+        );
+        let deck = parse_deck(&src, "t.toml", "t", Origin::BuiltIn).unwrap();
+        assert_eq!(deck.id, "t");
+        let kinds: Vec<&str> = deck.cards.iter().map(|c| c.content.kind()).collect();
+        assert_eq!(kinds, ["statement", "card"]);
+        assert_eq!(deck.cards[1].id, derived_id("card", "Q"));
+    }
+
+    #[test]
+    fn syntax_error() {
+        let (l, c, m, _) = one("[deck]\nname = \"x\n");
+        assert_eq!((l, c), (2, 10));
+        assert!(m.starts_with("invalid TOML"), "{m}");
+    }
+
+    #[test]
+    fn unknown_field_suggests_the_close_one() {
+        let (l, c, m, h) = one(&format!(
+            "{HEAD}[[card]]\nqestion = \"Q\"\nanswer = \"A\"\n"
+        ));
+        assert_eq!((l, c), (5, 1));
+        assert_eq!(m, "unknown field `qestion` in [[card]]");
+        assert_eq!(h, "did you mean `question`?");
+    }
+
+    #[test]
+    fn unknown_field_without_a_close_match_lists_the_known_ones() {
+        let (_, _, _, h) = one(&format!(
+            "{HEAD}[[card]]\nquestion = \"Q\"\nanswer = \"A\"\ncolour = \"red\"\n"
+        ));
+        assert!(h.starts_with("known fields here are `id`"), "{h}");
+    }
+
+    #[test]
+    fn wrong_type() {
+        let (l, c, m, _) = one(&format!("{HEAD}[[card]]\nquestion = \"Q\"\nanswer = 3\n"));
+        assert_eq!((l, c), (6, 10));
+        assert_eq!(m, "`answer` in [[card]] must be a string, found integer");
+    }
+
+    #[test]
+    fn missing_required_field_points_at_the_header() {
+        let (l, c, m, _) = one(&format!("{HEAD}[[card]]\nquestion = \"Q\"\n"));
+        assert_eq!((l, c), (4, 1));
+        assert_eq!(m, "missing field `answer` in [[card]]");
+    }
+
+    #[test]
+    fn empty_text() {
+        let (l, c, m, _) = one(&format!(
+            "{HEAD}[[card]]\nquestion = \"  \"\nanswer = \"A\"\n"
+        ));
+        assert_eq!((l, c), (5, 12));
+        assert_eq!(m, "`question` in [[card]] is empty");
+    }
+
+    #[test]
+    fn empty_blank() {
+        let (l, c, m, _) = one(&format!("{HEAD}[[cloze]]\ntext = \"a {{{{}}}} b\"\n"));
+        assert_eq!((l, c), (5, 11));
+        assert_eq!(m, "empty blank");
+    }
+
+    #[test]
+    fn unbalanced_blanks() {
+        let (l, c, m, _) = one(&format!("{HEAD}[[cloze]]\ntext = \"a {{{{b\"\n"));
+        assert_eq!(
+            (l, c, m.as_str()),
+            (5, 11, "unclosed blank: `{{` without `}}`")
+        );
+        let (l, c, m, _) = one(&format!("{HEAD}[[cloze]]\ntext = \"a}}}} {{{{b}}}}\"\n"));
+        assert_eq!((l, c, m.as_str()), (5, 10, "`}}` without a matching `{{`"));
+    }
+
+    #[test]
+    fn cloze_without_a_blank() {
+        let (l, c, m, _) = one(&format!("{HEAD}[[cloze]]\ntext = \"no blank\"\n"));
+        assert_eq!((l, c, m.as_str()), (5, 8, "no blank in the text"));
+    }
+
+    #[test]
+    fn choice_answer_not_among_options() {
+        let (l, c, m, h) = one(&format!(
+            "{HEAD}[[choice]]\nquestion = \"Q\"\noptions = [\"a\", \"b\"]\nanswer = \"c\"\n"
+        ));
+        assert_eq!((l, c), (7, 10));
+        assert_eq!(m, "answer `c` is not one of the options");
+        assert_eq!(h, "set `answer` to one of `a`, `b`");
+    }
+
+    #[test]
+    fn duplicate_options() {
+        let (l, c, m, _) = one(&format!(
+            "{HEAD}[[choice]]\nquestion = \"Q\"\noptions = [\"a\", \"B \", \"b\"]\nanswer = \"a\"\n"
+        ));
+        assert_eq!((l, c, m.as_str()), (6, 23, "duplicate option `b`"));
+    }
+
+    #[test]
+    fn duplicate_card_ids_name_the_first_one() {
+        let src = format!(
+            "{HEAD}[[statement]]\nid = \"x\"\ntext = \"S\"\nanswer = true\n\n[[statement]]\nid = \"x\"\ntext = \"T\"\nanswer = false\n"
+        );
+        let (l, c, m, h) = one(&src);
+        assert_eq!((l, c), (10, 6));
+        assert_eq!(m, "duplicate card id `x`");
+        assert!(h.contains("line 4"), "{h}");
+    }
+
+    #[test]
+    fn table_row_with_the_wrong_number_of_cells() {
+        let src = format!(
+            "{HEAD}[[table]]\nsubjects = [\"A\", \"B\"]\n\n[[table.row]]\naspect = \"Focus\"\ncells = [\"1\", \"2\", \"3\"]\n"
+        );
+        let (l, c, m, _) = one(&src);
+        assert_eq!((l, c), (9, 9));
+        assert_eq!(m, "this row has 3 cells but the table has 2 subjects");
+    }
+
+    #[test]
+    fn a_deck_without_cards() {
+        let (l, c, m, _) = one(HEAD);
+        assert_eq!((l, c, m.as_str()), (1, 1, "the deck has no cards"));
+    }
+
+    #[test]
+    fn term_example_must_contain_the_term_or_a_blank() {
+        let src = format!(
+            "{HEAD}[[term]]\nterm = \"TQM\"\ndefinition = \"D\"\nexamples = [\"nothing here\"]\n"
+        );
+        let (l, c, m, _) = one(&src);
+        assert_eq!(
+            (l, c, m.as_str()),
+            (7, 13, "example does not contain the term `TQM`")
+        );
+    }
+
+    #[test]
+    fn every_semantic_error_of_a_file_is_reported_at_once() {
+        let src = format!(
+            "{HEAD}[[card]]\nqestion = \"Q\"\nanswer = \"A\"\n\n[[cloze]]\ntext = \"none\"\n\n[[choice]]\nquestion = \"Q\"\noptions = [\"a\", \"b\"]\nanswer = \"z\"\n"
+        );
+        let lines: Vec<usize> = errors(&src).iter().map(|e| e.0).collect();
+        assert_eq!(lines, [5, 9, 14]);
+    }
+
+    #[test]
+    fn slugs_for_row_ids() {
+        assert_eq!(slug("Sector Relevance"), "sector-relevance");
+        assert_eq!(slug("  Cost & time! "), "cost-time");
+        assert_eq!(slug("!!"), "row");
+    }
+}
