@@ -717,3 +717,134 @@ fn kind_of(body: &Body) -> Kind {
         Body::Typed { .. } => Kind::Typed,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deck::{Origin, builtin_decks, parse_deck};
+    use rand::SeedableRng;
+    use rand::rngs::ChaCha8Rng;
+
+    fn rng(seed: u64) -> ChaCha8Rng {
+        ChaCha8Rng::seed_from_u64(seed)
+    }
+
+    #[test]
+    fn every_builtin_card_yields_a_question() {
+        let decks = builtin_decks();
+        let pools: Vec<Pools<'_>> = decks.iter().map(Pools::new).collect();
+        for item in items_of(&decks, &Filter::default()) {
+            let mut v = Vec::new();
+            variants(&item, &pools[item.deck], &mut v);
+            assert!(v.len() >= 2, "{} yields {v:?}", item.card_id());
+        }
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_session() {
+        let decks = builtin_decks();
+        let a = generate(&decks, &Filter::default(), 30, &mut rng(7));
+        let b = generate(&decks, &Filter::default(), 30, &mut rng(7));
+        let c = generate(&decks, &Filter::default(), 30, &mut rng(8));
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(a.len(), 30);
+    }
+
+    #[test]
+    fn multiple_choice_has_one_right_distinct_option() {
+        let decks = builtin_decks();
+        let filter = Filter {
+            kinds: vec![Kind::Mcq],
+            tags: vec![],
+        };
+        for seed in 0..20 {
+            for q in generate(&decks, &filter, 100, &mut rng(seed)) {
+                let Body::Choice { options, correct } = &q.body else {
+                    panic!("{q:?}")
+                };
+                assert!(options.len() >= 2 && options.len() <= MAX_OPTIONS, "{q:?}");
+                let mut norm: Vec<String> = options.iter().map(|o| normalize(o)).collect();
+                norm.sort();
+                norm.dedup();
+                assert_eq!(norm.len(), options.len(), "{q:?}");
+                assert!(*correct < options.len());
+            }
+        }
+    }
+
+    #[test]
+    fn false_statements_from_terms_are_really_false() {
+        let decks = builtin_decks();
+        let filter = Filter {
+            kinds: vec![Kind::Tf],
+            tags: vec!["definitions".into()],
+        };
+        let defs: Vec<(String, String)> = decks[1]
+            .cards
+            .iter()
+            .filter_map(|c| match &c.content {
+                Content::Term {
+                    term, definition, ..
+                } => Some((term.clone(), definition.clone())),
+                _ => None,
+            })
+            .collect();
+        for seed in 0..20 {
+            for q in generate(&decks, &filter, 10, &mut rng(seed)) {
+                let Body::TrueFalse { answer } = q.body else {
+                    panic!()
+                };
+                let (claimed, definition) = q.prompt["True or false? This describes ".len()..]
+                    .split_once(":\n")
+                    .unwrap();
+                let truth = defs.iter().any(|(t, d)| t == claimed && d == definition);
+                assert_eq!(answer, truth, "{}", q.prompt);
+            }
+        }
+    }
+
+    #[test]
+    fn tags_and_kinds_filter_the_session() {
+        let decks = builtin_decks();
+        let filter = Filter {
+            kinds: vec![Kind::Typed],
+            tags: vec!["faq".into()],
+        };
+        let qs = generate(&decks, &filter, 50, &mut rng(1));
+        assert!(!qs.is_empty());
+        assert!(
+            qs.iter()
+                .all(|q| q.kind == Kind::Typed && q.tags.contains(&"faq".to_string()))
+        );
+    }
+
+    #[test]
+    fn review_asks_the_wanted_cards_in_order_and_skips_removed_ones() {
+        let decks = builtin_decks();
+        let wanted = vec![
+            (2, "faq-03".to_string()),
+            (0, "chart/focus".to_string()),
+            (2, "no-such-card".to_string()),
+        ];
+        let qs = generate_for(&decks, &wanted, &Filter::default(), &mut rng(1));
+        let ids: Vec<&str> = qs.iter().map(|q| q.card_id.as_str()).collect();
+        assert_eq!(ids, ["faq-03", "chart/focus"]);
+    }
+
+    #[test]
+    fn a_small_deck_offers_fewer_options() {
+        let src =
+            "[deck]\nname = \"d\"\n[[card]]\nquestion = \"Q\"\nanswer = \"A\"\nwrong = [\"B\"]\n";
+        let deck = parse_deck(src, "d.toml", "d", Origin::BuiltIn).unwrap();
+        let filter = Filter {
+            kinds: vec![Kind::Mcq],
+            tags: vec![],
+        };
+        let qs = generate(std::slice::from_ref(&deck), &filter, 1, &mut rng(3));
+        let Body::Choice { options, .. } = &qs[0].body else {
+            panic!()
+        };
+        assert_eq!(options.len(), 2);
+    }
+}
