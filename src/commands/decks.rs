@@ -45,14 +45,31 @@ pub fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
                         );
                     }
                     (Err(err), DeckSource::File(p)) => {
+                        let stem = p
+                            .file_stem()
+                            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+                        let problems = match err {
+                            crate::deck::LoadError::Invalid(ds) => ds.len(),
+                            _ => 1,
+                        };
                         let first = err
                             .to_string()
                             .lines()
                             .next()
                             .unwrap_or_default()
                             .to_string();
-                        println!("{:width$}  broken     {}", "!", p.display());
-                        println!("{:width$}             {first}", "");
+                        let more = if problems > 1 {
+                            format!(" (and {} more)", problems - 1)
+                        } else {
+                            String::new()
+                        };
+                        println!("{stem:width$}  broken      ({})", p.display());
+                        println!("{:width$}  {first}{more}", "");
+                        println!(
+                            "{:width$}  run `pmquiz check {}` for details",
+                            "",
+                            p.display()
+                        );
                     }
                     (Err(err), DeckSource::BuiltIn) => println!("built-in deck error: {err}"),
                 }
