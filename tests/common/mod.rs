@@ -213,3 +213,157 @@ pub fn assert_not_contains(haystack: &str, needle: &str) {
         "expected not to find {needle:?} in:\n{haystack}"
     );
 }
+
+/// One question of a scripted session, as learned from a practice run: what was asked, the
+/// options shown (multiple choice), and the answer pmquiz expects.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Asked {
+    pub card_id: String,
+    /// `flash`, `mcq`, `tf`, `blank` or `typed`.
+    pub kind: String,
+    pub prompt: String,
+    pub options: Vec<String>,
+    pub expected: String,
+}
+
+/// A question block of a scripted transcript: its header's kind label and its options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub header: String,
+    pub label: String,
+    pub options: Vec<String>,
+}
+
+/// Splits the prompts a scripted session printed into question blocks.
+pub fn transcript(text: &str) -> Vec<Block> {
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut in_options = false;
+    for line in text.lines() {
+        if line.starts_with('[') && line.contains("]  score ") {
+            let label = line
+                .split("  · ")
+                .nth(1)
+                .expect("a kind label in the header")
+                .to_string();
+            blocks.push(Block {
+                header: line.to_string(),
+                label,
+                options: Vec::new(),
+            });
+            in_options = true;
+            continue;
+        }
+        let Some(block) = blocks.last_mut() else {
+            continue;
+        };
+        if line.starts_with("Answer (") {
+            in_options = false;
+        }
+        if in_options {
+            let number = format!("  {}) ", block.options.len() + 1);
+            if let Some(option) = line.strip_prefix(&number) {
+                block.options.push(option.to_string());
+            }
+        }
+    }
+    blocks
+}
+
+/// `multiple choice` → `mcq`, and so on.
+pub fn kind_of_label(label: &str) -> &'static str {
+    match label {
+        "flashcard" => "flash",
+        "multiple choice" => "mcq",
+        "true/false" => "tf",
+        "fill in the blank" => "blank",
+        "typed answer" => "typed",
+        other => panic!("unknown kind label {other:?}"),
+    }
+}
+
+/// Some acceptable input for a question of this kind, right or wrong.
+fn any_answer(kind: &str) -> Vec<String> {
+    match kind {
+        "mcq" => vec!["1".into()],
+        "tf" => vec!["t".into()],
+        "flash" => vec![String::new(), "3".into()],
+        _ => vec!["x".into()],
+    }
+}
+
+/// Learns the questions `pmquiz ARGS` asks (ARGS must fix the seed), by running the session in
+/// practice mode with JSON output and answering one more question on each run.
+pub fn learn_session(args: &[&str]) -> Vec<Asked> {
+    let mut kinds: Vec<&'static str> = Vec::new();
+    loop {
+        let input: Vec<String> = kinds.iter().flat_map(|k| any_answer(k)).collect();
+        let out = pmquiz(args.iter().copied().chain(["--format", "json"]))
+            .lines(&input)
+            .run();
+        out.success();
+        let summary = out.json();
+        let total = summary["total"].as_u64().expect("total") as usize;
+        let results = summary["results"].as_array().expect("results");
+        assert_eq!(results.len(), kinds.len(), "every known question answered");
+        let blocks = transcript(&out.stderr);
+        if results.len() == total {
+            assert_eq!(blocks.len(), total);
+            return results
+                .iter()
+                .zip(blocks)
+                .map(|(r, b)| Asked {
+                    card_id: r["card_id"].as_str().unwrap().to_string(),
+                    kind: r["kind"].as_str().unwrap().to_string(),
+                    prompt: r["prompt"].as_str().unwrap().to_string(),
+                    options: b.options,
+                    expected: r["expected"].as_str().unwrap().to_string(),
+                })
+                .collect();
+        }
+        let next = blocks.last().expect("the question waiting for an answer");
+        kinds.push(kind_of_label(&next.label));
+    }
+}
+
+impl Asked {
+    /// 1-based number of the right option of a multiple-choice question.
+    pub fn right_option(&self) -> usize {
+        self.options
+            .iter()
+            .position(|o| *o == self.expected)
+            .unwrap_or_else(|| panic!("the expected answer is among the options: {self:?}"))
+            + 1
+    }
+
+    /// The input lines that answer this question right.
+    pub fn right(&self) -> Vec<String> {
+        match self.kind.as_str() {
+            "mcq" => vec![self.right_option().to_string()],
+            "flash" => vec![String::new(), "3".into()],
+            _ => vec![self.expected.clone()],
+        }
+    }
+
+    /// The input lines that answer this question wrong.
+    pub fn wrong(&self) -> Vec<String> {
+        match self.kind.as_str() {
+            "mcq" => {
+                let right = self.right_option();
+                vec![if right == 1 { "2" } else { "1" }.into()]
+            }
+            "tf" => vec![if self.expected == "true" { "f" } else { "t" }.into()],
+            "flash" => vec![String::new(), "1".into()],
+            _ => vec!["qqqq qqqq".into()],
+        }
+    }
+}
+
+/// Input lines answering each question right (`true`) or wrong (`false`).
+pub fn answers(questions: &[Asked], plan: &[bool]) -> Vec<String> {
+    assert_eq!(questions.len(), plan.len());
+    questions
+        .iter()
+        .zip(plan)
+        .flat_map(|(q, &right)| if right { q.right() } else { q.wrong() })
+        .collect()
+}
