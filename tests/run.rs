@@ -702,3 +702,32 @@ fn a_session_with_no_matching_cards_is_an_error() {
     out.code(1);
     assert_contains(&out.stderr, "error: no deck with id `no-such-deck`");
 }
+
+#[test]
+#[ignore = "bug: an answer made only of punctuation (e.g. `?`) normalizes to nothing, and an \
+            empty typed answer is always wrong, so the card can never be answered right; the \
+            loader accepts such answers"]
+fn a_punctuation_only_answer_can_be_answered_right() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("punct.toml"),
+        "[deck]\nname = \"Punctuation\"\n\n[[card]]\nquestion = \"Which mark ends a question?\"\nanswer = \"?\"\n",
+    )
+    .unwrap();
+    let out = pmquiz([
+        "run",
+        "--deck",
+        "punct.toml",
+        "--kinds",
+        "typed",
+        "--seed",
+        "1",
+        "--format",
+        "json",
+    ])
+    .current_dir(dir.path())
+    .lines(&["?"])
+    .run();
+    out.success();
+    assert_eq!(out.json()["correct"], 1, "{}", out.stderr);
+}
