@@ -121,8 +121,8 @@ pub struct RunArgs {
     #[arg(long, short, value_name = "DECK")]
     pub deck: Vec<String>,
 
-    /// Number of questions (fewer when the decks have fewer cards)
-    #[arg(long, short = 'n', default_value_t = 10)]
+    /// Number of questions, at least 1 (fewer when the decks have fewer cards)
+    #[arg(long, short = 'n', default_value_t = 10, value_parser = parse_count)]
     pub count: usize,
 
     /// Only cards with this tag; repeatable (a card needs any one of them)
@@ -193,6 +193,14 @@ pub struct CheckArgs {
 pub struct NewArgs {
     /// Where to write the new deck (refuses to overwrite an existing file)
     pub path: PathBuf,
+}
+
+fn parse_count(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("a session needs at least 1 question".to_string()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 fn parse_kind(s: &str) -> Result<Kind, String> {

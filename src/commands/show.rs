@@ -34,13 +34,8 @@ fn render(deck: &Deck) -> String {
         let _ = writeln!(out, "Source: {}", deck.source);
     }
     for card in &deck.cards {
-        let _ = writeln!(
-            out,
-            "\n[{}] {}  #{}",
-            card.content.kind(),
-            card.id,
-            card.tags.join(" #")
-        );
+        let tags: String = card.tags.iter().map(|t| format!("  #{t}")).collect();
+        let _ = writeln!(out, "\n[{}] {}{tags}", card.content.kind(), card.id);
         match &card.content {
             Content::Card {
                 question,

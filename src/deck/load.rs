@@ -384,7 +384,11 @@ impl<'s> Cx<'s> {
                     );
                 }
                 for (i, (s, span)) in subjects.iter().enumerate() {
-                    if subjects[..i].iter().any(|(o, _)| o == s) {
+                    let norm = crate::quiz::normalize(s);
+                    if subjects[..i]
+                        .iter()
+                        .any(|(o, _)| crate::quiz::normalize(o) == norm)
+                    {
                         self.error(
                             span.clone(),
                             format!("duplicate subject `{s}`"),
@@ -469,7 +473,10 @@ impl<'s> Cx<'s> {
                 let span = r.span_of("cells").unwrap_or(r.header.clone());
                 self.error(
                     span,
-                    format!("this row has {} cells but the table has {columns} subjects", cells.len()),
+                    format!(
+                        "this row has {} but the table has {columns} subjects",
+                        plural(cells.len(), "cell")
+                    ),
                     format!("give exactly one cell per subject, in the order of `subjects` ({columns} cells)"),
                 );
             }
@@ -694,7 +701,7 @@ impl<'a, 'i> Fields<'a, 'i> {
                 cx.error(
                     self.header.clone(),
                     format!("missing field `{key}` in {}", self.context),
-                    format!("add a `{key} = \"...\"` line under this header"),
+                    format!("add `{key} = \"...\"` under this header"),
                 );
             }
             return None;
@@ -768,6 +775,15 @@ fn is_valid_id(id: &str) -> bool {
         && id
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// `1 cell`, `3 cells`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 /// `Sector relevance` → `sector-relevance`.

@@ -73,10 +73,15 @@ pub fn normalize(text: &str) -> String {
         .collect();
     let words: Vec<&str> = folded.split_whitespace().collect();
     let joined = words.join(" ");
-    joined
+    let trimmed = joined
         .trim_end_matches(['.', ',', '!', '?', ';', ':'])
-        .trim_end()
-        .to_string()
+        .trim_end();
+    // An answer made only of punctuation keeps it, so that it can still be matched.
+    if trimmed.is_empty() {
+        joined
+    } else {
+        trimmed.to_string()
+    }
 }
 
 /// How many edits a typed answer may be off by: 1 from 5 characters, 2 from 12.
@@ -197,6 +202,8 @@ mod tests {
         assert_eq!(normalize("  Café   AU lait!! "), "cafe au lait");
         assert_eq!(normalize("Six Sigma."), "six sigma");
         assert_eq!(normalize("ÉTÉ"), "ete");
+        assert_eq!(normalize(" ? "), "?");
+        assert_eq!(normalize("  "), "");
     }
 
     #[test]

@@ -118,8 +118,10 @@ struct Pools<'d> {
     distinct_terms: Vec<&'d str>,
     /// Normalized `(term, definition)` pairs, to keep false statements false.
     term_pairs: HashSet<(String, String)>,
-    /// Every table cell, as `(table index, row, column)` text.
+    /// Every table cell.
     cells: Vec<&'d str>,
+    /// How many different answers the question/answer cards have.
+    distinct_answers: usize,
 }
 
 impl<'d> Pools<'d> {
@@ -130,11 +132,16 @@ impl<'d> Pools<'d> {
             distinct_terms: Vec::new(),
             term_pairs: HashSet::new(),
             cells: Vec::new(),
+            distinct_answers: 0,
         };
         let mut seen_terms = HashSet::new();
+        let mut seen_answers = HashSet::new();
         for card in &deck.cards {
             match &card.content {
-                Content::Card { answer, .. } => pools.answers.push((answer, &card.tags)),
+                Content::Card { answer, .. } => {
+                    pools.answers.push((answer, &card.tags));
+                    seen_answers.insert(normalize(answer));
+                }
                 Content::Term {
                     term, definition, ..
                 } => {
@@ -154,6 +161,7 @@ impl<'d> Pools<'d> {
                 _ => {}
             }
         }
+        pools.distinct_answers = seen_answers.len();
         pools
     }
 }
@@ -220,7 +228,7 @@ fn variants(item: &Item<'_>, pools: &Pools<'_>, out: &mut Vec<Variant>) {
     match (&item.card.content, item.row) {
         (Content::Card { wrong, .. }, _) => {
             out.push(Variant::Flash { reverse: false });
-            if !wrong.is_empty() || pools.answers.len() > 1 {
+            if !wrong.is_empty() || pools.distinct_answers > 1 {
                 out.push(Variant::Mcq { reverse: false });
             }
             out.push(Variant::Typed);
@@ -265,7 +273,10 @@ fn variants(item: &Item<'_>, pools: &Pools<'_>, out: &mut Vec<Variant>) {
         (Content::Table { subjects, .. }, Some(row)) => {
             out.push(Variant::Flash { reverse: false });
             for cell in 0..subjects.len() {
-                out.push(Variant::WhichSubject { cell });
+                let own = normalize(&row.cells[cell]);
+                if row.cells.iter().any(|c| normalize(c) != own) {
+                    out.push(Variant::WhichSubject { cell });
+                }
                 out.push(Variant::WhichValue { subject: cell });
                 for claimed in 0..subjects.len() {
                     if claimed == cell
@@ -372,19 +383,25 @@ fn ask(
             continue;
         }
         // Choose the kind first so that cards with many variants of one kind do not crowd out
-        // the others, then a variant of that kind.
-        let mut kinds: Vec<Kind> = buffer.iter().map(|v| v.kind()).collect();
-        kinds.dedup();
-        kinds.sort();
-        kinds.dedup();
-        let kind = kinds[rng.random_range(0..kinds.len())];
-        let of_kind: Vec<Variant> = buffer
-            .iter()
-            .copied()
-            .filter(|v| v.kind() == kind)
-            .collect();
-        let variant = of_kind[rng.random_range(0..of_kind.len())];
-        questions.push(build(&decks[item.deck], item, variant, pools, rng));
+        // the others, then a variant of that kind. A multiple-choice question that finds no
+        // wrong option is dropped and another variant is tried.
+        while !buffer.is_empty() {
+            let mut kinds: Vec<Kind> = buffer.iter().map(|v| v.kind()).collect();
+            kinds.sort();
+            kinds.dedup();
+            let kind = kinds[rng.random_range(0..kinds.len())];
+            let of_kind: Vec<usize> = (0..buffer.len())
+                .filter(|&j| buffer[j].kind() == kind)
+                .collect();
+            let pick = of_kind[rng.random_range(0..of_kind.len())];
+            let question = build(&decks[item.deck], item, buffer[pick], pools, rng);
+            if matches!(&question.body, Body::Choice { options, .. } if options.len() < 2) {
+                buffer.remove(pick);
+                continue;
+            }
+            questions.push(question);
+            break;
+        }
     }
     questions
 }
@@ -492,7 +509,11 @@ fn build(
                 Variant::Mcq { reverse: false } => {
                     let mut taken = vec![normalize(definition)];
                     let mut options = vec![definition.clone()];
-                    let other = |(t, _): (&str, &str)| normalize(t) != own;
+                    // A definition that this term also has (on another card) is not wrong.
+                    let other = |(t, d): (&str, &str)| {
+                        normalize(t) != own
+                            && !pools.term_pairs.contains(&(own.clone(), normalize(d)))
+                    };
                     draw(
                         &pools.terms,
                         |p| p.1,
@@ -513,10 +534,13 @@ fn build(
                         .map(|a| normalize(a))
                         .collect();
                     let mut options = vec![term.clone()];
+                    // A term that also has this definition (on another card) is not wrong.
+                    let def = normalize(definition);
+                    let other = |t: &str| !pools.term_pairs.contains(&(normalize(t), def.clone()));
                     draw(
                         &pools.distinct_terms,
                         |t| t,
-                        |_| true,
+                        other,
                         MAX_OPTIONS - 1,
                         &mut taken,
                         &mut options,
