@@ -516,8 +516,12 @@ fn inspect_read_only(path: &Path) -> Result<(), StoreError> {
         .map_err(|e| sql_error(path, e))?;
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| sql_error(path, e))?;
-        if check_version(&conn, path)? == 0 {
-            check_empty(&conn, path)?;
+        // Read the version and the table list from one snapshot: another pmquiz may be
+        // creating the database right now, and its migration sets both at once.
+        let tx = Transaction::new_unchecked(&conn, TransactionBehavior::Deferred)
+            .map_err(|e| sql_error(path, e))?;
+        if check_version(&tx, path)? == 0 {
+            check_empty(&tx, path)?;
         } else {
             // Reads the schema page, which catches most damage early.
             conn.query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| {
