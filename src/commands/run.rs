@@ -43,7 +43,7 @@ pub fn run(cx: &Context, args: &RunArgs) -> anyhow::Result<u8> {
         Session::new(questions, args.session.mode),
         &args.session,
         seed,
-        &replay,
+        Some(&replay),
         history.as_mut().map(|h| h as &mut dyn Recorder),
     )
 }
@@ -88,7 +88,7 @@ pub fn drive(
     mut session: Session,
     opts: &SessionArgs,
     seed: u64,
-    replay: &str,
+    replay: Option<&str>,
     mut recorder: Option<&mut dyn Recorder>,
 ) -> anyhow::Result<u8> {
     ui::configure_colors();

@@ -110,7 +110,7 @@ fn first_line(text: &str) -> String {
 }
 
 /// The end-of-session summary. In exam mode every question is reviewed, otherwise the missed ones.
-pub fn summary(summary: &Summary, seed: u64, elapsed: Duration, replay: &str) -> String {
+pub fn summary(summary: &Summary, seed: u64, elapsed: Duration, replay: Option<&str>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "\n{}", style("Summary").bold().underlined());
     if !summary.complete {
@@ -181,6 +181,8 @@ pub fn summary(summary: &Summary, seed: u64, elapsed: Duration, replay: &str) ->
     } else {
         let _ = writeln!(out, "\nNo misses. Well done!");
     }
-    let _ = writeln!(out, "\nReplay this session: {replay}");
+    if let Some(replay) = replay {
+        let _ = writeln!(out, "\nReplay this session: {replay}");
+    }
     out
 }
