@@ -7,10 +7,11 @@ use std::path::PathBuf;
 
 const EXIT_CODES: &str = "\
 Exit codes:
-  0    success (check: every file is valid)
-  1    an error: invalid deck, unreadable file, unusable history database
+  0    success
+  1    an error: invalid deck, unreadable file, unusable history database, or (check) an
+       invalid deck file
   2    usage error: unknown command or flag, bad value
-  130  interrupted with Ctrl-C (the summary of the answered questions is still printed)";
+  130  interrupted with Ctrl-C (run, review: the summary of the answered questions is printed)";
 
 const EXAMPLES: &str = "\
 Examples:
@@ -54,12 +55,16 @@ pub enum Command {
     #[command(after_help = EXIT_CODES)]
     Review(ReviewArgs),
     /// Show learning progress: cards by state, due counts, accuracy, streak, hardest cards
+    #[command(after_help = EXIT_CODES)]
     Stats(StatsArgs),
     /// Clear the review schedule of a deck or card (the answer history is kept)
+    #[command(after_help = EXIT_CODES)]
     Forget(ForgetArgs),
     /// List the available decks: built-in and your own
+    #[command(after_help = EXIT_CODES)]
     Decks(FormatArgs),
     /// Show the cards of a deck
+    #[command(after_help = EXIT_CODES)]
     Show(ShowArgs),
     /// Validate deck files and report every problem with its line and column
     #[command(
@@ -67,6 +72,7 @@ pub enum Command {
     )]
     Check(CheckArgs),
     /// Write a commented starter deck that uses every card kind
+    #[command(after_help = EXIT_CODES)]
     New(NewArgs),
 }
 
@@ -108,9 +114,9 @@ pub struct SessionArgs {
     #[arg(long)]
     pub no_save: bool,
 
-    /// Desired retention for scheduling, between 0.7 and 0.99 [default: 0.9, or `retention` in
-    /// DATA_DIR/config.toml]
-    #[arg(long)]
+    /// Desired retention for scheduling, from 0.7 to 0.99; higher means shorter intervals
+    /// [default: 0.9, or `retention` in DATA_DIR/config.toml]
+    #[arg(long, value_parser = parse_retention)]
     pub retention: Option<f32>,
 }
 
@@ -139,8 +145,8 @@ pub struct ReviewArgs {
     #[arg(long, short, value_name = "DECK")]
     pub deck: Vec<String>,
 
-    /// Ask at most this many due cards
-    #[arg(long)]
+    /// Ask at most this many due cards (at least 1)
+    #[arg(long, value_parser = parse_count)]
     pub limit: Option<usize>,
 
     #[command(flatten)]
@@ -195,9 +201,20 @@ pub struct NewArgs {
     pub path: PathBuf,
 }
 
+fn parse_retention(s: &str) -> Result<f32, String> {
+    use crate::schedule::{MAX_RETENTION, MIN_RETENTION};
+    match s.parse::<f32>() {
+        Ok(r) if (MIN_RETENTION..=MAX_RETENTION).contains(&r) => Ok(r),
+        Ok(_) => Err(format!(
+            "must be from {MIN_RETENTION} to {MAX_RETENTION}, e.g. 0.9"
+        )),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 fn parse_count(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
-        Ok(0) => Err("a session needs at least 1 question".to_string()),
+        Ok(0) => Err("must be at least 1".to_string()),
         Ok(n) => Ok(n),
         Err(e) => Err(e.to_string()),
     }

@@ -6,11 +6,23 @@ mod common;
 use common::{assert_contains, fixtures, pmquiz};
 use serde_json::Value;
 
-const BUILT_IN_LINES: &str = "\
-differences    40 cards  Production vs. operation management: key differences  (built-in)
-definitions    10 cards  Production and operation management: definitions  (built-in)
-faq            20 cards  Production vs. operation management: FAQ  (built-in)
-";
+/// The lines `pmquiz decks` prints for the built-in decks, from the decks themselves.
+fn built_in_lines() -> String {
+    let decks = pmquiz::deck::builtin_decks();
+    let ids: Vec<&str> = decks.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["differences", "definitions", "faq"]);
+    decks
+        .iter()
+        .map(|d| {
+            format!(
+                "{:11}  {:>4} cards  {}  (built-in)\n",
+                d.id,
+                d.card_count(),
+                d.name
+            )
+        })
+        .collect()
+}
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(fixtures().join(name)).unwrap()
@@ -25,7 +37,8 @@ fn decks_lists_the_three_built_in_decks() {
     assert_eq!(
         out.stdout,
         format!(
-            "{BUILT_IN_LINES}\nUser decks are read from: {}\n",
+            "{}\nUser decks are read from: {}\n",
+            built_in_lines(),
             cmd.data_dir().join("decks").display()
         )
     );
@@ -48,12 +61,13 @@ fn decks_lists_user_decks_from_the_data_dir_and_pmquiz_decks() {
         format!(
             "\
 capitals        2 cards  Capitals  ({})
-pets            1 cards  Pets  ({})
-{BUILT_IN_LINES}
+pets            2 cards  Pets  ({})
+{}
 User decks are read from: {}, {}
 ",
             user.join("capitals.toml").display(),
             extra.path().join("pets.toml").display(),
+            built_in_lines(),
             user.display(),
             extra.path().display(),
         )
@@ -88,7 +102,7 @@ fn a_broken_user_deck_is_listed_with_its_error_and_the_others_still_list() {
             broken.display()
         )
     );
-    assert_eq!(lines[4..7].join("\n") + "\n", BUILT_IN_LINES);
+    assert_eq!(lines[4..7].join("\n") + "\n", built_in_lines());
 }
 
 #[test]
@@ -130,11 +144,10 @@ fn decks_as_json_lists_every_deck_and_the_broken_ones_with_their_error() {
         .collect();
     assert_eq!(
         built_in,
-        [
-            ("differences", 40, "built-in"),
-            ("definitions", 10, "built-in"),
-            ("faq", 20, "built-in"),
-        ]
+        pmquiz::deck::builtin_decks()
+            .iter()
+            .map(|d| (d.id.as_str(), d.card_count() as u64, "built-in"))
+            .collect::<Vec<_>>()
     );
 }
 

@@ -185,7 +185,7 @@ fn an_unreadable_line_is_explained_and_the_next_line_is_used() {
     out.success();
     assert_contains(
         &out.stdout,
-        "Answer (1-4): \nCould not read \"banana\": answer with a number from 1 to 4 or a letter: \nCould not read \"9\": answer with a number from 1 to 4 or a letter: ",
+        "Answer (1-4): \nCould not read \"banana\": answer with a number from 1 to 4 or a letter (empty: don't know): \nCould not read \"9\": answer with a number from 1 to 4 or a letter (empty: don't know): ",
     );
     assert_contains(&out.stdout, "Score: 2/2 (100%)");
 
@@ -206,7 +206,7 @@ fn an_unreadable_line_is_explained_and_the_next_line_is_used() {
     out.success();
     assert_contains(
         &out.stdout,
-        "Answer (t/f): \nCould not read \"maybe\": answer t or f: ",
+        "Answer (t/f): \nCould not read \"maybe\": answer t or f (empty: don't know): ",
     );
     assert_contains(&out.stdout, "Score: 2/2 (100%)");
 }
@@ -434,6 +434,9 @@ fn exam_mode_gives_no_feedback_until_the_summary_reviews_every_question() {
     ] {
         assert_not_contains(asking, verdict);
     }
+    // Not even the running score gives the answers away.
+    assert_not_contains(asking, "score ");
+    assert_contains(asking, "[5/5]  · ");
     assert_contains(summary, "Score: 2/5 (40%)");
     assert_contains(summary, "\nReview:\n");
     for (i, (q, right)) in questions
@@ -483,7 +486,7 @@ fn learn_mode_asks_a_missed_question_again_and_scores_first_attempts() {
             "[1/3]  score 0/0  · multiple choice",
             "[2/3]  score 0/1  · multiple choice",
             "[3/3]  score 1/2  · multiple choice",
-            "[3/3]  score 2/3  · multiple choice  · again",
+            "[again, 1 left]  score 2/3  · multiple choice",
         ]
     );
     assert_eq!(
@@ -660,7 +663,7 @@ fn flashcards_reveal_the_back_and_take_a_self_grade() {
         "Which planet is closest to the Sun?\n(press Enter to reveal) \nMercury\nHow well did you know it? 1) Again  2) Hard  3) Good  4) Easy: \nCould not read \"5\": answer 1 (again), 2 (hard), 3 (good) or 4 (easy): good\n✓ Recalled (Good)\n",
     );
     let out = pmquiz(args).lines(&["", "1"]).run();
-    assert_contains(&out.stdout, "✗ Not yet (Again): it will come back soon\n");
+    assert_contains(&out.stdout, "✗ Not yet (Again)\n");
     assert_contains(&out.stdout, "Score: 0/1 (0%)");
 }
 

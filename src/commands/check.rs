@@ -15,7 +15,7 @@ pub fn run(files: &[PathBuf]) -> u8 {
                 println!(
                     "{}: ok, {}, {}",
                     path.display(),
-                    plural(deck.cards.len(), "card"),
+                    plural(deck.card_count(), "card"),
                     plural(questions, "question")
                 );
             }

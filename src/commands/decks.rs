@@ -17,7 +17,7 @@ pub fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
                         DeckSource::File(p) => p.display().to_string(),
                     };
                     match &e.deck {
-                        Ok(d) => json!({"id": d.id, "name": d.name, "cards": d.cards.len(), "source": source, "description": d.description}),
+                        Ok(d) => json!({"id": d.id, "name": d.name, "cards": d.card_count(), "source": source, "description": d.description}),
                         Err(err) => json!({"source": source, "error": err.to_string()}),
                     }
                 })
@@ -38,9 +38,9 @@ pub fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
                             DeckSource::File(p) => p.display().to_string(),
                         };
                         println!(
-                            "{:width$}  {:>4} cards  {}  ({from})",
+                            "{:width$}  {:>10}  {}  ({from})",
                             d.id,
-                            d.cards.len(),
+                            crate::deck::plural(d.card_count(), "card"),
                             d.name
                         );
                     }

@@ -25,7 +25,7 @@ fn render(deck: &Deck) -> String {
         "{} ({}, {} cards)",
         deck.name,
         deck.id,
-        deck.cards.len()
+        deck.card_count()
     );
     if !deck.description.is_empty() {
         let _ = writeln!(out, "{}", deck.description);
@@ -45,10 +45,10 @@ fn render(deck: &Deck) -> String {
             } => {
                 let _ = writeln!(out, "  Q: {question}\n  A: {answer}");
                 if !accept.is_empty() {
-                    let _ = writeln!(out, "  also accepted: {}", accept.join(", "));
+                    let _ = writeln!(out, "  also accepted: {}", accept.join(" | "));
                 }
                 if !wrong.is_empty() {
-                    let _ = writeln!(out, "  wrong options: {}", wrong.join(", "));
+                    let _ = writeln!(out, "  wrong options: {}", wrong.join(" | "));
                 }
             }
             Content::Term {

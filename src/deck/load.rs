@@ -37,7 +37,9 @@ pub fn parse_deck(
             let span = e.span().unwrap_or(0..0);
             let message = e.message().trim().to_string();
             let d = Diagnostic::at(path, source, span, format!("invalid TOML: {message}"))
-                .with_help("fix the TOML syntax here; see docs/deck-format.md for the deck format");
+                .with_help(
+                    "fix the TOML syntax here; `pmquiz new example.toml` writes a commented example deck",
+                );
             return Err(vec![d]);
         }
     };
@@ -481,20 +483,31 @@ impl<'s> Cx<'s> {
                 );
             }
             r.finish(self, &["id", "aspect", "cells", "explain", "tags"]);
-            if let Some((aspect, _)) = aspect {
-                let id = match id {
+            if let Some((aspect, aspect_span)) = aspect {
+                let (id, span) = match id {
                     Some((id, span)) => {
                         if !is_valid_id(&id) {
                             self.error(
-                                span,
+                                span.clone(),
                                 format!("invalid row id `{id}`"),
                                 "use only letters, digits, `-`, `_` and `.`",
                             );
                         }
-                        id
+                        (id, span)
                     }
-                    None => slug(&aspect),
+                    None => (slug(&aspect), aspect_span),
                 };
+                if let Some(first) = rows.iter().position(|row: &Row| row.id == id) {
+                    self.error(
+                        span,
+                        format!("two rows of this table have the id `{id}`"),
+                        format!(
+                            "row ids come from `id` or else from `aspect`; give this row or row {} another `id`",
+                            first + 1
+                        ),
+                    );
+                    continue;
+                }
                 rows.push(Row {
                     id,
                     aspect,
@@ -779,10 +792,10 @@ fn is_valid_id(id: &str) -> bool {
 
 /// `1 cell`, `3 cells`.
 pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
+    match (n, word.ends_with('s')) {
+        (1, _) => format!("1 {word}"),
+        (_, true) => format!("{n} {word}es"),
+        _ => format!("{n} {word}s"),
     }
 }
 
@@ -806,27 +819,33 @@ pub fn slug(text: &str) -> String {
     }
 }
 
-/// Blanks every occurrence of `term` (ignoring case) in `text`.
+/// Blanks every occurrence of `term` as a whole word or phrase, ignoring case, in `text`.
 fn term_blank(text: &str, term: &str) -> Option<Cloze> {
-    let lower = text.to_lowercase();
-    let needle = term.to_lowercase();
-    // Lower-casing can change byte lengths; only blank when offsets line up.
-    if lower.len() != text.len() || needle.is_empty() {
+    let needle: Vec<char> = term.chars().flat_map(char::to_lowercase).collect();
+    if needle.is_empty() {
         return None;
     }
     let mut segments = Vec::new();
-    let mut rest = 0;
-    while let Some(i) = lower[rest..].find(&needle).map(|i| i + rest) {
-        if i > rest {
-            segments.push(Segment::Text(text[rest..i].to_string()));
+    let (mut rest, mut i) = (0, 0);
+    while i < text.len() {
+        if let Some(len) = match_at(text, i, &needle) {
+            let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+            if !word(text[..i].chars().next_back()) && !word(text[i + len..].chars().next()) {
+                if i > rest {
+                    segments.push(Segment::Text(text[rest..i].to_string()));
+                }
+                let found = &text[i..i + len];
+                let mut answers = vec![found.to_string()];
+                if found != term {
+                    answers.push(term.to_string());
+                }
+                segments.push(Segment::Blank(answers));
+                rest = i + len;
+                i = rest;
+                continue;
+            }
         }
-        let found = &text[i..i + needle.len()];
-        let mut answers = vec![found.to_string()];
-        if found != term {
-            answers.push(term.to_string());
-        }
-        segments.push(Segment::Blank(answers));
-        rest = i + needle.len();
+        i += text[i..].chars().next().map_or(1, char::len_utf8);
     }
     if segments.is_empty() {
         return None;
@@ -835,6 +854,23 @@ fn term_blank(text: &str, term: &str) -> Option<Cloze> {
         segments.push(Segment::Text(text[rest..].to_string()));
     }
     Some(Cloze { segments })
+}
+
+/// The byte length of the text at `start` that equals `needle` (lower-cased), if any.
+fn match_at(text: &str, start: usize, needle: &[char]) -> Option<usize> {
+    let mut k = 0;
+    for (offset, c) in text[start..].char_indices() {
+        for lower in c.to_lowercase() {
+            if needle.get(k) != Some(&lower) {
+                return None;
+            }
+            k += 1;
+        }
+        if k == needle.len() {
+            return Some(offset + c.len_utf8());
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -1008,6 +1044,16 @@ mod tests {
         );
         let lines: Vec<usize> = errors(&src).iter().map(|e| e.0).collect();
         assert_eq!(lines, [5, 9, 14]);
+    }
+
+    #[test]
+    fn terms_are_blanked_as_whole_words_ignoring_case() {
+        let c = term_blank("TQM helps; tqm works, but TQMs are plural.", "TQM").unwrap();
+        assert_eq!(c.with_gaps("_"), "_ helps; _ works, but TQMs are plural.");
+        assert_eq!(c.blanks()[1], ["tqm", "TQM"]);
+        let c = term_blank("Die GROẞE Straße", "große").unwrap();
+        assert_eq!(c.with_gaps("_"), "Die _ Straße");
+        assert!(term_blank("Dogs", "dog").is_none());
     }
 
     #[test]

@@ -37,6 +37,8 @@ pub enum Response {
     /// Typed text; for several blanks, the answers separated by `;`.
     Text(String),
     Grade(Grade),
+    /// "I don't know": counts as wrong.
+    Skip,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -165,6 +167,7 @@ pub fn check(question: &Question, response: &Response) -> Outcome {
             };
             (verdict, t.trim().to_string(), None)
         }
+        (_, Response::Skip) => (Verdict::Wrong, String::new(), None),
         (_, other) => (Verdict::Wrong, format!("{other:?}"), None),
     };
     Outcome {

@@ -406,6 +406,15 @@ fn ask(
     questions
 }
 
+/// Whether an answer is a yes/no reply, so that it only meets other yes/no replies as options.
+fn answer_shape(answer: &str) -> bool {
+    let first = answer
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    ["yes", "no", "not"].contains(&first.to_lowercase().as_str())
+}
+
 fn choice(options: Vec<String>, correct: &str, rng: &mut impl Rng) -> Body {
     let mut options = options;
     options.shuffle(rng);
@@ -459,8 +468,13 @@ fn build(
                     &mut options,
                     rng,
                 );
+                // Other cards' answers: only those of the same shape (a yes/no answer among
+                // yes/no answers), sharing a tag first.
                 let tags = &item.card.tags;
-                let shares_tag = |(_, t): (&str, &[String])| t.iter().any(|x| tags.contains(x));
+                let shape = answer_shape(answer);
+                let alike = |(a, _): (&str, &[String])| answer_shape(a) == shape;
+                let shares_tag =
+                    |(a, t): (&str, &[String])| alike((a, t)) && t.iter().any(|x| tags.contains(x));
                 let need = MAX_OPTIONS - options.len();
                 draw(
                     &pools.answers,
@@ -475,7 +489,7 @@ fn build(
                 draw(
                     &pools.answers,
                     |a| a.0,
-                    |_| true,
+                    alike,
                     need,
                     &mut taken,
                     &mut options,
@@ -583,11 +597,18 @@ fn build(
                 }
                 Variant::Blank { example } => {
                     let cloze = &examples[example];
+                    // The term may be hidden in several places: one answer fills them all.
+                    let mut blanks = cloze.blanks();
+                    if blanks.windows(2).all(|w| w[0] == w[1]) {
+                        blanks.truncate(1);
+                    }
+                    // A usage sentence alone often fits several terms: the definition says which.
                     (
-                        format!("Fill in the blank:\n{}", cloze.with_gaps(GAP)),
-                        Body::Blank {
-                            blanks: cloze.blanks(),
-                        },
+                        format!(
+                            "Fill in the blank:\n{}\nHint: {definition}",
+                            cloze.with_gaps(GAP)
+                        ),
+                        Body::Blank { blanks },
                     )
                 }
                 _ => unreachable!("variant {variant:?} of a term card"),

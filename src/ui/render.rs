@@ -6,14 +6,22 @@ use console::style;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-/// `[3/10]  score 2/2  · multiple choice`
+/// `[3/10]  score 2/2  · multiple choice`; in exam mode without the score; a question asked
+/// again in learn mode says so and how many are left.
 pub fn header(progress: &Progress, question: &Question) -> String {
-    let again = if progress.retry { "  · again" } else { "" };
+    let place = if progress.retry {
+        format!("[again, {} left]", progress.remaining)
+    } else {
+        format!("[{}/{}]", progress.number, progress.total)
+    };
+    let score = if progress.show_score {
+        format!("  score {}/{}", progress.correct, progress.answered)
+    } else {
+        String::new()
+    };
     format!(
-        "{}  score {}/{}  · {}{again}",
-        style(format!("[{}/{}]", progress.number, progress.total)).bold(),
-        progress.correct,
-        progress.answered,
+        "{}{score}  · {}",
+        style(place).bold(),
         question.kind.label()
     )
 }
@@ -63,11 +71,7 @@ pub fn feedback(question: &Question, attempt: &Attempt) -> String {
             );
         }
         (Verdict::Wrong, Kind::Flash) => {
-            let _ = writeln!(
-                out,
-                "{} (Again): it will come back soon",
-                style("✗ Not yet").red().bold()
-            );
+            let _ = writeln!(out, "{} (Again)", style("✗ Not yet").red().bold());
         }
         (Verdict::Right, _) => {
             let _ = writeln!(out, "{}", style("✓ Right").green().bold());
@@ -149,7 +153,9 @@ pub fn summary(summary: &Summary, seed: u64, elapsed: Duration, replay: Option<&
             tally.correct, tally.answered
         );
     }
-    let _ = writeln!(out, "By tag:");
+    if !summary.by_tag.is_empty() {
+        let _ = writeln!(out, "By tag:");
+    }
     for (tag, tally) in &summary.by_tag {
         let _ = writeln!(out, "  {tag:<width$}  {}/{}", tally.correct, tally.answered);
     }
