@@ -21,7 +21,7 @@ Examples:
   pmquiz run --kinds mcq,tf --seed 7  a replayable multiple-choice and true/false quiz
   pmquiz review                       the cards that are due
   pmquiz check my-deck.toml           validate a deck you wrote
-  printf '1\\nt\\n' | pmquiz run --seed 7 --count 2 --format json";
+  printf '1\\nt\\nb\\n' | pmquiz run --seed 2 --count 3 --kinds mcq,tf --format json";
 
 #[derive(Debug, Parser)]
 #[command(

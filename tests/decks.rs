@@ -200,16 +200,23 @@ fn show_faq_as_json_has_the_twenty_faq_cards_in_order() {
     let deck = show_json(&["show", "faq", "--format", "json"]);
     assert_eq!(deck["id"], "faq");
     assert_eq!(deck["origin"], "built-in");
-    let ids: Vec<&str> = cards(&deck)
+    let questions: Vec<&Value> = cards(&deck)
+        .iter()
+        .filter(|c| c["kind"] == "card")
+        .collect();
+    let ids: Vec<&str> = questions
         .iter()
         .map(|c| c["id"].as_str().unwrap())
         .collect();
     let expected: Vec<String> = (1..=20).map(|i| format!("faq-{i:02}")).collect();
     assert_eq!(ids, expected);
-    for card in cards(&deck) {
-        assert_eq!(card["kind"], "card", "{card}");
+    for card in questions {
         assert!(!card["question"].as_str().unwrap().is_empty());
         assert!(!card["answer"].as_str().unwrap().is_empty());
+        assert_eq!(card["wrong"].as_array().unwrap().len(), 3, "{card}");
+    }
+    // Every card of the deck, the true/false ones included, comes from the FAQ section.
+    for card in cards(&deck) {
         let tags = card["tags"].as_array().unwrap();
         assert!(tags.contains(&Value::from("faq")), "{card}");
     }

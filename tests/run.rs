@@ -728,3 +728,22 @@ fn a_punctuation_only_answer_can_be_answered_right() {
     out.success();
     assert_eq!(out.json()["correct"], 1, "{}", out.stderr);
 }
+
+/// The scripted example in README.md and `pmquiz --help` answers every question it asks.
+#[test]
+fn the_documented_scripted_example_answers_all_three_questions() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let example =
+        "printf '1\\nt\\nb\\n' | pmquiz run --seed 2 --count 3 --kinds mcq,tf --format json";
+    assert_contains(&readme, example);
+    let out = pmquiz([
+        "run", "--seed", "2", "--count", "3", "--kinds", "mcq,tf", "--format", "json",
+    ])
+    .lines(&["1".to_string(), "t".to_string(), "b".to_string()])
+    .run();
+    out.success();
+    let json = out.json();
+    assert_eq!(json["answered"], 3, "{json}");
+    assert_eq!(json["complete"], true);
+}
