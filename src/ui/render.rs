@@ -94,9 +94,39 @@ pub fn feedback(question: &Question, attempt: &Attempt) -> String {
         }
     }
     if let Some(explain) = &question.explain {
-        let _ = writeln!(out, "  {}", style(explain).dim());
+        for line in wrap(explain, terminal_width().map(|w| w.saturating_sub(2))) {
+            let _ = writeln!(out, "  {}", style(line).dim());
+        }
     }
     out
+}
+
+/// The width of the terminal pmquiz draws on, if it draws on one.
+fn terminal_width() -> Option<usize> {
+    console::Term::stdout()
+        .size_checked()
+        .or_else(|| console::Term::stderr().size_checked())
+        .map(|(_, w)| usize::from(w))
+}
+
+/// Splits `text` into lines of at most `width` characters at spaces (a longer word stands alone).
+pub fn wrap(text: &str, width: Option<usize>) -> Vec<String> {
+    let Some(width) = width.filter(|w| *w >= 20) else {
+        return vec![text.to_string()];
+    };
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
 }
 
 fn duration(d: Duration) -> String {
@@ -191,4 +221,27 @@ pub fn summary(summary: &Summary, seed: u64, elapsed: Duration, replay: Option<&
         let _ = writeln!(out, "\nReplay this session: {replay}");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn explanations_wrap_at_spaces() {
+        let text = "one two three four five six seven eight nine ten eleven twelve";
+        assert_eq!(wrap(text, None), [text]);
+        assert_eq!(
+            wrap(text, Some(24)),
+            [
+                "one two three four five",
+                "six seven eight nine ten",
+                "eleven twelve"
+            ]
+        );
+        assert_eq!(
+            wrap("a-very-long-word-that-does-not-fit x", Some(20)),
+            ["a-very-long-word-that-does-not-fit", "x"]
+        );
+    }
 }
