@@ -211,7 +211,9 @@ impl<'s> Cx<'s> {
                 let answer = f.string(self, "answer", true);
                 let accept = f.strings(self, "accept");
                 let wrong = f.strings(self, "wrong");
-                if let Some((answer, _)) = &answer {
+                if let Some((answer, _)) = &answer
+                    && !wrong.is_empty()
+                {
                     let accepted: Vec<String> = std::iter::once(answer.clone())
                         .chain(accept.iter().map(|a| a.0.clone()))
                         .map(|a| crate::quiz::normalize(&a))
@@ -331,12 +333,12 @@ impl<'s> Cx<'s> {
                         "list between 2 and 8 options",
                     );
                 }
+                let norms: Vec<String> = options
+                    .iter()
+                    .map(|(o, _)| crate::quiz::normalize(o))
+                    .collect();
                 for (i, (option, span)) in options.iter().enumerate() {
-                    let norm = crate::quiz::normalize(option);
-                    if options[..i]
-                        .iter()
-                        .any(|(o, _)| crate::quiz::normalize(o) == norm)
-                    {
+                    if norms[..i].contains(&norms[i]) {
                         self.error(
                             span.clone(),
                             format!("duplicate option `{option}`"),
@@ -436,7 +438,7 @@ impl<'s> Cx<'s> {
     }
 
     fn rows(&mut self, f: &mut Fields<'_, '_>, columns: usize) -> Vec<Row> {
-        let Some(value) = f.take("row") else {
+        let Some(value) = f.get("row") else {
             if !f.absent("row") {
                 return Vec::new();
             }
@@ -607,7 +609,6 @@ impl<'s> Cx<'s> {
         match value.get_ref().as_table() {
             Some(table) => Some(Fields {
                 table,
-                used: Vec::new(),
                 context: context.to_string(),
                 header: value.span(),
             }),
@@ -655,7 +656,6 @@ impl<'s> Cx<'s> {
 /// The fields of one table, handed out one by one; `finish` reports the ones nobody asked for.
 struct Fields<'a, 'i> {
     table: &'a DeTable<'i>,
-    used: Vec<String>,
     context: String,
     header: Range<usize>,
 }
@@ -679,8 +679,7 @@ impl<'a, 'i> Fields<'a, 'i> {
         self.table.get(key).map(|v| v.span())
     }
 
-    fn take(&mut self, key: &str) -> Option<&'a Value<'i>> {
-        self.used.push(key.to_string());
+    fn get(&self, key: &str) -> Option<&'a Value<'i>> {
         self.table.get(key)
     }
 
@@ -709,7 +708,7 @@ impl<'a, 'i> Fields<'a, 'i> {
         key: &str,
         required: bool,
     ) -> Option<(String, Range<usize>)> {
-        let Some(value) = self.take(key) else {
+        let Some(value) = self.get(key) else {
             if required && self.absent(key) {
                 cx.error(
                     self.header.clone(),
@@ -735,7 +734,7 @@ impl<'a, 'i> Fields<'a, 'i> {
     }
 
     fn strings(&mut self, cx: &mut Cx<'_>, key: &str) -> Vec<(String, Range<usize>)> {
-        let Some(value) = self.take(key) else {
+        let Some(value) = self.get(key) else {
             return Vec::new();
         };
         let Some(items) = value.get_ref().as_array() else {
@@ -766,7 +765,7 @@ impl<'a, 'i> Fields<'a, 'i> {
     }
 
     fn boolean(&mut self, cx: &mut Cx<'_>, key: &str) -> Option<bool> {
-        let value = self.take(key)?;
+        let value = self.get(key)?;
         let b = value.get_ref().as_bool();
         if b.is_none() {
             self.type_error(cx, key, value, "a boolean", "true` or `false");

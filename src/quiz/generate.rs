@@ -116,6 +116,8 @@ struct Pools<'d> {
     terms: Vec<(&'d str, &'d str)>,
     /// Distinct terms, in order of appearance.
     distinct_terms: Vec<&'d str>,
+    /// The same terms, normalized.
+    distinct_norms: Vec<String>,
     /// Normalized `(term, definition)` pairs, to keep false statements false.
     term_pairs: HashSet<(String, String)>,
     /// Every table cell.
@@ -130,6 +132,7 @@ impl<'d> Pools<'d> {
             answers: Vec::new(),
             terms: Vec::new(),
             distinct_terms: Vec::new(),
+            distinct_norms: Vec::new(),
             term_pairs: HashSet::new(),
             cells: Vec::new(),
             distinct_answers: 0,
@@ -146,12 +149,12 @@ impl<'d> Pools<'d> {
                     term, definition, ..
                 } => {
                     pools.terms.push((term, definition));
-                    if seen_terms.insert(normalize(term)) {
+                    let norm = normalize(term);
+                    if seen_terms.insert(norm.clone()) {
                         pools.distinct_terms.push(term);
+                        pools.distinct_norms.push(norm.clone());
                     }
-                    pools
-                        .term_pairs
-                        .insert((normalize(term), normalize(definition)));
+                    pools.term_pairs.insert((norm, normalize(definition)));
                 }
                 Content::Table { rows, .. } => {
                     for row in rows {
@@ -573,23 +576,30 @@ fn build(
                     )
                 }
                 Variant::Tf { truthful } => {
+                    let def = normalize(definition);
                     let mut claimed = term.as_str();
                     if !truthful {
-                        let def = normalize(definition);
-                        let candidates: Vec<&str> = pools
-                            .distinct_terms
-                            .iter()
-                            .copied()
-                            .filter(|t| !pools.term_pairs.contains(&(normalize(t), def.clone())))
-                            .collect();
-                        if !candidates.is_empty() {
-                            claimed = candidates[rng.random_range(0..candidates.len())];
+                        // A term that does not have this definition: probe a bounded number of
+                        // random terms rather than scanning them all.
+                        let n = pools.distinct_terms.len();
+                        let lacks = |i: usize| {
+                            !pools
+                                .term_pairs
+                                .contains(&(pools.distinct_norms[i].clone(), def.clone()))
+                        };
+                        let found = if n <= 64 {
+                            let fitting: Vec<usize> = (0..n).filter(|&i| lacks(i)).collect();
+                            (!fitting.is_empty())
+                                .then(|| fitting[rng.random_range(0..fitting.len())])
+                        } else {
+                            (0..64).map(|_| rng.random_range(0..n)).find(|&i| lacks(i))
+                        };
+                        if let Some(i) = found {
+                            claimed = pools.distinct_terms[i];
                         }
                     }
                     let answer = normalize(claimed) == own
-                        || pools
-                            .term_pairs
-                            .contains(&(normalize(claimed), normalize(definition)));
+                        || pools.term_pairs.contains(&(normalize(claimed), def));
                     (
                         format!("True or false? This describes {claimed}:\n{definition}"),
                         Body::TrueFalse { answer },
