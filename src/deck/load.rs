@@ -63,6 +63,15 @@ struct Cx<'s> {
     errors: Vec<Diagnostic>,
 }
 
+/// What the `[deck]` table says.
+struct Header {
+    id: String,
+    name: Option<String>,
+    description: String,
+    source: String,
+    tags: Vec<String>,
+}
+
 /// A card's main text, kept with its position for id derivation and duplicate reports.
 struct Built {
     card: Card,
@@ -77,6 +86,14 @@ impl<'s> Cx<'s> {
     }
 
     fn deck(&mut self, root: &DeTable<'_>, default_id: &str, origin: Origin) -> Option<Deck> {
+        let header = self.header(root, default_id);
+        let built = self.cards(root, &header.tags, 0);
+        let deck_span = root.get("deck").map_or(0..0, |d| d.span());
+        self.finish(header, built, deck_span, origin)
+    }
+
+    /// The top-level keys and the `[deck]` table.
+    fn header(&mut self, root: &DeTable<'_>, default_id: &str) -> Header {
         for (key, _) in root.iter() {
             if !TOP_LEVEL.contains(&key.get_ref().as_ref()) {
                 self.unknown_field(key, "the top level of a deck", &TOP_LEVEL);
@@ -118,6 +135,17 @@ impl<'s> Cx<'s> {
             }
         }
 
+        Header {
+            id,
+            name,
+            description,
+            source,
+            tags,
+        }
+    }
+
+    /// The cards under `root`, whose text starts at byte `offset` of the file.
+    fn cards(&mut self, root: &DeTable<'_>, deck_tags: &[String], offset: usize) -> Vec<Built> {
         let mut built = Vec::new();
         for kind in CARD_KINDS {
             let Some(value) = root.get(kind) else {
@@ -136,17 +164,28 @@ impl<'s> Cx<'s> {
                 let Some(mut f) = self.fields(item, &context) else {
                     continue;
                 };
-                if let Some(b) = self.card(kind, &mut f, &tags) {
+                if let Some(mut b) = self.card(kind, &mut f, deck_tags) {
+                    b.header = b.header.start + offset..b.header.end + offset;
                     built.push(b);
                 }
             }
         }
+        built
+    }
+
+    /// Orders the cards as in the file, checks what spans them all, and builds the deck.
+    fn finish(
+        &mut self,
+        header: Header,
+        mut built: Vec<Built>,
+        deck_span: Range<usize>,
+        origin: Origin,
+    ) -> Option<Deck> {
         built.sort_by_key(|b| b.header.start);
 
         if built.is_empty() && self.errors.is_empty() {
-            let span = root.get("deck").map_or(0..0, |d| d.span());
             self.error(
-                span,
+                deck_span,
                 "the deck has no cards",
                 "add at least one card, e.g. a `[[card]]` with `question` and `answer`",
             );
@@ -173,13 +212,13 @@ impl<'s> Cx<'s> {
             }
         }
 
-        let name = name?;
+        let name = header.name?;
         Some(Deck {
-            id,
+            id: header.id,
             name,
-            description,
-            source,
-            tags,
+            description: header.description,
+            source: header.source,
+            tags: header.tags,
             cards: built.into_iter().map(|b| b.card).collect(),
             origin,
         })
