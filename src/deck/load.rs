@@ -31,6 +31,21 @@ pub fn parse_deck(
     default_id: &str,
     origin: Origin,
 ) -> Result<Deck, Vec<Diagnostic>> {
+    if source.len() >= BLOCKS_FROM
+        && let Some(deck) = parse_in_blocks(source, path, default_id, origin.clone())
+    {
+        return Ok(deck);
+    }
+    parse_whole(source, path, default_id, origin)
+}
+
+/// Parses the file in one piece, collecting every problem.
+fn parse_whole(
+    source: &str,
+    path: &str,
+    default_id: &str,
+    origin: Origin,
+) -> Result<Deck, Vec<Diagnostic>> {
     let root = match DeTable::parse(source) {
         Ok(root) => root,
         Err(e) => {
@@ -55,6 +70,178 @@ pub fn parse_deck(
         cx.errors.sort_by_key(|d| (d.line, d.column));
         Err(cx.errors)
     }
+}
+
+/// Decks at least this large are first parsed block by block (see [`parse_in_blocks`]).
+const BLOCKS_FROM: usize = 256 * 1024;
+
+/// The fast path for large decks: the text is cut before each top-level header (`[deck]`,
+/// `[[card]]`, …) and the blocks are parsed and checked on several threads. Parsing the whole
+/// file at once holds the entire syntax tree (about ten times the text) in memory; block by
+/// block, only the validated cards stay. Returns `None` at the first sign of trouble, and the
+/// caller then parses the file in one piece, which reports every problem at its position.
+fn parse_in_blocks(source: &str, path: &str, default_id: &str, origin: Origin) -> Option<Deck> {
+    let blocks = split_blocks(source);
+    let mut decks = blocks.iter().filter(|b| b.1 == Some("deck"));
+    let (deck_range, _) = decks.next()?;
+    if decks.next().is_some() {
+        return None;
+    }
+    let mut cx = Cx {
+        src: source,
+        path,
+        errors: Vec::new(),
+    };
+    let deck_root = DeTable::parse(&source[deck_range.clone()]).ok()?;
+    if deck_root.get_ref().len() != 1 {
+        return None;
+    }
+    let header = cx.header(deck_root.get_ref(), default_id);
+    if !cx.errors.is_empty() {
+        return None;
+    }
+    let others: Vec<&(Range<usize>, Option<&str>)> =
+        blocks.iter().filter(|b| b.1 != Some("deck")).collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let per_thread = others.len().div_ceil(threads).max(1);
+    let tags = &header.tags;
+    let groups: Vec<Option<Vec<Built>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = others
+            .chunks(per_thread)
+            .map(|group| {
+                scope.spawn(move || {
+                    let mut built = Vec::new();
+                    for (range, name) in group {
+                        // Positions inside a block are relative to the block.
+                        let text = &source[range.clone()];
+                        let mut cx = Cx {
+                            src: text,
+                            path,
+                            errors: Vec::new(),
+                        };
+                        let root = DeTable::parse(text).ok()?;
+                        let root = root.get_ref();
+                        // A block holds exactly what its header opens; text before the first
+                        // header holds nothing but comments.
+                        let expected = usize::from(name.is_some());
+                        if root.len() != expected || name.is_some_and(|n| root.get(n).is_none()) {
+                            return None;
+                        }
+                        built.extend(cx.cards(root, tags, range.start));
+                        if !cx.errors.is_empty() {
+                            return None;
+                        }
+                    }
+                    Some(built)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect()
+    });
+    let mut built = Vec::new();
+    for group in groups {
+        built.extend(group?);
+    }
+    let deck = cx.finish(header, built, deck_range.clone(), origin);
+    cx.errors.is_empty().then_some(deck).flatten()
+}
+
+/// Cuts `source` before each top-level header (`[deck]` or `[[KIND]]` for a card kind), outside
+/// multi-line strings. Each block comes with the name its header opens (`None` for the text
+/// before the first header).
+fn split_blocks(source: &str) -> Vec<(Range<usize>, Option<&'static str>)> {
+    let mut blocks = Vec::new();
+    let mut start = 0;
+    let mut name = None;
+    let mut open_string = None;
+    let mut offset = 0;
+    for line in source.split_inclusive('\n') {
+        if open_string.is_none()
+            && let Some(header) = top_level_header(line)
+        {
+            if offset > start || name.is_some() {
+                blocks.push((start..offset, name));
+            }
+            start = offset;
+            name = Some(header);
+        }
+        open_string = string_open_after(line, open_string);
+        offset += line.len();
+    }
+    blocks.push((start..source.len(), name));
+    blocks
+}
+
+/// `deck` for a `[deck]` line, `card` for `[[card]]`, and so on; `None` for anything else.
+fn top_level_header(line: &str) -> Option<&'static str> {
+    let line = line.trim_start();
+    let double = line.starts_with("[[");
+    let (inner, rest) = if double {
+        let rest = &line[2..];
+        let end = rest.find("]]")?;
+        (&rest[..end], &rest[end + 2..])
+    } else {
+        let rest = line.strip_prefix('[')?;
+        let end = rest.find(']')?;
+        (&rest[..end], &rest[end + 1..])
+    };
+    let rest = rest.trim_start();
+    if !(rest.is_empty() || rest.starts_with('#')) {
+        return None;
+    }
+    let name = inner.trim();
+    if !double {
+        return (name == "deck").then_some("deck");
+    }
+    CARD_KINDS.iter().copied().find(|k| *k == name)
+}
+
+/// The multi-line string delimiter (`"""` or `'''`) still open after `line`, if any.
+fn string_open_after(line: &str, mut open: Option<&'static str>) -> Option<&'static str> {
+    const BASIC: &str = "\"\"\"";
+    const LITERAL: &str = "'''";
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &line[i..];
+        if let Some(delim) = open {
+            if delim == BASIC && bytes[i] == b'\\' {
+                i += 2;
+            } else if rest.starts_with(delim) {
+                open = None;
+                i += 3;
+            } else {
+                i += 1;
+            }
+            continue;
+        }
+        match bytes[i] {
+            b'#' => break,
+            quote @ (b'"' | b'\'') => {
+                let triple = if quote == b'"' { BASIC } else { LITERAL };
+                if rest.starts_with(triple) {
+                    open = Some(triple);
+                    i += 3;
+                    continue;
+                }
+                // A one-line string: skip to its closing quote.
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote {
+                    i += if quote == b'"' && bytes[i] == b'\\' {
+                        2
+                    } else {
+                        1
+                    };
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    open
 }
 
 struct Cx<'s> {
@@ -859,7 +1046,7 @@ pub fn slug(text: &str) -> String {
 
 /// Blanks every occurrence of `term` as a whole word or phrase, ignoring case, in `text`.
 fn term_blank(text: &str, term: &str) -> Option<Cloze> {
-    let needle: Vec<char> = term.chars().flat_map(char::to_lowercase).collect();
+    let needle: Vec<char> = term.chars().flat_map(fold).collect();
     if needle.is_empty() {
         return None;
     }
@@ -894,11 +1081,17 @@ fn term_blank(text: &str, term: &str) -> Option<Cloze> {
     Some(Cloze { segments })
 }
 
-/// The byte length of the text at `start` that equals `needle` (lower-cased), if any.
+/// A character for comparison ignoring case: lower-cased, with the Greek final sigma as sigma
+/// (lower-casing a capital sigma alone cannot know it ends a word).
+fn fold(c: char) -> impl Iterator<Item = char> {
+    c.to_lowercase().map(|l| if l == 'ς' { 'σ' } else { l })
+}
+
+/// The byte length of the text at `start` that equals `needle` (folded by [`fold`]), if any.
 fn match_at(text: &str, start: usize, needle: &[char]) -> Option<usize> {
     let mut k = 0;
     for (offset, c) in text[start..].char_indices() {
-        for lower in c.to_lowercase() {
+        for lower in fold(c) {
             if needle.get(k) != Some(&lower) {
                 return None;
             }
@@ -1092,6 +1285,89 @@ mod tests {
         let c = term_blank("Die GROẞE Straße", "große").unwrap();
         assert_eq!(c.with_gaps("_"), "Die _ Straße");
         assert!(term_blank("Dogs", "dog").is_none());
+        let c = term_blank("supply ΛΌΓΟΣ TERM7 production", "λόγος term7").unwrap();
+        assert_eq!(c.with_gaps("_"), "supply _ production");
+    }
+
+    /// A deck larger than [`BLOCKS_FROM`] with every kind of card, comments, headers written
+    /// loosely, and header-like lines inside strings.
+    fn big_deck() -> String {
+        let mut text = String::from("# big\n[deck]\nname = \"Big\"\ntags = [\"all\"]\n\n");
+        let mut i = 0;
+        while text.len() < BLOCKS_FROM + 10_000 {
+            text += &format!(
+                r#"[[card]]
+question = "Q{i} \"[[card]]\""
+answer = "A{i}"
+explain = """
+[[card]]
+not a header \""""
+
+[[ term ]] # loose
+term = "T{i}"
+definition = "D{i}"
+examples = ['''Use T{i}
+[[term]]
+''']
+
+[[statement]]
+text = "S{i}"
+answer = true
+
+[[cloze]]
+text = "C {{{{x{i}|y}}}}"
+
+[[choice]]
+question = "Pick {i}"
+options = ["a", "b"]
+answer = "b"
+
+[[table]]
+id = "t{i}"
+subjects = ["X", "Y"]
+[[table.row]]
+aspect = "r"
+cells = ["1", "2"]
+
+"#
+            );
+            i += 1;
+        }
+        text
+    }
+
+    #[test]
+    fn large_decks_parsed_in_blocks_equal_the_whole_parse() {
+        let text = big_deck();
+        let whole = parse_whole(&text, "b.toml", "b", Origin::BuiltIn).expect("valid");
+        let blocks =
+            parse_in_blocks(&text, "b.toml", "b", Origin::BuiltIn).expect("block path taken");
+        assert_eq!(
+            serde_json::to_string(&whole).unwrap(),
+            serde_json::to_string(&blocks).unwrap()
+        );
+        assert_eq!(whole.cards.len() % 6, 0);
+    }
+
+    #[test]
+    fn large_decks_with_problems_are_reported_by_the_whole_parse() {
+        let mut text = big_deck();
+        text += "[[card]]\nqestion = \"Q\"\nanswer = \"A\"\n";
+        let lines = text.lines().count();
+        let errors = parse_deck(&text, "b.toml", "b", Origin::BuiltIn).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!((errors[0].line, errors[0].column), (lines - 1, 1));
+        // A second [deck]: only the whole parse can tell.
+        let text = big_deck() + "[deck]\nname = \"again\"\n";
+        assert!(parse_deck(&text, "b.toml", "b", Origin::BuiltIn).is_err());
+        assert!(parse_in_blocks(&text, "b.toml", "b", Origin::BuiltIn).is_none());
+    }
+
+    #[test]
+    fn headers_are_found_outside_strings_only() {
+        let text = "a = \"\"\"\n[[card]]\n\"\"\"\n[[card]] # c\nx = 1\n  [deck]\n[[table.row]]\n";
+        let names: Vec<Option<&str>> = split_blocks(text).into_iter().map(|b| b.1).collect();
+        assert_eq!(names, [None, Some("card"), Some("deck")]);
     }
 
     #[test]
