@@ -7,10 +7,12 @@ use std::path::PathBuf;
 
 const EXIT_CODES: &str = "\
 Exit codes:
-  0    success (check: every file is valid)
-  1    an error: invalid deck, unreadable file, unusable history database
+  0    success
+  1    an error: invalid deck, unreadable file, unusable history database, or (check) an
+       invalid deck file
   2    usage error: unknown command or flag, bad value
-  130  interrupted with Ctrl-C (the summary of the answered questions is still printed)";
+  130  interrupted with Ctrl-C, or Esc at a select list (run, review: the summary of the
+       answered questions is printed)";
 
 const EXAMPLES: &str = "\
 Examples:
@@ -19,7 +21,7 @@ Examples:
   pmquiz run --kinds mcq,tf --seed 7  a replayable multiple-choice and true/false quiz
   pmquiz review                       the cards that are due
   pmquiz check my-deck.toml           validate a deck you wrote
-  printf '1\\nt\\n' | pmquiz run --seed 7 --count 2 --format json";
+  printf '1\\nt\\nb\\n' | pmquiz run --seed 2 --count 3 --kinds mcq,tf --format json";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -54,12 +56,16 @@ pub enum Command {
     #[command(after_help = EXIT_CODES)]
     Review(ReviewArgs),
     /// Show learning progress: cards by state, due counts, accuracy, streak, hardest cards
+    #[command(after_help = EXIT_CODES)]
     Stats(StatsArgs),
     /// Clear the review schedule of a deck or card (the answer history is kept)
+    #[command(after_help = EXIT_CODES)]
     Forget(ForgetArgs),
     /// List the available decks: built-in and your own
+    #[command(after_help = EXIT_CODES)]
     Decks(FormatArgs),
     /// Show the cards of a deck
+    #[command(after_help = EXIT_CODES)]
     Show(ShowArgs),
     /// Validate deck files and report every problem with its line and column
     #[command(
@@ -67,6 +73,7 @@ pub enum Command {
     )]
     Check(CheckArgs),
     /// Write a commented starter deck that uses every card kind
+    #[command(after_help = EXIT_CODES)]
     New(NewArgs),
 }
 
@@ -108,9 +115,9 @@ pub struct SessionArgs {
     #[arg(long)]
     pub no_save: bool,
 
-    /// Desired retention for scheduling, between 0.7 and 0.99 [default: 0.9, or `retention` in
-    /// DATA_DIR/config.toml]
-    #[arg(long)]
+    /// Desired retention for scheduling, from 0.7 to 0.99; higher means shorter intervals
+    /// [default: 0.9, or `retention` in DATA_DIR/config.toml]
+    #[arg(long, value_parser = parse_retention)]
     pub retention: Option<f32>,
 }
 
@@ -121,8 +128,8 @@ pub struct RunArgs {
     #[arg(long, short, value_name = "DECK")]
     pub deck: Vec<String>,
 
-    /// Number of questions (fewer when the decks have fewer cards)
-    #[arg(long, short = 'n', default_value_t = 10)]
+    /// Number of questions, at least 1 (fewer when the decks have fewer cards)
+    #[arg(long, short = 'n', default_value_t = 10, value_parser = parse_count)]
     pub count: usize,
 
     /// Only cards with this tag; repeatable (a card needs any one of them)
@@ -139,8 +146,8 @@ pub struct ReviewArgs {
     #[arg(long, short, value_name = "DECK")]
     pub deck: Vec<String>,
 
-    /// Ask at most this many due cards
-    #[arg(long)]
+    /// Ask at most this many due cards (at least 1)
+    #[arg(long, value_parser = parse_count)]
     pub limit: Option<usize>,
 
     #[command(flatten)]
@@ -193,6 +200,25 @@ pub struct CheckArgs {
 pub struct NewArgs {
     /// Where to write the new deck (refuses to overwrite an existing file)
     pub path: PathBuf,
+}
+
+fn parse_retention(s: &str) -> Result<f32, String> {
+    use crate::schedule::{MAX_RETENTION, MIN_RETENTION};
+    match s.parse::<f32>() {
+        Ok(r) if (MIN_RETENTION..=MAX_RETENTION).contains(&r) => Ok(r),
+        Ok(_) => Err(format!(
+            "must be from {MIN_RETENTION} to {MAX_RETENTION}, e.g. 0.9"
+        )),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn parse_count(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 fn parse_kind(s: &str) -> Result<Kind, String> {

@@ -5,6 +5,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    reset_sigpipe();
     let cli = pmquiz::cli::Cli::parse();
     match pmquiz::commands::run(cli) {
         Ok(code) => ExitCode::from(code),
@@ -12,5 +13,15 @@ fn main() -> ExitCode {
             eprintln!("{}", pmquiz::commands::describe(&error));
             ExitCode::from(1)
         }
+    }
+}
+
+/// Dies quietly when stdout is closed early (`pmquiz show faq | head`), like other Unix tools,
+/// instead of failing with a broken-pipe error.
+fn reset_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE at start-up, before any thread runs.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

@@ -184,7 +184,7 @@ pub struct CardState {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ScheduleError {
     #[error(
-        "desired retention must be greater than {MIN_RETENTION} and at most {MAX_RETENTION} \
+        "desired retention must be between {MIN_RETENTION} and {MAX_RETENTION} \
          (for example 0.9), got {0}"
     )]
     InvalidRetention(f32),
@@ -208,7 +208,7 @@ impl Scheduler {
     /// `desired_retention` (the probability of recalling a card when it is
     /// due), which must be greater than 0.7 and at most 0.99.
     pub fn new(desired_retention: f32) -> Result<Self, ScheduleError> {
-        if !(desired_retention > MIN_RETENTION && desired_retention <= MAX_RETENTION) {
+        if !(MIN_RETENTION..=MAX_RETENTION).contains(&desired_retention) {
             return Err(ScheduleError::InvalidRetention(desired_retention));
         }
         let fsrs =
@@ -369,11 +369,11 @@ mod tests {
 
     #[test]
     fn retention_bounds_are_enforced() {
-        for bad in [0.0, 0.5, 0.7, 0.995, 1.0, 1.5, f32::NAN, f32::INFINITY] {
+        for bad in [0.0, 0.5, 0.69, 0.995, 1.0, 1.5, f32::NAN, f32::INFINITY] {
             let err = Scheduler::new(bad).unwrap_err();
             assert!(err.to_string().contains("desired retention"), "{err}");
         }
-        for good in [0.71, 0.8, 0.9, 0.99] {
+        for good in [0.7, 0.71, 0.8, 0.9, 0.99] {
             assert!(Scheduler::new(good).is_ok(), "{good}");
         }
     }

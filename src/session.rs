@@ -56,6 +56,10 @@ pub struct Progress {
     pub correct: usize,
     /// The question is asked again after a miss (learn mode).
     pub retry: bool,
+    /// Questions still to ask, this one included (more than `total - answered` in learn mode).
+    pub remaining: usize,
+    /// Whether the running score may be shown (not in exam mode).
+    pub show_score: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -114,6 +118,8 @@ impl Session {
             answered,
             correct,
             retry,
+            remaining: self.queue.len(),
+            show_score: self.mode != Mode::Exam,
         }
     }
 
@@ -285,7 +291,9 @@ mod tests {
                 total: 2,
                 answered: 1,
                 correct: 1,
-                retry: false
+                retry: false,
+                remaining: 1,
+                show_score: true,
             }
         );
         s.answer(&Response::Bool(true), Duration::from_secs(1));

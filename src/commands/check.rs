@@ -1,7 +1,7 @@
 //! `pmquiz check FILE...`: validate deck files and report every problem.
 
 use super::{FAILURE, OK};
-use crate::deck::load_file;
+use crate::deck::{load_file, plural};
 use crate::quiz::{Filter, available_questions};
 use std::path::PathBuf;
 
@@ -13,10 +13,10 @@ pub fn run(files: &[PathBuf]) -> u8 {
                 let questions =
                     available_questions(std::slice::from_ref(&deck), &Filter::default());
                 println!(
-                    "{}: ok, {} cards, {} questions",
+                    "{}: ok, {}, {}",
                     path.display(),
-                    deck.cards.len(),
-                    questions
+                    plural(deck.card_count(), "card"),
+                    plural(questions, "question")
                 );
             }
             Err(error) => {

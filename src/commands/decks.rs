@@ -17,7 +17,7 @@ pub fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
                         DeckSource::File(p) => p.display().to_string(),
                     };
                     match &e.deck {
-                        Ok(d) => json!({"id": d.id, "name": d.name, "cards": d.cards.len(), "source": source, "description": d.description}),
+                        Ok(d) => json!({"id": d.id, "name": d.name, "cards": d.card_count(), "source": source, "description": d.description}),
                         Err(err) => json!({"source": source, "error": err.to_string()}),
                     }
                 })
@@ -38,21 +38,38 @@ pub fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
                             DeckSource::File(p) => p.display().to_string(),
                         };
                         println!(
-                            "{:width$}  {:>4} cards  {}  ({from})",
+                            "{:width$}  {:>10}  {}  ({from})",
                             d.id,
-                            d.cards.len(),
+                            crate::deck::plural(d.card_count(), "card"),
                             d.name
                         );
                     }
                     (Err(err), DeckSource::File(p)) => {
+                        let stem = p
+                            .file_stem()
+                            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+                        let problems = match err {
+                            crate::deck::LoadError::Invalid(ds) => ds.len(),
+                            _ => 1,
+                        };
                         let first = err
                             .to_string()
                             .lines()
                             .next()
                             .unwrap_or_default()
                             .to_string();
-                        println!("{:width$}  broken     {}", "!", p.display());
-                        println!("{:width$}             {first}", "");
+                        let more = if problems > 1 {
+                            format!(" (and {} more)", problems - 1)
+                        } else {
+                            String::new()
+                        };
+                        println!("{stem:width$}  broken      ({})", p.display());
+                        println!("{:width$}  {first}{more}", "");
+                        println!(
+                            "{:width$}  run `pmquiz check {}` for details",
+                            "",
+                            p.display()
+                        );
                     }
                     (Err(err), DeckSource::BuiltIn) => println!("built-in deck error: {err}"),
                 }

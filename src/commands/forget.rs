@@ -2,28 +2,44 @@
 
 use super::{Context, FAILURE, OK};
 use crate::cli::ForgetArgs;
-use crate::deck::{LoadError, resolve};
+use crate::deck::{LoadError, plural, resolve};
 use crate::store::Store;
 use std::io::IsTerminal;
 
 pub fn run(cx: &Context, args: &ForgetArgs) -> anyhow::Result<u8> {
     // A deck that no longer exists can still have a schedule: accept its bare id.
-    let deck_id = match resolve(&args.deck, &cx.deck_dirs) {
-        Ok(deck) => deck.id,
-        Err(LoadError::UnknownDeck { id, .. }) => id,
+    let (deck_id, cards) = match resolve(&args.deck, &cx.deck_dirs) {
+        Ok(deck) => (deck.id.clone(), Some(deck.review_ids())),
+        Err(LoadError::UnknownDeck { id, .. }) => (id, None),
         Err(e) => return Err(e.into()),
     };
     let what = match &args.card {
         Some(card) => format!("the schedule of card `{card}` in deck `{deck_id}`"),
         None => format!("the schedule of every card in deck `{deck_id}`"),
     };
-    if !args.yes {
-        if !std::io::stdin().is_terminal() {
-            eprintln!(
-                "error: `pmquiz forget` asks for confirmation; pass --yes to clear {what} without asking"
+    let interactive = std::io::stdin().is_terminal();
+    if !args.yes && !interactive {
+        eprintln!(
+            "error: `pmquiz forget` asks for confirmation; pass --yes to clear {what} without asking"
+        );
+        return Ok(FAILURE);
+    }
+
+    let store = Store::open(&cx.data_dir)?;
+    let scheduled = store.card_states(&deck_id)?;
+    if cards.is_none() && scheduled.is_empty() {
+        anyhow::bail!("no deck and no schedule with id `{deck_id}`; see `pmquiz decks`");
+    }
+    if let Some(card) = &args.card {
+        let in_deck = cards.as_ref().is_some_and(|c| c.contains(card));
+        if !in_deck && !scheduled.contains_key(card) {
+            anyhow::bail!(
+                "deck `{deck_id}` has no card `{card}`; `pmquiz show {deck_id}` lists the card ids"
             );
-            return Ok(FAILURE);
         }
+    }
+
+    if !args.yes {
         let sure = dialoguer::Confirm::new()
             .with_prompt(format!("Clear {what}? The answer history is kept."))
             .default(false)
@@ -33,11 +49,11 @@ pub fn run(cx: &Context, args: &ForgetArgs) -> anyhow::Result<u8> {
             return Ok(OK);
         }
     }
-    let store = Store::open(&cx.data_dir)?;
     let n = store.forget(&deck_id, args.card.as_deref())?;
-    let cards = if n == 1 { "card" } else { "cards" };
     println!(
-        "Cleared the schedule of {n} {cards} in `{deck_id}`; they are new again. The answer history is kept."
+        "Cleared the schedule of {} in `{deck_id}`: {} new again. The answer history is kept.",
+        plural(n, "card"),
+        if n == 1 { "it is" } else { "they are" }
     );
     Ok(OK)
 }

@@ -20,7 +20,7 @@ pub struct History {
 
 impl History {
     pub fn new(cx: &Context, store: Store, opts: &SessionArgs) -> anyhow::Result<Self> {
-        let scheduler = Scheduler::new(cx.retention(opts.retention)?)?;
+        let scheduler = Scheduler::new(cx.retention(opts.retention))?;
         let now = cx.now();
         Ok(History {
             store,

@@ -29,6 +29,7 @@ pub struct Context {
     pub deck_dirs: Vec<PathBuf>,
     /// The clock set by `PMQUIZ_NOW`, a testing aid.
     pub fixed_now: Option<DateTime<Utc>>,
+    config: Config,
 }
 
 /// Settings read from `DATA_DIR/config.toml`.
@@ -37,6 +38,33 @@ pub struct Context {
 struct Config {
     /// Desired retention for scheduling.
     retention: Option<f32>,
+}
+
+impl Config {
+    /// Reads the config file; a missing file means the defaults.
+    fn read(path: &std::path::Path) -> anyhow::Result<Self> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => anyhow::bail!("cannot read {}: {e}", path.display()),
+        };
+        let config: Config = toml::from_str(&text).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: invalid config (the only setting is `retention = 0.9`):\n{e}",
+                path.display()
+            )
+        })?;
+        if let Some(r) = config.retention {
+            use crate::schedule::{MAX_RETENTION, MIN_RETENTION};
+            if !(MIN_RETENTION..=MAX_RETENTION).contains(&r) {
+                anyhow::bail!(
+                    "{}: `retention` must be from {MIN_RETENTION} to {MAX_RETENTION}, found {r}",
+                    path.display()
+                );
+            }
+        }
+        Ok(config)
+    }
 }
 
 impl Context {
@@ -64,10 +92,12 @@ impl Context {
             ),
             _ => None,
         };
+        let config = Config::read(&data_dir.join("config.toml"))?;
         Ok(Context {
             data_dir,
             deck_dirs,
             fixed_now,
+            config,
         })
     }
 
@@ -77,20 +107,9 @@ impl Context {
     }
 
     /// Desired retention: the flag, else `retention` in config.toml, else 0.9.
-    pub fn retention(&self, flag: Option<f32>) -> anyhow::Result<f32> {
-        if let Some(r) = flag {
-            return Ok(r);
-        }
-        let path = self.data_dir.join("config.toml");
-        let config: Config = match std::fs::read_to_string(&path) {
-            Ok(text) => toml::from_str(&text)
-                .map_err(|e| anyhow::anyhow!("{}: invalid config: {e}", path.display()))?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::default(),
-            Err(e) => anyhow::bail!("cannot read {}: {e}", path.display()),
-        };
-        Ok(config
-            .retention
-            .unwrap_or(crate::schedule::DEFAULT_RETENTION))
+    pub fn retention(&self, flag: Option<f32>) -> f32 {
+        flag.or(self.config.retention)
+            .unwrap_or(crate::schedule::DEFAULT_RETENTION)
     }
 
     /// Resolves deck arguments; none means every available deck (built-in and user decks that

@@ -9,6 +9,12 @@ use std::path::Path;
 pub const STARTER: &str = include_str!("starter.toml");
 
 pub fn run(path: &Path) -> anyhow::Result<u8> {
+    if path.extension().is_none_or(|e| e != "toml") {
+        anyhow::bail!(
+            "{} does not end in .toml; deck files need the .toml extension to be found",
+            path.display()
+        );
+    }
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)

@@ -66,15 +66,12 @@ pub fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
     } else {
         Some(History::new(cx, store, &args.session)?)
     };
-    let mut replay = format!("pmquiz review --seed {seed}");
-    for d in &args.deck {
-        replay.push_str(&format!(" --deck {d}"));
-    }
+    // No replay line: answering moves the cards, so the same command asks other cards.
     drive(
         Session::new(questions, args.session.mode),
         &args.session,
         seed,
-        &replay,
+        None,
         history.as_mut().map(|h| h as &mut dyn Recorder),
     )
 }

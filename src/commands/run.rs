@@ -43,7 +43,7 @@ pub fn run(cx: &Context, args: &RunArgs) -> anyhow::Result<u8> {
         Session::new(questions, args.session.mode),
         &args.session,
         seed,
-        &replay,
+        Some(&replay),
         history.as_mut().map(|h| h as &mut dyn Recorder),
     )
 }
@@ -59,13 +59,23 @@ pub fn filter(session: &SessionArgs, tags: &[String]) -> Filter {
     }
 }
 
+/// Quotes a word for a POSIX shell when it needs it.
+fn shell_quote(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 fn replay_command(args: &RunArgs, seed: u64) -> String {
     let mut cmd = format!("pmquiz run --seed {seed} --count {}", args.count);
     for d in &args.deck {
-        cmd.push_str(&format!(" --deck {d}"));
+        cmd.push_str(&format!(" --deck {}", shell_quote(d)));
     }
     for t in &args.tag {
-        cmd.push_str(&format!(" --tag {t}"));
+        cmd.push_str(&format!(" --tag {}", shell_quote(t)));
     }
     if !args.session.kinds.is_empty() {
         let kinds: Vec<&str> = args.session.kinds.iter().map(|k| k.as_str()).collect();
@@ -88,7 +98,7 @@ pub fn drive(
     mut session: Session,
     opts: &SessionArgs,
     seed: u64,
-    replay: &str,
+    replay: Option<&str>,
     mut recorder: Option<&mut dyn Recorder>,
 ) -> anyhow::Result<u8> {
     ui::configure_colors();
@@ -154,4 +164,16 @@ pub fn drive(
     } else {
         OK
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_quote;
+
+    #[test]
+    fn replay_words_are_quoted_when_needed() {
+        assert_eq!(shell_quote("faq"), "faq");
+        assert_eq!(shell_quote("./my decks/a.toml"), "'./my decks/a.toml'");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+    }
 }

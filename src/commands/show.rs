@@ -25,7 +25,7 @@ fn render(deck: &Deck) -> String {
         "{} ({}, {} cards)",
         deck.name,
         deck.id,
-        deck.cards.len()
+        deck.card_count()
     );
     if !deck.description.is_empty() {
         let _ = writeln!(out, "{}", deck.description);
@@ -34,13 +34,8 @@ fn render(deck: &Deck) -> String {
         let _ = writeln!(out, "Source: {}", deck.source);
     }
     for card in &deck.cards {
-        let _ = writeln!(
-            out,
-            "\n[{}] {}  #{}",
-            card.content.kind(),
-            card.id,
-            card.tags.join(" #")
-        );
+        let tags: String = card.tags.iter().map(|t| format!("  #{t}")).collect();
+        let _ = writeln!(out, "\n[{}] {}{tags}", card.content.kind(), card.id);
         match &card.content {
             Content::Card {
                 question,
@@ -50,10 +45,10 @@ fn render(deck: &Deck) -> String {
             } => {
                 let _ = writeln!(out, "  Q: {question}\n  A: {answer}");
                 if !accept.is_empty() {
-                    let _ = writeln!(out, "  also accepted: {}", accept.join(", "));
+                    let _ = writeln!(out, "  also accepted: {}", accept.join(" | "));
                 }
                 if !wrong.is_empty() {
-                    let _ = writeln!(out, "  wrong options: {}", wrong.join(", "));
+                    let _ = writeln!(out, "  wrong options: {}", wrong.join(" | "));
                 }
             }
             Content::Term {

@@ -2,6 +2,7 @@
 
 use super::{Context, OK};
 use crate::cli::{Format, StatsArgs};
+use crate::deck::plural;
 use crate::stats::{DeckStats, deck_stats};
 use crate::store::Store;
 use chrono::{Duration, Local, Offset};
@@ -88,8 +89,10 @@ fn render(id: &str, name: &str, s: &DeckStats, today: chrono::NaiveDate) -> Stri
         for h in &s.hardest {
             let _ = writeln!(
                 out,
-                "    {:<28} {} misses in {} answers",
-                h.card_id, h.misses, h.answers
+                "    {:<28} {} in {}",
+                h.card_id,
+                plural(h.misses as usize, "miss"),
+                plural(h.answers as usize, "answer")
             );
         }
     }

@@ -31,13 +31,30 @@ pub fn parse_deck(
     default_id: &str,
     origin: Origin,
 ) -> Result<Deck, Vec<Diagnostic>> {
+    if source.len() >= BLOCKS_FROM
+        && let Some(deck) = parse_in_blocks(source, path, default_id, origin.clone())
+    {
+        return Ok(deck);
+    }
+    parse_whole(source, path, default_id, origin)
+}
+
+/// Parses the file in one piece, collecting every problem.
+fn parse_whole(
+    source: &str,
+    path: &str,
+    default_id: &str,
+    origin: Origin,
+) -> Result<Deck, Vec<Diagnostic>> {
     let root = match DeTable::parse(source) {
         Ok(root) => root,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             let message = e.message().trim().to_string();
             let d = Diagnostic::at(path, source, span, format!("invalid TOML: {message}"))
-                .with_help("fix the TOML syntax here; see docs/deck-format.md for the deck format");
+                .with_help(
+                    "fix the TOML syntax here; `pmquiz new example.toml` writes a commented example deck",
+                );
             return Err(vec![d]);
         }
     };
@@ -55,10 +72,191 @@ pub fn parse_deck(
     }
 }
 
+/// Decks at least this large are first parsed block by block (see [`parse_in_blocks`]).
+const BLOCKS_FROM: usize = 256 * 1024;
+
+/// The fast path for large decks: the text is cut before each top-level header (`[deck]`,
+/// `[[card]]`, …) and the blocks are parsed and checked on several threads. Parsing the whole
+/// file at once holds the entire syntax tree (about ten times the text) in memory; block by
+/// block, only the validated cards stay. Returns `None` at the first sign of trouble, and the
+/// caller then parses the file in one piece, which reports every problem at its position.
+fn parse_in_blocks(source: &str, path: &str, default_id: &str, origin: Origin) -> Option<Deck> {
+    let blocks = split_blocks(source);
+    let mut decks = blocks.iter().filter(|b| b.1 == Some("deck"));
+    let (deck_range, _) = decks.next()?;
+    if decks.next().is_some() {
+        return None;
+    }
+    let mut cx = Cx {
+        src: source,
+        path,
+        errors: Vec::new(),
+    };
+    let deck_root = DeTable::parse(&source[deck_range.clone()]).ok()?;
+    if deck_root.get_ref().len() != 1 {
+        return None;
+    }
+    let header = cx.header(deck_root.get_ref(), default_id);
+    if !cx.errors.is_empty() {
+        return None;
+    }
+    let others: Vec<&(Range<usize>, Option<&str>)> =
+        blocks.iter().filter(|b| b.1 != Some("deck")).collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let per_thread = others.len().div_ceil(threads).max(1);
+    let tags = &header.tags;
+    let groups: Vec<Option<Vec<Built>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = others
+            .chunks(per_thread)
+            .map(|group| {
+                scope.spawn(move || {
+                    let mut built = Vec::new();
+                    for (range, name) in group {
+                        // Positions inside a block are relative to the block.
+                        let text = &source[range.clone()];
+                        let mut cx = Cx {
+                            src: text,
+                            path,
+                            errors: Vec::new(),
+                        };
+                        let root = DeTable::parse(text).ok()?;
+                        let root = root.get_ref();
+                        // A block holds exactly what its header opens; text before the first
+                        // header holds nothing but comments.
+                        let expected = usize::from(name.is_some());
+                        if root.len() != expected || name.is_some_and(|n| root.get(n).is_none()) {
+                            return None;
+                        }
+                        built.extend(cx.cards(root, tags, range.start));
+                        if !cx.errors.is_empty() {
+                            return None;
+                        }
+                    }
+                    Some(built)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect()
+    });
+    let mut built = Vec::new();
+    for group in groups {
+        built.extend(group?);
+    }
+    let deck = cx.finish(header, built, deck_range.clone(), origin);
+    cx.errors.is_empty().then_some(deck).flatten()
+}
+
+/// Cuts `source` before each top-level header (`[deck]` or `[[KIND]]` for a card kind), outside
+/// multi-line strings. Each block comes with the name its header opens (`None` for the text
+/// before the first header).
+fn split_blocks(source: &str) -> Vec<(Range<usize>, Option<&'static str>)> {
+    let mut blocks = Vec::new();
+    let mut start = 0;
+    let mut name = None;
+    let mut open_string = None;
+    let mut offset = 0;
+    for line in source.split_inclusive('\n') {
+        if open_string.is_none()
+            && let Some(header) = top_level_header(line)
+        {
+            if offset > start || name.is_some() {
+                blocks.push((start..offset, name));
+            }
+            start = offset;
+            name = Some(header);
+        }
+        open_string = string_open_after(line, open_string);
+        offset += line.len();
+    }
+    blocks.push((start..source.len(), name));
+    blocks
+}
+
+/// `deck` for a `[deck]` line, `card` for `[[card]]`, and so on; `None` for anything else.
+fn top_level_header(line: &str) -> Option<&'static str> {
+    let line = line.trim_start();
+    let double = line.starts_with("[[");
+    let (inner, rest) = if double {
+        let rest = &line[2..];
+        let end = rest.find("]]")?;
+        (&rest[..end], &rest[end + 2..])
+    } else {
+        let rest = line.strip_prefix('[')?;
+        let end = rest.find(']')?;
+        (&rest[..end], &rest[end + 1..])
+    };
+    let rest = rest.trim_start();
+    if !(rest.is_empty() || rest.starts_with('#')) {
+        return None;
+    }
+    let name = inner.trim();
+    if !double {
+        return (name == "deck").then_some("deck");
+    }
+    CARD_KINDS.iter().copied().find(|k| *k == name)
+}
+
+/// The multi-line string delimiter (`"""` or `'''`) still open after `line`, if any.
+fn string_open_after(line: &str, mut open: Option<&'static str>) -> Option<&'static str> {
+    const BASIC: &str = "\"\"\"";
+    const LITERAL: &str = "'''";
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &line[i..];
+        if let Some(delim) = open {
+            if delim == BASIC && bytes[i] == b'\\' {
+                i += 2;
+            } else if rest.starts_with(delim) {
+                open = None;
+                i += 3;
+            } else {
+                i += 1;
+            }
+            continue;
+        }
+        match bytes[i] {
+            b'#' => break,
+            quote @ (b'"' | b'\'') => {
+                let triple = if quote == b'"' { BASIC } else { LITERAL };
+                if rest.starts_with(triple) {
+                    open = Some(triple);
+                    i += 3;
+                    continue;
+                }
+                // A one-line string: skip to its closing quote.
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote {
+                    i += if quote == b'"' && bytes[i] == b'\\' {
+                        2
+                    } else {
+                        1
+                    };
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    open
+}
+
 struct Cx<'s> {
     src: &'s str,
     path: &'s str,
     errors: Vec<Diagnostic>,
+}
+
+/// What the `[deck]` table says.
+struct Header {
+    id: String,
+    name: Option<String>,
+    description: String,
+    source: String,
+    tags: Vec<String>,
 }
 
 /// A card's main text, kept with its position for id derivation and duplicate reports.
@@ -75,6 +273,14 @@ impl<'s> Cx<'s> {
     }
 
     fn deck(&mut self, root: &DeTable<'_>, default_id: &str, origin: Origin) -> Option<Deck> {
+        let header = self.header(root, default_id);
+        let built = self.cards(root, &header.tags, 0);
+        let deck_span = root.get("deck").map_or(0..0, |d| d.span());
+        self.finish(header, built, deck_span, origin)
+    }
+
+    /// The top-level keys and the `[deck]` table.
+    fn header(&mut self, root: &DeTable<'_>, default_id: &str) -> Header {
         for (key, _) in root.iter() {
             if !TOP_LEVEL.contains(&key.get_ref().as_ref()) {
                 self.unknown_field(key, "the top level of a deck", &TOP_LEVEL);
@@ -116,6 +322,17 @@ impl<'s> Cx<'s> {
             }
         }
 
+        Header {
+            id,
+            name,
+            description,
+            source,
+            tags,
+        }
+    }
+
+    /// The cards under `root`, whose text starts at byte `offset` of the file.
+    fn cards(&mut self, root: &DeTable<'_>, deck_tags: &[String], offset: usize) -> Vec<Built> {
         let mut built = Vec::new();
         for kind in CARD_KINDS {
             let Some(value) = root.get(kind) else {
@@ -134,17 +351,28 @@ impl<'s> Cx<'s> {
                 let Some(mut f) = self.fields(item, &context) else {
                     continue;
                 };
-                if let Some(b) = self.card(kind, &mut f, &tags) {
+                if let Some(mut b) = self.card(kind, &mut f, deck_tags) {
+                    b.header = b.header.start + offset..b.header.end + offset;
                     built.push(b);
                 }
             }
         }
+        built
+    }
+
+    /// Orders the cards as in the file, checks what spans them all, and builds the deck.
+    fn finish(
+        &mut self,
+        header: Header,
+        mut built: Vec<Built>,
+        deck_span: Range<usize>,
+        origin: Origin,
+    ) -> Option<Deck> {
         built.sort_by_key(|b| b.header.start);
 
         if built.is_empty() && self.errors.is_empty() {
-            let span = root.get("deck").map_or(0..0, |d| d.span());
             self.error(
-                span,
+                deck_span,
                 "the deck has no cards",
                 "add at least one card, e.g. a `[[card]]` with `question` and `answer`",
             );
@@ -171,13 +399,13 @@ impl<'s> Cx<'s> {
             }
         }
 
-        let name = name?;
+        let name = header.name?;
         Some(Deck {
-            id,
+            id: header.id,
             name,
-            description,
-            source,
-            tags,
+            description: header.description,
+            source: header.source,
+            tags: header.tags,
             cards: built.into_iter().map(|b| b.card).collect(),
             origin,
         })
@@ -209,7 +437,9 @@ impl<'s> Cx<'s> {
                 let answer = f.string(self, "answer", true);
                 let accept = f.strings(self, "accept");
                 let wrong = f.strings(self, "wrong");
-                if let Some((answer, _)) = &answer {
+                if let Some((answer, _)) = &answer
+                    && !wrong.is_empty()
+                {
                     let accepted: Vec<String> = std::iter::once(answer.clone())
                         .chain(accept.iter().map(|a| a.0.clone()))
                         .map(|a| crate::quiz::normalize(&a))
@@ -282,7 +512,7 @@ impl<'s> Cx<'s> {
             "statement" => {
                 let text = f.string(self, "text", true);
                 let answer = f.boolean(self, "answer");
-                if answer.is_none() && !f.has("answer") {
+                if answer.is_none() && f.absent("answer") {
                     self.error(
                         f.header.clone(),
                         "missing field `answer` in [[statement]]",
@@ -312,13 +542,13 @@ impl<'s> Cx<'s> {
                 let question = f.string(self, "question", true);
                 let options = f.strings(self, "options");
                 let answer = f.string(self, "answer", true);
-                if !f.has("options") {
+                if f.absent("options") {
                     self.error(
                         f.header.clone(),
                         "missing field `options` in [[choice]]",
                         "add `options = [\"...\", \"...\"]` with the right answer among them",
                     );
-                } else if options.len() < 2 || options.len() > 8 {
+                } else if f.has("options") && (options.len() < 2 || options.len() > 8) {
                     let span = f.span_of("options").unwrap_or(f.header.clone());
                     self.error(
                         span,
@@ -329,12 +559,12 @@ impl<'s> Cx<'s> {
                         "list between 2 and 8 options",
                     );
                 }
+                let norms: Vec<String> = options
+                    .iter()
+                    .map(|(o, _)| crate::quiz::normalize(o))
+                    .collect();
                 for (i, (option, span)) in options.iter().enumerate() {
-                    let norm = crate::quiz::normalize(option);
-                    if options[..i]
-                        .iter()
-                        .any(|(o, _)| crate::quiz::normalize(o) == norm)
-                    {
+                    if norms[..i].contains(&norms[i]) {
                         self.error(
                             span.clone(),
                             format!("duplicate option `{option}`"),
@@ -369,13 +599,13 @@ impl<'s> Cx<'s> {
             "table" => {
                 let title = f.string(self, "title", false).map(|s| s.0);
                 let subjects = f.strings(self, "subjects");
-                if !f.has("subjects") {
+                if f.absent("subjects") {
                     self.error(
                         f.header.clone(),
                         "missing field `subjects` in [[table]]",
                         "add `subjects = [\"...\", \"...\"]`: the columns being compared",
                     );
-                } else if subjects.len() < 2 {
+                } else if f.has("subjects") && subjects.len() < 2 {
                     let span = f.span_of("subjects").unwrap_or(f.header.clone());
                     self.error(
                         span,
@@ -384,7 +614,11 @@ impl<'s> Cx<'s> {
                     );
                 }
                 for (i, (s, span)) in subjects.iter().enumerate() {
-                    if subjects[..i].iter().any(|(o, _)| o == s) {
+                    let norm = crate::quiz::normalize(s);
+                    if subjects[..i]
+                        .iter()
+                        .any(|(o, _)| crate::quiz::normalize(o) == norm)
+                    {
                         self.error(
                             span.clone(),
                             format!("duplicate subject `{s}`"),
@@ -430,7 +664,10 @@ impl<'s> Cx<'s> {
     }
 
     fn rows(&mut self, f: &mut Fields<'_, '_>, columns: usize) -> Vec<Row> {
-        let Some(value) = f.take("row") else {
+        let Some(value) = f.get("row") else {
+            if !f.absent("row") {
+                return Vec::new();
+            }
             self.error(
                 f.header.clone(),
                 "missing rows in [[table]]",
@@ -456,35 +693,49 @@ impl<'s> Cx<'s> {
             let cells = r.strings(self, "cells");
             let explain = r.string(self, "explain", false).map(|s| s.0);
             let tags = r.strings(self, "tags").into_iter().map(|s| s.0).collect();
-            if !r.has("cells") {
+            if r.absent("cells") {
                 self.error(
                     r.header.clone(),
                     "missing field `cells` in [[table.row]]",
                     "add `cells = [...]` with one value per subject",
                 );
-            } else if cells.len() != columns && columns >= 2 {
+            } else if r.has("cells") && cells.len() != columns && columns >= 2 {
                 let span = r.span_of("cells").unwrap_or(r.header.clone());
                 self.error(
                     span,
-                    format!("this row has {} cells but the table has {columns} subjects", cells.len()),
+                    format!(
+                        "this row has {} but the table has {columns} subjects",
+                        plural(cells.len(), "cell")
+                    ),
                     format!("give exactly one cell per subject, in the order of `subjects` ({columns} cells)"),
                 );
             }
             r.finish(self, &["id", "aspect", "cells", "explain", "tags"]);
-            if let Some((aspect, _)) = aspect {
-                let id = match id {
+            if let Some((aspect, aspect_span)) = aspect {
+                let (id, span) = match id {
                     Some((id, span)) => {
                         if !is_valid_id(&id) {
                             self.error(
-                                span,
+                                span.clone(),
                                 format!("invalid row id `{id}`"),
                                 "use only letters, digits, `-`, `_` and `.`",
                             );
                         }
-                        id
+                        (id, span)
                     }
-                    None => slug(&aspect),
+                    None => (slug(&aspect), aspect_span),
                 };
+                if let Some(first) = rows.iter().position(|row: &Row| row.id == id) {
+                    self.error(
+                        span,
+                        format!("two rows of this table have the id `{id}`"),
+                        format!(
+                            "row ids come from `id` or else from `aspect`; give this row or row {} another `id`",
+                            first + 1
+                        ),
+                    );
+                    continue;
+                }
                 rows.push(Row {
                     id,
                     aspect,
@@ -584,7 +835,6 @@ impl<'s> Cx<'s> {
         match value.get_ref().as_table() {
             Some(table) => Some(Fields {
                 table,
-                used: Vec::new(),
                 context: context.to_string(),
                 header: value.span(),
             }),
@@ -632,7 +882,6 @@ impl<'s> Cx<'s> {
 /// The fields of one table, handed out one by one; `finish` reports the ones nobody asked for.
 struct Fields<'a, 'i> {
     table: &'a DeTable<'i>,
-    used: Vec<String>,
     context: String,
     header: Range<usize>,
 }
@@ -642,12 +891,21 @@ impl<'a, 'i> Fields<'a, 'i> {
         self.table.get(key).is_some()
     }
 
+    /// Missing, and not merely misspelled: a near-miss key is reported as an unknown field with
+    /// a suggestion instead, so one typo gives one error.
+    fn absent(&self, key: &str) -> bool {
+        !self.has(key)
+            && !self.table.iter().any(|(k, _)| {
+                let k = k.get_ref().to_lowercase();
+                k != key && strsim::damerau_levenshtein(&k, key) <= 2.max(key.len() / 3)
+            })
+    }
+
     fn span_of(&self, key: &str) -> Option<Range<usize>> {
         self.table.get(key).map(|v| v.span())
     }
 
-    fn take(&mut self, key: &str) -> Option<&'a Value<'i>> {
-        self.used.push(key.to_string());
+    fn get(&self, key: &str) -> Option<&'a Value<'i>> {
         self.table.get(key)
     }
 
@@ -676,12 +934,12 @@ impl<'a, 'i> Fields<'a, 'i> {
         key: &str,
         required: bool,
     ) -> Option<(String, Range<usize>)> {
-        let Some(value) = self.take(key) else {
-            if required {
+        let Some(value) = self.get(key) else {
+            if required && self.absent(key) {
                 cx.error(
                     self.header.clone(),
                     format!("missing field `{key}` in {}", self.context),
-                    format!("add a `{key} = \"...\"` line under this header"),
+                    format!("add `{key} = \"...\"` under this header"),
                 );
             }
             return None;
@@ -702,7 +960,7 @@ impl<'a, 'i> Fields<'a, 'i> {
     }
 
     fn strings(&mut self, cx: &mut Cx<'_>, key: &str) -> Vec<(String, Range<usize>)> {
-        let Some(value) = self.take(key) else {
+        let Some(value) = self.get(key) else {
             return Vec::new();
         };
         let Some(items) = value.get_ref().as_array() else {
@@ -733,7 +991,7 @@ impl<'a, 'i> Fields<'a, 'i> {
     }
 
     fn boolean(&mut self, cx: &mut Cx<'_>, key: &str) -> Option<bool> {
-        let value = self.take(key)?;
+        let value = self.get(key)?;
         let b = value.get_ref().as_bool();
         if b.is_none() {
             self.type_error(cx, key, value, "a boolean", "true` or `false");
@@ -757,6 +1015,15 @@ fn is_valid_id(id: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
+/// `1 cell`, `3 cells`.
+pub fn plural(n: usize, word: &str) -> String {
+    match (n, word.ends_with('s')) {
+        (1, _) => format!("1 {word}"),
+        (_, true) => format!("{n} {word}es"),
+        _ => format!("{n} {word}s"),
+    }
+}
+
 /// `Sector relevance` → `sector-relevance`.
 pub fn slug(text: &str) -> String {
     let mut out = String::new();
@@ -777,27 +1044,33 @@ pub fn slug(text: &str) -> String {
     }
 }
 
-/// Blanks every occurrence of `term` (ignoring case) in `text`.
+/// Blanks every occurrence of `term` as a whole word or phrase, ignoring case, in `text`.
 fn term_blank(text: &str, term: &str) -> Option<Cloze> {
-    let lower = text.to_lowercase();
-    let needle = term.to_lowercase();
-    // Lower-casing can change byte lengths; only blank when offsets line up.
-    if lower.len() != text.len() || needle.is_empty() {
+    let needle: Vec<char> = term.chars().flat_map(fold).collect();
+    if needle.is_empty() {
         return None;
     }
     let mut segments = Vec::new();
-    let mut rest = 0;
-    while let Some(i) = lower[rest..].find(&needle).map(|i| i + rest) {
-        if i > rest {
-            segments.push(Segment::Text(text[rest..i].to_string()));
+    let (mut rest, mut i) = (0, 0);
+    while i < text.len() {
+        if let Some(len) = match_at(text, i, &needle) {
+            let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+            if !word(text[..i].chars().next_back()) && !word(text[i + len..].chars().next()) {
+                if i > rest {
+                    segments.push(Segment::Text(text[rest..i].to_string()));
+                }
+                let found = &text[i..i + len];
+                let mut answers = vec![found.to_string()];
+                if found != term {
+                    answers.push(term.to_string());
+                }
+                segments.push(Segment::Blank(answers));
+                rest = i + len;
+                i = rest;
+                continue;
+            }
         }
-        let found = &text[i..i + needle.len()];
-        let mut answers = vec![found.to_string()];
-        if found != term {
-            answers.push(term.to_string());
-        }
-        segments.push(Segment::Blank(answers));
-        rest = i + needle.len();
+        i += text[i..].chars().next().map_or(1, char::len_utf8);
     }
     if segments.is_empty() {
         return None;
@@ -806,4 +1079,301 @@ fn term_blank(text: &str, term: &str) -> Option<Cloze> {
         segments.push(Segment::Text(text[rest..].to_string()));
     }
     Some(Cloze { segments })
+}
+
+/// A character for comparison ignoring case: lower-cased, with the Greek final sigma as sigma
+/// (lower-casing a capital sigma alone cannot know it ends a word).
+fn fold(c: char) -> impl Iterator<Item = char> {
+    c.to_lowercase().map(|l| if l == 'ς' { 'σ' } else { l })
+}
+
+/// The byte length of the text at `start` that equals `needle` (folded by [`fold`]), if any.
+fn match_at(text: &str, start: usize, needle: &[char]) -> Option<usize> {
+    let mut k = 0;
+    for (offset, c) in text[start..].char_indices() {
+        for lower in fold(c) {
+            if needle.get(k) != Some(&lower) {
+                return None;
+            }
+            k += 1;
+        }
+        if k == needle.len() {
+            return Some(offset + c.len_utf8());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(src: &str) -> Vec<(usize, usize, String, Option<String>)> {
+        match parse_deck(src, "t.toml", "t", Origin::BuiltIn) {
+            Ok(deck) => panic!("expected errors, got a deck of {} cards", deck.cards.len()),
+            Err(ds) => ds
+                .into_iter()
+                .map(|d| (d.line, d.column, d.message, d.help))
+                .collect(),
+        }
+    }
+
+    fn one(src: &str) -> (usize, usize, String, String) {
+        let mut all = errors(src);
+        assert_eq!(all.len(), 1, "{all:?}");
+        let (l, c, m, h) = all.remove(0);
+        (l, c, m, h.unwrap_or_default())
+    }
+
+    const HEAD: &str = "[deck]\nname = \"T\"\n\n";
+
+    #[test]
+    fn a_valid_deck_keeps_file_order_and_derives_ids() {
+        let src = format!(
+            "{HEAD}[[statement]]\ntext = \"S\"\nanswer = true\n\n[[card]]\nquestion = \"Q\"\nanswer = \"A\"\n"
+        );
+        let deck = parse_deck(&src, "t.toml", "t", Origin::BuiltIn).unwrap();
+        assert_eq!(deck.id, "t");
+        let kinds: Vec<&str> = deck.cards.iter().map(|c| c.content.kind()).collect();
+        assert_eq!(kinds, ["statement", "card"]);
+        assert_eq!(deck.cards[1].id, derived_id("card", "Q"));
+    }
+
+    #[test]
+    fn syntax_error() {
+        let (l, c, m, _) = one("[deck]\nname = \"x\n");
+        assert_eq!((l, c), (2, 10));
+        assert!(m.starts_with("invalid TOML"), "{m}");
+    }
+
+    #[test]
+    fn unknown_field_suggests_the_close_one() {
+        let (l, c, m, h) = one(&format!(
+            "{HEAD}[[card]]\nqestion = \"Q\"\nanswer = \"A\"\n"
+        ));
+        assert_eq!((l, c), (5, 1));
+        assert_eq!(m, "unknown field `qestion` in [[card]]");
+        assert_eq!(h, "did you mean `question`?");
+    }
+
+    #[test]
+    fn unknown_field_without_a_close_match_lists_the_known_ones() {
+        let (_, _, _, h) = one(&format!(
+            "{HEAD}[[card]]\nquestion = \"Q\"\nanswer = \"A\"\ncolour = \"red\"\n"
+        ));
+        assert!(h.starts_with("known fields here are `id`"), "{h}");
+    }
+
+    #[test]
+    fn wrong_type() {
+        let (l, c, m, _) = one(&format!("{HEAD}[[card]]\nquestion = \"Q\"\nanswer = 3\n"));
+        assert_eq!((l, c), (6, 10));
+        assert_eq!(m, "`answer` in [[card]] must be a string, found integer");
+    }
+
+    #[test]
+    fn missing_required_field_points_at_the_header() {
+        let (l, c, m, _) = one(&format!("{HEAD}[[card]]\nquestion = \"Q\"\n"));
+        assert_eq!((l, c), (4, 1));
+        assert_eq!(m, "missing field `answer` in [[card]]");
+    }
+
+    #[test]
+    fn empty_text() {
+        let (l, c, m, _) = one(&format!(
+            "{HEAD}[[card]]\nquestion = \"  \"\nanswer = \"A\"\n"
+        ));
+        assert_eq!((l, c), (5, 12));
+        assert_eq!(m, "`question` in [[card]] is empty");
+    }
+
+    #[test]
+    fn empty_blank() {
+        let (l, c, m, _) = one(&format!("{HEAD}[[cloze]]\ntext = \"a {{{{}}}} b\"\n"));
+        assert_eq!((l, c), (5, 11));
+        assert_eq!(m, "empty blank");
+    }
+
+    #[test]
+    fn unbalanced_blanks() {
+        let (l, c, m, _) = one(&format!("{HEAD}[[cloze]]\ntext = \"a {{{{b\"\n"));
+        assert_eq!(
+            (l, c, m.as_str()),
+            (5, 11, "unclosed blank: `{{` without `}}`")
+        );
+        let (l, c, m, _) = one(&format!("{HEAD}[[cloze]]\ntext = \"a}}}} {{{{b}}}}\"\n"));
+        assert_eq!((l, c, m.as_str()), (5, 10, "`}}` without a matching `{{`"));
+    }
+
+    #[test]
+    fn cloze_without_a_blank() {
+        let (l, c, m, _) = one(&format!("{HEAD}[[cloze]]\ntext = \"no blank\"\n"));
+        assert_eq!((l, c, m.as_str()), (5, 8, "no blank in the text"));
+    }
+
+    #[test]
+    fn choice_answer_not_among_options() {
+        let (l, c, m, h) = one(&format!(
+            "{HEAD}[[choice]]\nquestion = \"Q\"\noptions = [\"a\", \"b\"]\nanswer = \"c\"\n"
+        ));
+        assert_eq!((l, c), (7, 10));
+        assert_eq!(m, "answer `c` is not one of the options");
+        assert_eq!(h, "set `answer` to one of `a`, `b`");
+    }
+
+    #[test]
+    fn duplicate_options() {
+        let (l, c, m, _) = one(&format!(
+            "{HEAD}[[choice]]\nquestion = \"Q\"\noptions = [\"a\", \"B \", \"b\"]\nanswer = \"a\"\n"
+        ));
+        assert_eq!((l, c, m.as_str()), (6, 23, "duplicate option `b`"));
+    }
+
+    #[test]
+    fn duplicate_card_ids_name_the_first_one() {
+        let src = format!(
+            "{HEAD}[[statement]]\nid = \"x\"\ntext = \"S\"\nanswer = true\n\n[[statement]]\nid = \"x\"\ntext = \"T\"\nanswer = false\n"
+        );
+        let (l, c, m, h) = one(&src);
+        assert_eq!((l, c), (10, 6));
+        assert_eq!(m, "duplicate card id `x`");
+        assert!(h.contains("line 4"), "{h}");
+    }
+
+    #[test]
+    fn table_row_with_the_wrong_number_of_cells() {
+        let src = format!(
+            "{HEAD}[[table]]\nsubjects = [\"A\", \"B\"]\n\n[[table.row]]\naspect = \"Focus\"\ncells = [\"1\", \"2\", \"3\"]\n"
+        );
+        let (l, c, m, _) = one(&src);
+        assert_eq!((l, c), (9, 9));
+        assert_eq!(m, "this row has 3 cells but the table has 2 subjects");
+    }
+
+    #[test]
+    fn a_deck_without_cards() {
+        let (l, c, m, _) = one(HEAD);
+        assert_eq!((l, c, m.as_str()), (1, 1, "the deck has no cards"));
+    }
+
+    #[test]
+    fn term_example_must_contain_the_term_or_a_blank() {
+        let src = format!(
+            "{HEAD}[[term]]\nterm = \"TQM\"\ndefinition = \"D\"\nexamples = [\"nothing here\"]\n"
+        );
+        let (l, c, m, _) = one(&src);
+        assert_eq!(
+            (l, c, m.as_str()),
+            (7, 13, "example does not contain the term `TQM`")
+        );
+    }
+
+    #[test]
+    fn every_semantic_error_of_a_file_is_reported_at_once() {
+        let src = format!(
+            "{HEAD}[[card]]\nqestion = \"Q\"\nanswer = \"A\"\n\n[[cloze]]\ntext = \"none\"\n\n[[choice]]\nquestion = \"Q\"\noptions = [\"a\", \"b\"]\nanswer = \"z\"\n"
+        );
+        let lines: Vec<usize> = errors(&src).iter().map(|e| e.0).collect();
+        assert_eq!(lines, [5, 9, 14]);
+    }
+
+    #[test]
+    fn terms_are_blanked_as_whole_words_ignoring_case() {
+        let c = term_blank("TQM helps; tqm works, but TQMs are plural.", "TQM").unwrap();
+        assert_eq!(c.with_gaps("_"), "_ helps; _ works, but TQMs are plural.");
+        assert_eq!(c.blanks()[1], ["tqm", "TQM"]);
+        let c = term_blank("Die GROẞE Straße", "große").unwrap();
+        assert_eq!(c.with_gaps("_"), "Die _ Straße");
+        assert!(term_blank("Dogs", "dog").is_none());
+        let c = term_blank("supply ΛΌΓΟΣ TERM7 production", "λόγος term7").unwrap();
+        assert_eq!(c.with_gaps("_"), "supply _ production");
+    }
+
+    /// A deck larger than [`BLOCKS_FROM`] with every kind of card, comments, headers written
+    /// loosely, and header-like lines inside strings.
+    fn big_deck() -> String {
+        let mut text = String::from("# big\n[deck]\nname = \"Big\"\ntags = [\"all\"]\n\n");
+        let mut i = 0;
+        while text.len() < BLOCKS_FROM + 10_000 {
+            text += &format!(
+                r#"[[card]]
+question = "Q{i} \"[[card]]\""
+answer = "A{i}"
+explain = """
+[[card]]
+not a header \""""
+
+[[ term ]] # loose
+term = "T{i}"
+definition = "D{i}"
+examples = ['''Use T{i}
+[[term]]
+''']
+
+[[statement]]
+text = "S{i}"
+answer = true
+
+[[cloze]]
+text = "C {{{{x{i}|y}}}}"
+
+[[choice]]
+question = "Pick {i}"
+options = ["a", "b"]
+answer = "b"
+
+[[table]]
+id = "t{i}"
+subjects = ["X", "Y"]
+[[table.row]]
+aspect = "r"
+cells = ["1", "2"]
+
+"#
+            );
+            i += 1;
+        }
+        text
+    }
+
+    #[test]
+    fn large_decks_parsed_in_blocks_equal_the_whole_parse() {
+        let text = big_deck();
+        let whole = parse_whole(&text, "b.toml", "b", Origin::BuiltIn).expect("valid");
+        let blocks =
+            parse_in_blocks(&text, "b.toml", "b", Origin::BuiltIn).expect("block path taken");
+        assert_eq!(
+            serde_json::to_string(&whole).unwrap(),
+            serde_json::to_string(&blocks).unwrap()
+        );
+        assert_eq!(whole.cards.len() % 6, 0);
+    }
+
+    #[test]
+    fn large_decks_with_problems_are_reported_by_the_whole_parse() {
+        let mut text = big_deck();
+        text += "[[card]]\nqestion = \"Q\"\nanswer = \"A\"\n";
+        let lines = text.lines().count();
+        let errors = parse_deck(&text, "b.toml", "b", Origin::BuiltIn).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!((errors[0].line, errors[0].column), (lines - 1, 1));
+        // A second [deck]: only the whole parse can tell.
+        let text = big_deck() + "[deck]\nname = \"again\"\n";
+        assert!(parse_deck(&text, "b.toml", "b", Origin::BuiltIn).is_err());
+        assert!(parse_in_blocks(&text, "b.toml", "b", Origin::BuiltIn).is_none());
+    }
+
+    #[test]
+    fn headers_are_found_outside_strings_only() {
+        let text = "a = \"\"\"\n[[card]]\n\"\"\"\n[[card]] # c\nx = 1\n  [deck]\n[[table.row]]\n";
+        let names: Vec<Option<&str>> = split_blocks(text).into_iter().map(|b| b.1).collect();
+        assert_eq!(names, [None, Some("card"), Some("deck")]);
+    }
+
+    #[test]
+    fn slugs_for_row_ids() {
+        assert_eq!(slug("Sector Relevance"), "sector-relevance");
+        assert_eq!(slug("  Cost & time! "), "cost-time");
+        assert_eq!(slug("!!"), "row");
+    }
 }

@@ -10,5 +10,5 @@ mod model;
 pub use builtin::{BUILTIN, builtin_decks};
 pub use discover::{DeckEntry, DeckSource, LoadError, deck_dirs, list_decks, load_file, resolve};
 pub use id::derived_id;
-pub use load::{parse_deck, slug};
+pub use load::{parse_deck, plural, slug};
 pub use model::{Card, Cloze, Content, Deck, Origin, Row, Segment};

@@ -158,6 +158,17 @@ impl Cloze {
 }
 
 impl Deck {
+    /// How many cards are reviewed: each card, with a table counting one card per row.
+    pub fn card_count(&self) -> usize {
+        self.cards
+            .iter()
+            .map(|c| match &c.content {
+                Content::Table { rows, .. } => rows.len(),
+                _ => 1,
+            })
+            .sum()
+    }
+
     /// Ids of every reviewable item: each card, except tables, whose rows are reviewed one by one.
     pub fn review_ids(&self) -> Vec<String> {
         let mut ids = Vec::with_capacity(self.cards.len());

@@ -37,6 +37,8 @@ pub enum Response {
     /// Typed text; for several blanks, the answers separated by `;`.
     Text(String),
     Grade(Grade),
+    /// "I don't know": counts as wrong.
+    Skip,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -73,10 +75,15 @@ pub fn normalize(text: &str) -> String {
         .collect();
     let words: Vec<&str> = folded.split_whitespace().collect();
     let joined = words.join(" ");
-    joined
+    let trimmed = joined
         .trim_end_matches(['.', ',', '!', '?', ';', ':'])
-        .trim_end()
-        .to_string()
+        .trim_end();
+    // An answer made only of punctuation keeps it, so that it can still be matched.
+    if trimmed.is_empty() {
+        joined
+    } else {
+        trimmed.to_string()
+    }
 }
 
 /// How many edits a typed answer may be off by: 1 from 5 characters, 2 from 12.
@@ -160,6 +167,7 @@ pub fn check(question: &Question, response: &Response) -> Outcome {
             };
             (verdict, t.trim().to_string(), None)
         }
+        (_, Response::Skip) => (Verdict::Wrong, String::new(), None),
         (_, other) => (Verdict::Wrong, format!("{other:?}"), None),
     };
     Outcome {
@@ -197,6 +205,8 @@ mod tests {
         assert_eq!(normalize("  Café   AU lait!! "), "cafe au lait");
         assert_eq!(normalize("Six Sigma."), "six sigma");
         assert_eq!(normalize("ÉTÉ"), "ete");
+        assert_eq!(normalize(" ? "), "?");
+        assert_eq!(normalize("  "), "");
     }
 
     #[test]

@@ -116,10 +116,14 @@ struct Pools<'d> {
     terms: Vec<(&'d str, &'d str)>,
     /// Distinct terms, in order of appearance.
     distinct_terms: Vec<&'d str>,
+    /// The same terms, normalized.
+    distinct_norms: Vec<String>,
     /// Normalized `(term, definition)` pairs, to keep false statements false.
     term_pairs: HashSet<(String, String)>,
-    /// Every table cell, as `(table index, row, column)` text.
+    /// Every table cell.
     cells: Vec<&'d str>,
+    /// How many different answers the question/answer cards have.
+    distinct_answers: usize,
 }
 
 impl<'d> Pools<'d> {
@@ -128,23 +132,29 @@ impl<'d> Pools<'d> {
             answers: Vec::new(),
             terms: Vec::new(),
             distinct_terms: Vec::new(),
+            distinct_norms: Vec::new(),
             term_pairs: HashSet::new(),
             cells: Vec::new(),
+            distinct_answers: 0,
         };
         let mut seen_terms = HashSet::new();
+        let mut seen_answers = HashSet::new();
         for card in &deck.cards {
             match &card.content {
-                Content::Card { answer, .. } => pools.answers.push((answer, &card.tags)),
+                Content::Card { answer, .. } => {
+                    pools.answers.push((answer, &card.tags));
+                    seen_answers.insert(normalize(answer));
+                }
                 Content::Term {
                     term, definition, ..
                 } => {
                     pools.terms.push((term, definition));
-                    if seen_terms.insert(normalize(term)) {
+                    let norm = normalize(term);
+                    if seen_terms.insert(norm.clone()) {
                         pools.distinct_terms.push(term);
+                        pools.distinct_norms.push(norm.clone());
                     }
-                    pools
-                        .term_pairs
-                        .insert((normalize(term), normalize(definition)));
+                    pools.term_pairs.insert((norm, normalize(definition)));
                 }
                 Content::Table { rows, .. } => {
                     for row in rows {
@@ -154,6 +164,7 @@ impl<'d> Pools<'d> {
                 _ => {}
             }
         }
+        pools.distinct_answers = seen_answers.len();
         pools
     }
 }
@@ -220,7 +231,7 @@ fn variants(item: &Item<'_>, pools: &Pools<'_>, out: &mut Vec<Variant>) {
     match (&item.card.content, item.row) {
         (Content::Card { wrong, .. }, _) => {
             out.push(Variant::Flash { reverse: false });
-            if !wrong.is_empty() || pools.answers.len() > 1 {
+            if !wrong.is_empty() || pools.distinct_answers > 1 {
                 out.push(Variant::Mcq { reverse: false });
             }
             out.push(Variant::Typed);
@@ -265,7 +276,10 @@ fn variants(item: &Item<'_>, pools: &Pools<'_>, out: &mut Vec<Variant>) {
         (Content::Table { subjects, .. }, Some(row)) => {
             out.push(Variant::Flash { reverse: false });
             for cell in 0..subjects.len() {
-                out.push(Variant::WhichSubject { cell });
+                let own = normalize(&row.cells[cell]);
+                if row.cells.iter().any(|c| normalize(c) != own) {
+                    out.push(Variant::WhichSubject { cell });
+                }
                 out.push(Variant::WhichValue { subject: cell });
                 for claimed in 0..subjects.len() {
                     if claimed == cell
@@ -372,21 +386,36 @@ fn ask(
             continue;
         }
         // Choose the kind first so that cards with many variants of one kind do not crowd out
-        // the others, then a variant of that kind.
-        let mut kinds: Vec<Kind> = buffer.iter().map(|v| v.kind()).collect();
-        kinds.dedup();
-        kinds.sort();
-        kinds.dedup();
-        let kind = kinds[rng.random_range(0..kinds.len())];
-        let of_kind: Vec<Variant> = buffer
-            .iter()
-            .copied()
-            .filter(|v| v.kind() == kind)
-            .collect();
-        let variant = of_kind[rng.random_range(0..of_kind.len())];
-        questions.push(build(&decks[item.deck], item, variant, pools, rng));
+        // the others, then a variant of that kind. A multiple-choice question that finds no
+        // wrong option is dropped and another variant is tried.
+        while !buffer.is_empty() {
+            let mut kinds: Vec<Kind> = buffer.iter().map(|v| v.kind()).collect();
+            kinds.sort();
+            kinds.dedup();
+            let kind = kinds[rng.random_range(0..kinds.len())];
+            let of_kind: Vec<usize> = (0..buffer.len())
+                .filter(|&j| buffer[j].kind() == kind)
+                .collect();
+            let pick = of_kind[rng.random_range(0..of_kind.len())];
+            let question = build(&decks[item.deck], item, buffer[pick], pools, rng);
+            if matches!(&question.body, Body::Choice { options, .. } if options.len() < 2) {
+                buffer.remove(pick);
+                continue;
+            }
+            questions.push(question);
+            break;
+        }
     }
     questions
+}
+
+/// Whether an answer is a yes/no reply, so that it only meets other yes/no replies as options.
+fn answer_shape(answer: &str) -> bool {
+    let first = answer
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    ["yes", "no", "not"].contains(&first.to_lowercase().as_str())
 }
 
 fn choice(options: Vec<String>, correct: &str, rng: &mut impl Rng) -> Body {
@@ -442,8 +471,13 @@ fn build(
                     &mut options,
                     rng,
                 );
+                // Other cards' answers: only those of the same shape (a yes/no answer among
+                // yes/no answers), sharing a tag first.
                 let tags = &item.card.tags;
-                let shares_tag = |(_, t): (&str, &[String])| t.iter().any(|x| tags.contains(x));
+                let shape = answer_shape(answer);
+                let alike = |(a, _): (&str, &[String])| answer_shape(a) == shape;
+                let shares_tag =
+                    |(a, t): (&str, &[String])| alike((a, t)) && t.iter().any(|x| tags.contains(x));
                 let need = MAX_OPTIONS - options.len();
                 draw(
                     &pools.answers,
@@ -458,7 +492,7 @@ fn build(
                 draw(
                     &pools.answers,
                     |a| a.0,
-                    |_| true,
+                    alike,
                     need,
                     &mut taken,
                     &mut options,
@@ -492,7 +526,11 @@ fn build(
                 Variant::Mcq { reverse: false } => {
                     let mut taken = vec![normalize(definition)];
                     let mut options = vec![definition.clone()];
-                    let other = |(t, _): (&str, &str)| normalize(t) != own;
+                    // A definition that this term also has (on another card) is not wrong.
+                    let other = |(t, d): (&str, &str)| {
+                        normalize(t) != own
+                            && !pools.term_pairs.contains(&(own.clone(), normalize(d)))
+                    };
                     draw(
                         &pools.terms,
                         |p| p.1,
@@ -513,10 +551,13 @@ fn build(
                         .map(|a| normalize(a))
                         .collect();
                     let mut options = vec![term.clone()];
+                    // A term that also has this definition (on another card) is not wrong.
+                    let def = normalize(definition);
+                    let other = |t: &str| !pools.term_pairs.contains(&(normalize(t), def.clone()));
                     draw(
                         &pools.distinct_terms,
                         |t| t,
-                        |_| true,
+                        other,
                         MAX_OPTIONS - 1,
                         &mut taken,
                         &mut options,
@@ -535,23 +576,30 @@ fn build(
                     )
                 }
                 Variant::Tf { truthful } => {
+                    let def = normalize(definition);
                     let mut claimed = term.as_str();
                     if !truthful {
-                        let def = normalize(definition);
-                        let candidates: Vec<&str> = pools
-                            .distinct_terms
-                            .iter()
-                            .copied()
-                            .filter(|t| !pools.term_pairs.contains(&(normalize(t), def.clone())))
-                            .collect();
-                        if !candidates.is_empty() {
-                            claimed = candidates[rng.random_range(0..candidates.len())];
+                        // A term that does not have this definition: probe a bounded number of
+                        // random terms rather than scanning them all.
+                        let n = pools.distinct_terms.len();
+                        let lacks = |i: usize| {
+                            !pools
+                                .term_pairs
+                                .contains(&(pools.distinct_norms[i].clone(), def.clone()))
+                        };
+                        let found = if n <= 64 {
+                            let fitting: Vec<usize> = (0..n).filter(|&i| lacks(i)).collect();
+                            (!fitting.is_empty())
+                                .then(|| fitting[rng.random_range(0..fitting.len())])
+                        } else {
+                            (0..64).map(|_| rng.random_range(0..n)).find(|&i| lacks(i))
+                        };
+                        if let Some(i) = found {
+                            claimed = pools.distinct_terms[i];
                         }
                     }
                     let answer = normalize(claimed) == own
-                        || pools
-                            .term_pairs
-                            .contains(&(normalize(claimed), normalize(definition)));
+                        || pools.term_pairs.contains(&(normalize(claimed), def));
                     (
                         format!("True or false? This describes {claimed}:\n{definition}"),
                         Body::TrueFalse { answer },
@@ -559,11 +607,18 @@ fn build(
                 }
                 Variant::Blank { example } => {
                     let cloze = &examples[example];
+                    // The term may be hidden in several places: one answer fills them all.
+                    let mut blanks = cloze.blanks();
+                    if blanks.windows(2).all(|w| w[0] == w[1]) {
+                        blanks.truncate(1);
+                    }
+                    // A usage sentence alone often fits several terms: the definition says which.
                     (
-                        format!("Fill in the blank:\n{}", cloze.with_gaps(GAP)),
-                        Body::Blank {
-                            blanks: cloze.blanks(),
-                        },
+                        format!(
+                            "Fill in the blank:\n{}\nHint: {definition}",
+                            cloze.with_gaps(GAP)
+                        ),
+                        Body::Blank { blanks },
                     )
                 }
                 _ => unreachable!("variant {variant:?} of a term card"),
@@ -715,5 +770,136 @@ fn kind_of(body: &Body) -> Kind {
         Body::TrueFalse { .. } => Kind::Tf,
         Body::Blank { .. } => Kind::Blank,
         Body::Typed { .. } => Kind::Typed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deck::{Origin, builtin_decks, parse_deck};
+    use rand::SeedableRng;
+    use rand::rngs::ChaCha8Rng;
+
+    fn rng(seed: u64) -> ChaCha8Rng {
+        ChaCha8Rng::seed_from_u64(seed)
+    }
+
+    #[test]
+    fn every_builtin_card_yields_a_question() {
+        let decks = builtin_decks();
+        let pools: Vec<Pools<'_>> = decks.iter().map(Pools::new).collect();
+        for item in items_of(&decks, &Filter::default()) {
+            let mut v = Vec::new();
+            variants(&item, &pools[item.deck], &mut v);
+            assert!(v.len() >= 2, "{} yields {v:?}", item.card_id());
+        }
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_session() {
+        let decks = builtin_decks();
+        let a = generate(&decks, &Filter::default(), 30, &mut rng(7));
+        let b = generate(&decks, &Filter::default(), 30, &mut rng(7));
+        let c = generate(&decks, &Filter::default(), 30, &mut rng(8));
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(a.len(), 30);
+    }
+
+    #[test]
+    fn multiple_choice_has_one_right_distinct_option() {
+        let decks = builtin_decks();
+        let filter = Filter {
+            kinds: vec![Kind::Mcq],
+            tags: vec![],
+        };
+        for seed in 0..20 {
+            for q in generate(&decks, &filter, 100, &mut rng(seed)) {
+                let Body::Choice { options, correct } = &q.body else {
+                    panic!("{q:?}")
+                };
+                assert!(options.len() >= 2 && options.len() <= MAX_OPTIONS, "{q:?}");
+                let mut norm: Vec<String> = options.iter().map(|o| normalize(o)).collect();
+                norm.sort();
+                norm.dedup();
+                assert_eq!(norm.len(), options.len(), "{q:?}");
+                assert!(*correct < options.len());
+            }
+        }
+    }
+
+    #[test]
+    fn false_statements_from_terms_are_really_false() {
+        let decks = builtin_decks();
+        let filter = Filter {
+            kinds: vec![Kind::Tf],
+            tags: vec!["definitions".into()],
+        };
+        let defs: Vec<(String, String)> = decks[1]
+            .cards
+            .iter()
+            .filter_map(|c| match &c.content {
+                Content::Term {
+                    term, definition, ..
+                } => Some((term.clone(), definition.clone())),
+                _ => None,
+            })
+            .collect();
+        for seed in 0..20 {
+            for q in generate(&decks, &filter, 10, &mut rng(seed)) {
+                let Body::TrueFalse { answer } = q.body else {
+                    panic!()
+                };
+                let (claimed, definition) = q.prompt["True or false? This describes ".len()..]
+                    .split_once(":\n")
+                    .unwrap();
+                let truth = defs.iter().any(|(t, d)| t == claimed && d == definition);
+                assert_eq!(answer, truth, "{}", q.prompt);
+            }
+        }
+    }
+
+    #[test]
+    fn tags_and_kinds_filter_the_session() {
+        let decks = builtin_decks();
+        let filter = Filter {
+            kinds: vec![Kind::Typed],
+            tags: vec!["faq".into()],
+        };
+        let qs = generate(&decks, &filter, 50, &mut rng(1));
+        assert!(!qs.is_empty());
+        assert!(
+            qs.iter()
+                .all(|q| q.kind == Kind::Typed && q.tags.contains(&"faq".to_string()))
+        );
+    }
+
+    #[test]
+    fn review_asks_the_wanted_cards_in_order_and_skips_removed_ones() {
+        let decks = builtin_decks();
+        let wanted = vec![
+            (2, "faq-03".to_string()),
+            (0, "chart/focus".to_string()),
+            (2, "no-such-card".to_string()),
+        ];
+        let qs = generate_for(&decks, &wanted, &Filter::default(), &mut rng(1));
+        let ids: Vec<&str> = qs.iter().map(|q| q.card_id.as_str()).collect();
+        assert_eq!(ids, ["faq-03", "chart/focus"]);
+    }
+
+    #[test]
+    fn a_small_deck_offers_fewer_options() {
+        let src =
+            "[deck]\nname = \"d\"\n[[card]]\nquestion = \"Q\"\nanswer = \"A\"\nwrong = [\"B\"]\n";
+        let deck = parse_deck(src, "d.toml", "d", Origin::BuiltIn).unwrap();
+        let filter = Filter {
+            kinds: vec![Kind::Mcq],
+            tags: vec![],
+        };
+        let qs = generate(std::slice::from_ref(&deck), &filter, 1, &mut rng(3));
+        let Body::Choice { options, .. } = &qs[0].body else {
+            panic!()
+        };
+        assert_eq!(options.len(), 2);
     }
 }

@@ -6,14 +6,22 @@ use console::style;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-/// `[3/10]  score 2/2  · multiple choice`
+/// `[3/10]  score 2/2  · multiple choice`; in exam mode without the score; a question asked
+/// again in learn mode says so and how many are left.
 pub fn header(progress: &Progress, question: &Question) -> String {
-    let again = if progress.retry { "  · again" } else { "" };
+    let place = if progress.retry {
+        format!("[again, {} left]", progress.remaining)
+    } else {
+        format!("[{}/{}]", progress.number, progress.total)
+    };
+    let score = if progress.show_score {
+        format!("  score {}/{}", progress.correct, progress.answered)
+    } else {
+        String::new()
+    };
     format!(
-        "{}  score {}/{}  · {}{again}",
-        style(format!("[{}/{}]", progress.number, progress.total)).bold(),
-        progress.correct,
-        progress.answered,
+        "{}{score}  · {}",
+        style(place).bold(),
         question.kind.label()
     )
 }
@@ -63,11 +71,7 @@ pub fn feedback(question: &Question, attempt: &Attempt) -> String {
             );
         }
         (Verdict::Wrong, Kind::Flash) => {
-            let _ = writeln!(
-                out,
-                "{} (Again): it will come back soon",
-                style("✗ Not yet").red().bold()
-            );
+            let _ = writeln!(out, "{} (Again)", style("✗ Not yet").red().bold());
         }
         (Verdict::Right, _) => {
             let _ = writeln!(out, "{}", style("✓ Right").green().bold());
@@ -90,9 +94,39 @@ pub fn feedback(question: &Question, attempt: &Attempt) -> String {
         }
     }
     if let Some(explain) = &question.explain {
-        let _ = writeln!(out, "  {}", style(explain).dim());
+        for line in wrap(explain, terminal_width().map(|w| w.saturating_sub(2))) {
+            let _ = writeln!(out, "  {}", style(line).dim());
+        }
     }
     out
+}
+
+/// The width of the terminal pmquiz draws on, if it draws on one.
+fn terminal_width() -> Option<usize> {
+    console::Term::stdout()
+        .size_checked()
+        .or_else(|| console::Term::stderr().size_checked())
+        .map(|(_, w)| usize::from(w))
+}
+
+/// Splits `text` into lines of at most `width` characters at spaces (a longer word stands alone).
+pub fn wrap(text: &str, width: Option<usize>) -> Vec<String> {
+    let Some(width) = width.filter(|w| *w >= 20) else {
+        return vec![text.to_string()];
+    };
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
 }
 
 fn duration(d: Duration) -> String {
@@ -110,7 +144,7 @@ fn first_line(text: &str) -> String {
 }
 
 /// The end-of-session summary. In exam mode every question is reviewed, otherwise the missed ones.
-pub fn summary(summary: &Summary, seed: u64, elapsed: Duration, replay: &str) -> String {
+pub fn summary(summary: &Summary, seed: u64, elapsed: Duration, replay: Option<&str>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "\n{}", style("Summary").bold().underlined());
     if !summary.complete {
@@ -149,7 +183,9 @@ pub fn summary(summary: &Summary, seed: u64, elapsed: Duration, replay: &str) ->
             tally.correct, tally.answered
         );
     }
-    let _ = writeln!(out, "By tag:");
+    if !summary.by_tag.is_empty() {
+        let _ = writeln!(out, "By tag:");
+    }
     for (tag, tally) in &summary.by_tag {
         let _ = writeln!(out, "  {tag:<width$}  {}/{}", tally.correct, tally.answered);
     }
@@ -181,6 +217,31 @@ pub fn summary(summary: &Summary, seed: u64, elapsed: Duration, replay: &str) ->
     } else {
         let _ = writeln!(out, "\nNo misses. Well done!");
     }
-    let _ = writeln!(out, "\nReplay this session: {replay}");
+    if let Some(replay) = replay {
+        let _ = writeln!(out, "\nReplay this session: {replay}");
+    }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn explanations_wrap_at_spaces() {
+        let text = "one two three four five six seven eight nine ten eleven twelve";
+        assert_eq!(wrap(text, None), [text]);
+        assert_eq!(
+            wrap(text, Some(24)),
+            [
+                "one two three four five",
+                "six seven eight nine ten",
+                "eleven twelve"
+            ]
+        );
+        assert_eq!(
+            wrap("a-very-long-word-that-does-not-fit x", Some(20)),
+            ["a-very-long-word-that-does-not-fit", "x"]
+        );
+    }
 }

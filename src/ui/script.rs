@@ -66,6 +66,11 @@ impl Script {
     }
 }
 
+/// An empty line: "I don't know".
+fn skip(line: &str) -> Option<Response> {
+    line.trim().is_empty().then_some(Response::Skip)
+}
+
 /// `2`, `b` or the option's text → option index.
 pub fn parse_choice(line: &str, options: &[String]) -> Option<usize> {
     let t = line.trim();
@@ -114,13 +119,17 @@ impl Frontend for Script {
         let response = match &question.body {
             Body::Choice { options, .. } => {
                 let n = options.len();
+                let hint =
+                    format!("answer with a number from 1 to {n} or a letter (empty: don't know):");
                 self.read(
-                    |l| parse_choice(l, options),
-                    &format!("answer with a number from 1 to {n} or a letter:"),
+                    |l| skip(l).or_else(|| parse_choice(l, options).map(Response::Choice)),
+                    &hint,
                 )?
-                .map(Response::Choice)
             }
-            Body::TrueFalse { .. } => self.read(parse_bool, "answer t or f:")?.map(Response::Bool),
+            Body::TrueFalse { .. } => self.read(
+                |l| skip(l).or_else(|| parse_bool(l).map(Response::Bool)),
+                "answer t or f (empty: don't know):",
+            )?,
             Body::Typed { .. } | Body::Blank { .. } => {
                 self.read(|l| Some(l.to_string()), "")?.map(Response::Text)
             }

@@ -19,7 +19,11 @@ impl Terminal {
     pub fn new(term: Term) -> Self {
         Terminal {
             term,
-            theme: ColorfulTheme::default(),
+            // The answer line is echoed with a neutral mark: whether it was right comes next.
+            theme: ColorfulTheme {
+                success_prefix: style("›".to_string()).for_stderr().dim(),
+                ..ColorfulTheme::default()
+            },
         }
     }
 

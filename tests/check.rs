@@ -1,0 +1,503 @@
+//! `pmquiz check`: every class of deck error is reported as `path:line:column: error: ...` with
+//! the source line, a caret marker and a help line; valid decks are summarized.
+
+mod common;
+
+use common::{assert_contains, pmquiz};
+use std::time::{Duration, Instant};
+
+/// Checks one fixture (path relative to tests/fixtures) and expects it to fail with exactly
+/// `expected` on stderr and nothing on stdout.
+#[track_caller]
+fn rejects(file: &str, expected: &str) {
+    let out = pmquiz(["check", file]).run();
+    out.code(1);
+    assert_eq!(out.stdout, "", "no ok line for an invalid deck");
+    assert_eq!(out.stderr, expected, "stderr of `pmquiz check {file}`");
+}
+
+#[test]
+fn every_valid_fixture_checks_ok_with_card_and_question_counts() {
+    let out = pmquiz([
+        "check",
+        "valid/card.toml",
+        "valid/term.toml",
+        "valid/statement.toml",
+        "valid/cloze.toml",
+        "valid/choice.toml",
+        "valid/table.toml",
+        "valid/mixed.toml",
+    ])
+    .run();
+    out.success();
+    assert_eq!(out.stderr, "");
+    assert_eq!(
+        out.stdout,
+        "\
+valid/card.toml: ok, 2 cards, 6 questions
+valid/term.toml: ok, 2 cards, 13 questions
+valid/statement.toml: ok, 2 cards, 4 questions
+valid/cloze.toml: ok, 1 card, 2 questions
+valid/choice.toml: ok, 1 card, 2 questions
+valid/table.toml: ok, 2 cards, 18 questions
+valid/mixed.toml: ok, 6 cards, 23 questions
+"
+    );
+}
+
+#[test]
+fn the_built_in_deck_files_check_ok() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = pmquiz([
+        "check",
+        "decks/differences.toml",
+        "decks/definitions.toml",
+        "decks/faq.toml",
+    ])
+    .current_dir(root)
+    .run();
+    out.success();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", out.stdout);
+    assert!(lines[0].starts_with("decks/differences.toml: ok, "));
+    assert!(lines[1].starts_with("decks/definitions.toml: ok, 10 cards, "));
+    assert!(lines[2].starts_with("decks/faq.toml: ok, "));
+}
+
+#[test]
+fn a_toml_syntax_error_is_reported_alone_at_its_position() {
+    let out = pmquiz(["check", "invalid/syntax.toml"]).run();
+    out.code(1);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert!(
+        lines[0].starts_with("invalid/syntax.toml:9:25: error: invalid TOML: "),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        lines[1..5],
+        [
+            "  |",
+            "9 | question = \"What is TQM?",
+            "  |                         ^",
+            "  = help: fix the TOML syntax here; `pmquiz new example.toml` writes a commented example deck",
+        ]
+    );
+    // Reading stops at a syntax error: the unknown field above it is not reported.
+    assert_eq!(out.stderr.matches(": error: ").count(), 1, "{}", out.stderr);
+}
+
+#[test]
+fn an_unknown_field_with_a_typo_suggests_the_known_field() {
+    rejects(
+        "invalid/unknown-field.toml",
+        r#"invalid/unknown-field.toml:5:1: error: unknown field `qestion` in [[card]]
+  |
+5 | qestion = "What is TQM?"
+  | ^^^^^^^
+  = help: did you mean `question`?
+
+"#,
+    );
+}
+
+#[test]
+fn a_value_of_the_wrong_type_names_both_types() {
+    rejects(
+        "invalid/wrong-type.toml",
+        r#"invalid/wrong-type.toml:6:10: error: `answer` in [[card]] must be a string, found integer
+  |
+6 | answer = 3
+  |          ^
+  = help: write it as `answer = "..."`
+
+"#,
+    );
+}
+
+#[test]
+fn a_missing_required_field_points_at_the_card_header() {
+    rejects(
+        "invalid/missing-field.toml",
+        r#"invalid/missing-field.toml:4:1: error: missing field `answer` in [[card]]
+  |
+4 | [[card]]
+  | ^^^^^^^^
+  = help: add `answer = "..."` under this header
+
+"#,
+    );
+}
+
+#[test]
+fn blank_text_is_rejected() {
+    rejects(
+        "invalid/empty-text.toml",
+        r#"invalid/empty-text.toml:5:12: error: `question` in [[card]] is empty
+  |
+5 | question = "   "
+  |            ^^^^^
+  = help: write some text in `question`, or remove the line
+
+"#,
+    );
+}
+
+#[test]
+fn an_empty_blank_is_underlined_inside_the_string() {
+    rejects(
+        "invalid/empty-blank.toml",
+        r#"invalid/empty-blank.toml:5:24: error: empty blank
+  |
+5 | text = "Water boils at {{}} degrees."
+  |                        ^^^^
+  = help: write the hidden words inside the braces, e.g. `{{Six Sigma}}`; separate alternatives with `|`
+
+"#,
+    );
+}
+
+#[test]
+fn an_unclosed_blank_points_at_its_opening_braces() {
+    rejects(
+        "invalid/unbalanced-blank.toml",
+        r#"invalid/unbalanced-blank.toml:5:24: error: unclosed blank: `{{` without `}}`
+  |
+5 | text = "Water boils at {{abc degrees."
+  |                        ^^
+  = help: close the blank with `}}`
+
+"#,
+    );
+}
+
+#[test]
+fn a_cloze_without_a_blank_is_rejected() {
+    rejects(
+        "invalid/cloze-no-blank.toml",
+        r#"invalid/cloze-no-blank.toml:5:8: error: no blank in the text
+  |
+5 | text = "Water boils at 100 degrees."
+  |        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  = help: mark the words to hide with `{{...}}`, e.g. `{{Six Sigma}}`
+
+"#,
+    );
+}
+
+#[test]
+fn a_choice_answer_must_be_one_of_the_options() {
+    rejects(
+        "invalid/choice-answer.toml",
+        r#"invalid/choice-answer.toml:7:10: error: answer `Pluto` is not one of the options
+  |
+7 | answer = "Pluto"
+  |          ^^^^^^^
+  = help: set `answer` to one of `Mercury`, `Venus`
+
+"#,
+    );
+}
+
+#[test]
+fn options_that_differ_only_in_case_are_duplicates() {
+    rejects(
+        "invalid/duplicate-options.toml",
+        r#"invalid/duplicate-options.toml:6:32: error: duplicate option `mercury`
+  |
+6 | options = ["Mercury", "Venus", "mercury"]
+  |                                ^^^^^^^^^
+  = help: every option must be different; remove or reword this one
+
+"#,
+    );
+}
+
+#[test]
+fn a_duplicate_card_id_names_the_line_of_the_first_use() {
+    rejects(
+        "invalid/duplicate-ids.toml",
+        r#"invalid/duplicate-ids.toml:10:6: error: duplicate card id `same`
+   |
+10 | id = "same"
+   |      ^^^^^^
+   = help: card ids must be unique within a deck; the card at line 4 already uses it: give one of them another `id`
+
+"#,
+    );
+}
+
+#[test]
+fn two_cards_with_the_same_text_and_no_id_have_the_same_derived_id() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("twins.toml"),
+        "[deck]\nname = \"Twins\"\n\n[[card]]\nquestion = \"Same?\"\nanswer = \"a\"\n\n[[card]]\nquestion = \"Same?\"\nanswer = \"b\"\n",
+    )
+    .unwrap();
+    let out = pmquiz(["check", "twins.toml"])
+        .current_dir(dir.path())
+        .run();
+    out.code(1);
+    let id = pmquiz::deck::derived_id("card", "Same?");
+    assert_eq!(
+        out.stderr,
+        format!(
+            "twins.toml:8:1: error: duplicate card id `{id}`
+  |
+8 | [[card]]
+  | ^^^^^^^^
+  = help: card ids must be unique within a deck; the card at line 4 already uses it: give one of them another `id`
+
+"
+        )
+    );
+}
+
+#[test]
+fn a_table_row_needs_one_cell_per_subject() {
+    rejects(
+        "invalid/table-cells.toml",
+        r#"invalid/table-cells.toml:9:9: error: this row has 1 cell but the table has 2 subjects
+  |
+9 | cells = ["Meow"]
+  |         ^^^^^^^^
+  = help: give exactly one cell per subject, in the order of `subjects` (2 cells)
+
+"#,
+    );
+}
+
+#[test]
+fn a_deck_without_cards_is_rejected() {
+    rejects(
+        "invalid/no-cards.toml",
+        r#"invalid/no-cards.toml:1:1: error: the deck has no cards
+  |
+1 | [deck]
+  | ^^^^^^
+  = help: add at least one card, e.g. a `[[card]]` with `question` and `answer`
+
+"#,
+    );
+}
+
+#[test]
+fn every_problem_of_a_file_is_reported_in_one_run_in_file_order() {
+    let out = pmquiz(["check", "invalid/several-errors.toml"]).run();
+    out.code(1);
+    let headlines: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("invalid/"))
+        .collect();
+    assert_eq!(
+        headlines,
+        [
+            "invalid/several-errors.toml:5:1: error: unknown field `qestion` in [[card]]",
+            "invalid/several-errors.toml:10:10: error: `answer` in [[statement]] must be a boolean, found string",
+            "invalid/several-errors.toml:13:8: error: no blank in the text",
+            "invalid/several-errors.toml:18:10: error: answer `Mars` is not one of the options",
+        ]
+    );
+    assert_contains(
+        &out.stderr,
+        "   = help: write it as `answer = true` or `false`\n",
+    );
+    // Diagnostics are separated by one blank line.
+    assert_eq!(out.stderr.matches("\n\n").count(), 4, "{}", out.stderr);
+}
+
+#[test]
+fn a_file_that_is_not_utf8_names_the_offset_of_the_bad_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("latin1.toml"),
+        b"[deck]\nname = \"caf\xe9\"\n\n[[card]]\nquestion = \"q\"\nanswer = \"a\"\n",
+    )
+    .unwrap();
+    let out = pmquiz(["check", "latin1.toml"])
+        .current_dir(dir.path())
+        .run();
+    out.code(1);
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr,
+        "latin1.toml: error: not UTF-8 text (invalid byte at offset 18); save the file as UTF-8\n\n"
+    );
+}
+
+#[test]
+fn a_missing_file_is_an_error() {
+    let out = pmquiz(["check", "invalid/does-not-exist.toml"]).run();
+    out.code(1);
+    assert_eq!(
+        out.stderr,
+        "invalid/does-not-exist.toml: error: cannot read deck: no such file\n\n"
+    );
+}
+
+#[test]
+fn a_directory_is_not_a_deck() {
+    let out = pmquiz(["check", "valid"]).run();
+    out.code(1);
+    assert_eq!(
+        out.stderr,
+        "valid: error: cannot read deck: is a directory, not a deck file\n\n"
+    );
+}
+
+#[test]
+fn every_file_is_checked_even_after_an_invalid_one() {
+    let out = pmquiz([
+        "check",
+        "invalid/missing-field.toml",
+        "valid/choice.toml",
+        "invalid/does-not-exist.toml",
+    ])
+    .run();
+    out.code(1);
+    assert_eq!(out.stdout, "valid/choice.toml: ok, 1 card, 2 questions\n");
+    assert_contains(
+        &out.stderr,
+        "invalid/missing-field.toml:4:1: error: missing field `answer` in [[card]]\n",
+    );
+    assert_contains(
+        &out.stderr,
+        "invalid/does-not-exist.toml: error: cannot read deck: no such file\n",
+    );
+}
+
+#[test]
+fn check_without_files_is_a_usage_error() {
+    let out = pmquiz(["check"]).run();
+    out.code(2);
+    assert_eq!(out.stdout, "");
+    assert_contains(
+        &out.stderr,
+        "the following required arguments were not provided",
+    );
+    assert_contains(&out.stderr, "Usage: pmquiz check ");
+    assert_contains(&out.stderr, "<FILE>...\n");
+}
+
+#[test]
+fn an_unknown_command_is_a_usage_error() {
+    pmquiz(["frobnicate"]).run().code(2);
+    pmquiz(["check", "--frobnicate", "valid/card.toml"])
+        .run()
+        .code(2);
+}
+
+/// Writes a deck of `n` question/answer cards and checks it within `budget`.
+fn check_generated_deck(n: usize, budget: Duration) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("[deck]\nname = \"Generated\"\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "\n[[card]]\nquestion = \"What is question number {i}?\"\nanswer = \"Answer {i}\"\n"
+        ));
+    }
+    std::fs::write(dir.path().join("big.toml"), text).unwrap();
+    let started = Instant::now();
+    let out = pmquiz(["check", "big.toml"]).current_dir(dir.path()).run();
+    let took = started.elapsed();
+    out.success();
+    // Each card is asked as flashcard, multiple choice and typed answer.
+    assert_eq!(
+        out.stdout,
+        format!("big.toml: ok, {n} cards, {} questions\n", 3 * n)
+    );
+    assert!(
+        took < budget,
+        "checking {n} cards took {took:?}, more than {budget:?}"
+    );
+}
+
+#[test]
+fn a_generated_deck_of_2_000_cards_checks_ok() {
+    check_generated_deck(2_000, Duration::from_secs(10));
+}
+
+#[test]
+fn a_generated_deck_of_20_000_cards_checks_ok_quickly() {
+    check_generated_deck(20_000, Duration::from_secs(10));
+}
+
+#[test]
+fn new_writes_a_starter_deck_that_passes_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pmquiz(["new", "starter.toml"])
+        .current_dir(dir.path())
+        .run();
+    out.success();
+    assert_eq!(
+        out.stdout,
+        "Wrote starter.toml. Check it with `pmquiz check starter.toml`, try it with `pmquiz run --deck starter.toml`.\n"
+    );
+    let written = std::fs::read_to_string(dir.path().join("starter.toml")).unwrap();
+    let starter = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/commands/starter.toml"),
+    )
+    .unwrap();
+    assert_eq!(written, starter);
+
+    let out = pmquiz(["check", "starter.toml"])
+        .current_dir(dir.path())
+        .run();
+    out.success();
+    assert!(
+        out.stdout.starts_with("starter.toml: ok, "),
+        "{}",
+        out.stdout
+    );
+
+    // The starter uses every kind of card.
+    let out = pmquiz(["show", "./starter.toml", "--format", "json"])
+        .current_dir(dir.path())
+        .run();
+    out.success();
+    let mut kinds: Vec<String> = out.json()["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap().to_string())
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    assert_eq!(
+        kinds,
+        ["card", "choice", "cloze", "statement", "table", "term"]
+    );
+}
+
+#[test]
+fn new_refuses_to_overwrite_an_existing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mine.toml");
+    std::fs::write(&path, "my own notes\n").unwrap();
+    let out = pmquiz(["new", "mine.toml"]).current_dir(dir.path()).run();
+    out.code(1);
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr,
+        "error: mine.toml already exists; pmquiz new never overwrites a file: choose another path\n"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "my own notes\n");
+}
+
+#[test]
+fn new_reports_a_folder_that_does_not_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pmquiz(["new", "no/such/dir/deck.toml"])
+        .current_dir(dir.path())
+        .run();
+    out.code(1);
+    assert!(
+        out.stderr
+            .starts_with("error: cannot create no/such/dir/deck.toml: "),
+        "{}",
+        out.stderr
+    );
+    assert!(!dir.path().join("no").exists());
+}

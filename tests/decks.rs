@@ -1,0 +1,372 @@
+//! `pmquiz decks` and `pmquiz show`: the built-in decks, user decks from the data directory and
+//! from `PMQUIZ_DECKS`, broken user decks, and what the built-in decks contain.
+
+mod common;
+
+use common::{assert_contains, fixtures, pmquiz};
+use serde_json::Value;
+
+/// The lines `pmquiz decks` prints for the built-in decks, from the decks themselves.
+fn built_in_lines() -> String {
+    let decks = pmquiz::deck::builtin_decks();
+    let ids: Vec<&str> = decks.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["differences", "definitions", "faq"]);
+    decks
+        .iter()
+        .map(|d| {
+            format!(
+                "{:11}  {:>4} cards  {}  (built-in)\n",
+                d.id,
+                d.card_count(),
+                d.name
+            )
+        })
+        .collect()
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(fixtures().join(name)).unwrap()
+}
+
+#[test]
+fn decks_lists_the_three_built_in_decks() {
+    let cmd = pmquiz(["decks"]);
+    let out = cmd.run();
+    out.success();
+    assert_eq!(out.stderr, "");
+    assert_eq!(
+        out.stdout,
+        format!(
+            "{}\nUser decks are read from: {}\n",
+            built_in_lines(),
+            cmd.data_dir().join("decks").display()
+        )
+    );
+}
+
+#[test]
+fn decks_lists_user_decks_from_the_data_dir_and_pmquiz_decks() {
+    let extra = tempfile::tempdir().unwrap();
+    std::fs::write(extra.path().join("pets.toml"), fixture("valid/table.toml")).unwrap();
+    // Only *.toml files are decks.
+    std::fs::write(extra.path().join("notes.txt"), "not a deck").unwrap();
+    let cmd = pmquiz(["decks"])
+        .user_deck("capitals.toml", &fixture("valid/card.toml"))
+        .env("PMQUIZ_DECKS", extra.path());
+    let out = cmd.run();
+    out.success();
+    let user = cmd.data_dir().join("decks");
+    assert_eq!(
+        out.stdout,
+        format!(
+            "\
+capitals        2 cards  Capitals  ({})
+pets            2 cards  Pets  ({})
+{}
+User decks are read from: {}, {}
+",
+            user.join("capitals.toml").display(),
+            extra.path().join("pets.toml").display(),
+            built_in_lines(),
+            user.display(),
+            extra.path().display(),
+        )
+    );
+}
+
+#[test]
+fn a_broken_user_deck_is_listed_with_its_error_and_the_others_still_list() {
+    let cmd = pmquiz(["decks"])
+        .user_deck("a-capitals.toml", &fixture("valid/card.toml"))
+        .user_deck("b-broken.toml", &fixture("invalid/wrong-type.toml"));
+    let out = cmd.run();
+    out.success();
+    let broken = cmd.data_dir().join("decks/b-broken.toml");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(lines[0].starts_with("capitals        2 cards  Capitals  ("));
+    assert_eq!(
+        lines[1],
+        format!("b-broken     broken      ({})", broken.display())
+    );
+    assert_eq!(
+        lines[2],
+        format!(
+            "             {}:6:10: error: `answer` in [[card]] must be a string, found integer",
+            broken.display()
+        )
+    );
+    assert_eq!(
+        lines[3],
+        format!(
+            "             run `pmquiz check {}` for details",
+            broken.display()
+        )
+    );
+    assert_eq!(lines[4..7].join("\n") + "\n", built_in_lines());
+}
+
+#[test]
+fn decks_as_json_lists_every_deck_and_the_broken_ones_with_their_error() {
+    let cmd = pmquiz(["decks", "--format", "json"])
+        .user_deck("capitals.toml", &fixture("valid/card.toml"))
+        .user_deck("broken.toml", &fixture("invalid/no-cards.toml"));
+    let out = cmd.run();
+    out.success();
+    let list = out.json();
+    let list = list.as_array().expect("a JSON array");
+    assert_eq!(list.len(), 5, "{list:#?}");
+    let broken = &list[0];
+    assert_eq!(
+        broken["source"],
+        cmd.data_dir()
+            .join("decks/broken.toml")
+            .display()
+            .to_string()
+    );
+    assert!(
+        broken["error"]
+            .as_str()
+            .unwrap()
+            .contains(":1:1: error: the deck has no cards"),
+        "{broken}"
+    );
+    assert_eq!(list[1]["id"], "capitals");
+    assert_eq!(list[1]["cards"], 2);
+    let built_in: Vec<(&str, u64, &str)> = list[2..]
+        .iter()
+        .map(|d| {
+            (
+                d["id"].as_str().unwrap(),
+                d["cards"].as_u64().unwrap(),
+                d["source"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        built_in,
+        pmquiz::deck::builtin_decks()
+            .iter()
+            .map(|d| (d.id.as_str(), d.card_count() as u64, "built-in"))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_user_deck_with_a_built_in_id_hides_the_built_in_deck() {
+    let mine =
+        "[deck]\nid = \"faq\"\nname = \"My FAQ\"\n\n[[card]]\nquestion = \"q\"\nanswer = \"a\"\n";
+    let cmd = pmquiz(["decks", "--format", "json"]).user_deck("mine.toml", mine);
+    let ids: Vec<(String, String)> = cmd
+        .run()
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["id"].as_str().unwrap().to_string(),
+                d["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ids.iter().filter(|(id, _)| id == "faq").count(),
+        1,
+        "{ids:?}"
+    );
+    assert!(ids.contains(&("faq".to_string(), "My FAQ".to_string())));
+
+    let out = pmquiz(["show", "faq"]).user_deck("mine.toml", mine).run();
+    out.success();
+    assert!(
+        out.stdout.starts_with("My FAQ (faq, 1 cards)\n"),
+        "{}",
+        out.stdout
+    );
+}
+
+fn show_json(args: &[&str]) -> Value {
+    let out = pmquiz(args).run();
+    out.success();
+    out.json()
+}
+
+fn cards(deck: &Value) -> &Vec<Value> {
+    deck["cards"].as_array().expect("cards array")
+}
+
+#[test]
+fn show_faq_as_json_has_the_twenty_faq_cards_in_order() {
+    let deck = show_json(&["show", "faq", "--format", "json"]);
+    assert_eq!(deck["id"], "faq");
+    assert_eq!(deck["origin"], "built-in");
+    let questions: Vec<&Value> = cards(&deck)
+        .iter()
+        .filter(|c| c["kind"] == "card")
+        .collect();
+    let ids: Vec<&str> = questions
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    let expected: Vec<String> = (1..=20).map(|i| format!("faq-{i:02}")).collect();
+    assert_eq!(ids, expected);
+    for card in questions {
+        assert!(!card["question"].as_str().unwrap().is_empty());
+        assert!(!card["answer"].as_str().unwrap().is_empty());
+        assert_eq!(card["wrong"].as_array().unwrap().len(), 3, "{card}");
+    }
+    // Every card of the deck, the true/false ones included, comes from the FAQ section.
+    for card in cards(&deck) {
+        let tags = card["tags"].as_array().unwrap();
+        assert!(tags.contains(&Value::from("faq")), "{card}");
+    }
+}
+
+#[test]
+fn the_definitions_deck_has_five_definitions_of_each_discipline() {
+    let deck = show_json(&["show", "definitions", "--format", "json"]);
+    let cards = cards(&deck);
+    assert_eq!(cards.len(), 10);
+    let mut per_term = std::collections::BTreeMap::new();
+    let mut definitions = std::collections::BTreeSet::new();
+    for card in cards {
+        assert_eq!(card["kind"], "term", "{card}");
+        *per_term
+            .entry(card["term"].as_str().unwrap().to_string())
+            .or_insert(0) += 1;
+        definitions.insert(card["definition"].as_str().unwrap().to_string());
+        assert_eq!(
+            card["examples"].as_array().unwrap().len(),
+            1,
+            "each definition has an example sentence: {card}"
+        );
+    }
+    assert_eq!(
+        per_term.into_iter().collect::<Vec<_>>(),
+        [
+            ("Operation management".to_string(), 5),
+            ("Production management".to_string(), 5)
+        ]
+    );
+    assert_eq!(definitions.len(), 10, "the ten definitions are distinct");
+}
+
+#[test]
+fn the_differences_deck_covers_the_comparison_chart() {
+    let deck = show_json(&["show", "differences", "--format", "json"]);
+    let cards = cards(&deck);
+    assert_eq!(cards.len(), 40);
+    let tables: Vec<&Value> = cards.iter().filter(|c| c["kind"] == "table").collect();
+    assert!(!tables.is_empty(), "the comparison chart is a table card");
+    for table in tables {
+        let subjects = table["subjects"].as_array().unwrap();
+        assert_eq!(
+            subjects,
+            &[
+                Value::from("Production management"),
+                Value::from("Operation management")
+            ]
+        );
+        for row in table["rows"].as_array().unwrap() {
+            assert_eq!(row["cells"].as_array().unwrap().len(), 2, "{row}");
+        }
+    }
+}
+
+#[test]
+fn show_prints_a_deck_named_by_path() {
+    let out = pmquiz(["show", "valid/mixed.toml"]).run();
+    out.success();
+    let text = &out.stdout;
+    assert!(
+        text.starts_with("Mixed deck (mixed, 6 cards)\nOne card of every kind.\n"),
+        "{text}"
+    );
+    assert_contains(
+        text,
+        "\n[card] hexagon  #mixed\n  Q: How many sides does a hexagon have?\n  A: Six\n",
+    );
+    assert_contains(
+        text,
+        "\n[cloze] boiling  #mixed\n  Water boils at _____ degrees Celsius.\n  = Water boils at 100 degrees Celsius.\n",
+    );
+    assert_contains(
+        text,
+        "\n[choice] closest  #mixed\n  Q: Which planet is closest to the Sun?\n   * Mercury\n     Venus\n",
+    );
+    assert_contains(
+        text,
+        "\n[table] pets  #mixed\n  Sound (pets/sound):\n    Cats: Meow\n    Dogs: Bark\n",
+    );
+
+    let deck = show_json(&["show", "valid/mixed.toml", "--format", "json"]);
+    assert_eq!(deck["id"], "mixed");
+    assert_eq!(deck["origin"], "valid/mixed.toml");
+    let kinds: Vec<&str> = cards(&deck)
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["card", "term", "statement", "cloze", "choice", "table"]
+    );
+}
+
+#[test]
+fn a_deck_without_an_id_is_named_after_its_file() {
+    let deck = show_json(&["show", "valid/term.toml", "--format", "json"]);
+    assert_eq!(deck["id"], "term");
+    // An unmarked example has the term blanked wherever it appears, ignoring case.
+    let example = &cards(&deck)[0]["examples"][0]["segments"];
+    assert_eq!(
+        example,
+        &serde_json::json!([
+            {"text": "Leaves are where most "},
+            {"blank": ["photosynthesis", "Photosynthesis"]},
+            {"text": " happens."}
+        ])
+    );
+}
+
+#[test]
+fn show_rejects_an_unknown_deck_and_names_the_known_ones() {
+    let out = pmquiz(["show", "nope"]).run();
+    out.code(1);
+    assert_eq!(
+        out.stderr,
+        "error: no deck with id `nope`; known decks: differences, definitions, faq (or give a path to a .toml file)\n"
+    );
+}
+
+#[test]
+fn show_of_an_invalid_deck_prints_its_diagnostics() {
+    let out = pmquiz(["show", "invalid/choice-answer.toml"]).run();
+    out.code(1);
+    assert!(
+        out.stderr.starts_with(
+            "invalid/choice-answer.toml:7:10: error: answer `Pluto` is not one of the options\n"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_reader_that_stops_early_does_not_make_pmquiz_panic() {
+    let data = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pmquiz"));
+    common::sealed_env(&mut cmd, data.path());
+    let mut child = cmd
+        .arg("decks")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before pmquiz writes anything.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(101), "{stderr}");
+}
