@@ -2,7 +2,7 @@
 //! `pmquiz review`, the statistics of `pmquiz stats`, and recording one answer.
 //!
 //! The history is read from `$PMQUIZ_BENCH_DATA/history` when set (as written by
-//! `cargo run --release --example bench_data -- DIR`), otherwise generated once (about a minute)
+//! `cargo run --release --example bench_data -- DIR`), otherwise generated once (about half a minute)
 //! and kept under the target directory. Each benchmark works on its own copy.
 
 #[path = "support/mod.rs"]
@@ -58,9 +58,15 @@ fn history_source() -> PathBuf {
         support::HISTORY_ANSWERS,
         dir.display()
     );
-    let store = Store::open(&dir).expect("open the history");
-    support::fill_history(&store, id, &ids, support::HISTORY_ANSWERS, 7, |_| {});
-    drop(store);
+    support::fill_history(
+        &dir,
+        id,
+        &ids,
+        support::HISTORY_ANSWERS,
+        7,
+        support::Writer::Bulk,
+        |_| {},
+    );
     std::fs::write(&done, b"").expect("mark the history complete");
     dir
 }

@@ -7,34 +7,38 @@
 //! ```
 //!
 //! Run with `cargo run --release --example bench_data -- OUTDIR`. `--decks-only` skips the
-//! history. The data is the same on every run (fixed seeds).
+//! history. The database is created by `Store::open` and filled in one transaction with the
+//! statements of `Store::record`; `--via-store` records every answer through `Store::record`
+//! instead, as a session does (minutes, since every answer is synced to disk). The data is the
+//! same on every run (fixed seeds).
 
 #[path = "../benches/support/mod.rs"]
 mod support;
 
-use pmquiz::store::Store;
 use std::path::PathBuf;
 use std::time::Instant;
 
 fn main() {
     let mut out = None;
     let mut decks_only = false;
+    let mut writer = support::Writer::Bulk;
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
             "--decks-only" => decks_only = true,
+            "--via-store" => writer = support::Writer::Store,
             "-h" | "--help" => {
-                println!("usage: bench_data [--decks-only] OUTDIR");
+                println!("usage: bench_data [--decks-only] [--via-store] OUTDIR");
                 return;
             }
             _ if out.is_none() && !arg.starts_with('-') => out = Some(PathBuf::from(arg)),
             _ => {
-                eprintln!("usage: bench_data [--decks-only] OUTDIR");
+                eprintln!("usage: bench_data [--decks-only] [--via-store] OUTDIR");
                 std::process::exit(2);
             }
         }
     }
     let Some(out) = out else {
-        eprintln!("usage: bench_data [--decks-only] OUTDIR");
+        eprintln!("usage: bench_data [--decks-only] [--via-store] OUTDIR");
         std::process::exit(2);
     };
     std::fs::create_dir_all(&out).expect("create the output directory");
@@ -80,13 +84,13 @@ fn main() {
         .take(support::HISTORY_CARDS)
         .collect();
     let started = Instant::now();
-    let store = Store::open(&data).expect("open the history");
     let due = support::fill_history(
-        &store,
+        &data,
         &deck.id,
         &card_ids,
         support::HISTORY_ANSWERS,
         7,
+        writer,
         |n| {
             if n % 100_000 == 0 {
                 eprintln!(
@@ -96,7 +100,6 @@ fn main() {
             }
         },
     );
-    drop(store);
     let size = std::fs::metadata(&db).map_or(0, |m| m.len());
     eprintln!(
         "{}: {} answers over {} cards ({} due at {}), {:.0} MB, {:.0} s",

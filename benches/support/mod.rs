@@ -8,10 +8,11 @@
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use pmquiz::deck::{Deck, Origin, parse_deck};
 use pmquiz::schedule::{CardState, Rating, Scheduler};
-use pmquiz::store::{AnswerRecord, Store};
+use pmquiz::store::{AnswerRecord, DB_FILE_NAME, Store};
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 use std::fmt::Write as _;
+use std::path::Path;
 use std::time::Duration;
 
 /// The clock of every benchmark (`PMQUIZ_NOW` for the binary).
@@ -263,21 +264,28 @@ struct Event {
 
 const KINDS: [&str; 5] = ["flash", "mcq", "tf", "blank", "typed"];
 
-/// Records a review history of `answers` answers spread evenly over `card_ids` (ten each for the
-/// standard sizes) into `store`, through [`Store::record`], oldest first, and returns the number
-/// of cards left due at [`NOW`].
+/// Writes a review history of `answers` answers spread evenly over `card_ids` (ten each for the
+/// standard sizes) into the database in `data_dir`, oldest first, and returns the number of
+/// cards left due at [`NOW`].
 ///
 /// Each card's answers follow its FSRS schedule: a card is answered when it falls due (plus a
-/// random delay, and at most 90 days after the previous answer), wrong about one time in eight. Every card's history is then shifted so that
-/// its last answer falls up to 1.1 times its last interval (at most 120 days) before [`NOW`],
-/// which leaves about one card in ten due and a study streak of months. The card's schedule is written with its last
-/// answer (the database is the same as if it had been written with every answer).
+/// random delay, and at most 90 days after the previous answer), wrong about one time in eight.
+/// Every card's history is then shifted so that its last answer falls up to 1.1 times its last
+/// interval (at most 120 days) before [`NOW`], which leaves about one card in sixteen due and a
+/// study streak as long as the history. The card's schedule is written with its last answer (the
+/// database is the same as if it had been written with every answer).
+///
+/// The database is created by [`Store::open`] (schema and `user_version` as pmquiz makes them).
+/// With [`Writer::Store`] every answer then goes through [`Store::record`], one transaction
+/// each, as in a session (with synchronous commits, several minutes for a million answers);
+/// with [`Writer::Bulk`] the same rows are inserted with the same statements in one transaction.
 pub fn fill_history(
-    store: &Store,
+    data_dir: &Path,
     deck_id: &str,
     card_ids: &[String],
     answers: usize,
     seed: u64,
+    writer: Writer,
     mut progress: impl FnMut(usize),
 ) -> usize {
     let now = now();
@@ -321,8 +329,8 @@ pub fn fill_history(
             continue;
         };
         // Shift this card's history to end some time before `now`: up to 1.1 times its last
-        // interval (about one card in ten is overdue, as for someone who reviews daily), and at
-        // most 120 days.
+        // interval (about one card in sixteen is then overdue, as for someone who reviews
+        // daily), and at most 120 days.
         let last_at = events[events.len() - 1].at;
         let interval = (last.due - last.last_review).num_minutes();
         let elapsed = (interval * 11 / 10).clamp(10, 120 * 24 * 60);
@@ -337,6 +345,7 @@ pub fn fill_history(
     }
     events.sort_by_key(|e| (e.at, e.card));
 
+    let mut sink = Sink::open(data_dir, writer);
     let mut remaining: Vec<u32> = (0..card_ids.len())
         .map(|c| (per_card + usize::from(c < extra)) as u32)
         .collect();
@@ -362,12 +371,101 @@ pub fn fill_history(
             session_id: format!("bench-{}", e.at.div_euclid(86_400_000)),
         };
         let state = (remaining[card] == 0).then(|| &finals[card]);
-        store.record(&record, state).expect("record an answer");
+        sink.write(&record, state);
         if i % 10_000 == 0 {
             progress(i);
         }
     }
+    sink.finish();
     finals.iter().filter(|s| s.due <= now).count()
+}
+
+/// How [`fill_history`] writes the answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writer {
+    /// [`Store::record`] for every answer.
+    Store,
+    /// One transaction for everything, with the statements of [`Store::record`].
+    Bulk,
+}
+
+enum Sink {
+    Store(Store),
+    Bulk(rusqlite::Connection),
+}
+
+impl Sink {
+    fn open(data_dir: &Path, writer: Writer) -> Sink {
+        let store = Store::open(data_dir).expect("create the history");
+        match writer {
+            Writer::Store => Sink::Store(store),
+            Writer::Bulk => {
+                drop(store);
+                let conn = rusqlite::Connection::open(data_dir.join(DB_FILE_NAME))
+                    .expect("open the history");
+                // Nothing to lose while loading: the file is thrown away if this fails.
+                conn.pragma_update(None, "synchronous", "OFF")
+                    .expect("set synchronous");
+                conn.execute_batch("BEGIN").expect("begin");
+                Sink::Bulk(conn)
+            }
+        }
+    }
+
+    fn write(&mut self, a: &AnswerRecord, state: Option<&CardState>) {
+        match self {
+            Sink::Store(store) => store.record(a, state).expect("record an answer"),
+            Sink::Bulk(conn) => {
+                conn.prepare_cached(
+                    "INSERT INTO answers (deck_id, card_id, question_kind, correct, rating, \
+                     given, expected, answered_at, duration_ms, session_id) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                )
+                .and_then(|mut stmt| {
+                    stmt.execute(rusqlite::params![
+                        a.deck_id,
+                        a.card_id,
+                        a.question_kind,
+                        a.correct,
+                        a.rating.as_u8(),
+                        a.given,
+                        a.expected,
+                        a.answered_at.timestamp_millis(),
+                        i64::try_from(a.duration.as_millis()).unwrap_or(i64::MAX),
+                        a.session_id,
+                    ])
+                })
+                .expect("insert an answer");
+                if let Some(s) = state {
+                    conn.prepare_cached(
+                        "INSERT INTO cards (deck_id, card_id, phase, stability, difficulty, \
+                         due, last_review, reps, lapses) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    )
+                    .and_then(|mut stmt| {
+                        stmt.execute(rusqlite::params![
+                            a.deck_id,
+                            a.card_id,
+                            s.phase.as_str(),
+                            f64::from(s.stability),
+                            f64::from(s.difficulty),
+                            s.due.timestamp_millis(),
+                            s.last_review.timestamp_millis(),
+                            s.reps,
+                            s.lapses,
+                        ])
+                    })
+                    .expect("insert a schedule");
+                }
+            }
+        }
+    }
+
+    fn finish(self) {
+        if let Sink::Bulk(conn) = self {
+            conn.execute_batch("COMMIT").expect("commit");
+        }
+    }
 }
 
 /// An answer to record in latency measurements: card `i` of the history deck answered right
