@@ -7,9 +7,14 @@
 //! ```
 //!
 //! DATA_DIR holds `pmquiz.db` and `decks/*.toml` (the answers go to cards of the first deck);
-//! N answers are recorded (default 2000). The history is changed: use a copy. Prints the mean,
-//! median, 99th and 99.9th percentiles, maximum and the number over 5 ms, per answer and for `Store::record` alone, then one
-//! machine-readable line `record_latency_us mean=… p50=… p99=… p999=… max=… over_5ms=…`.
+//! N answers are recorded (default 2000). The history is changed: use a copy.
+//!
+//! Since every answer is synced to disk, the disk's own latency is measured first, in the same
+//! directory: 500 appends of 36 KiB (about the WAL frames of one answer), each followed by
+//! `fsync`. Then prints the mean, median, 99th and 99.9th percentiles, maximum and the number
+//! of answers that took 5 ms or more, per answer and for `Store::record` alone, and two
+//! machine-readable lines, `disk_fsync_us p50=… p99=…` and
+//! `record_latency_us mean=… p50=… p99=… p999=… max=… over_5ms=…`.
 
 #[path = "../benches/support/mod.rs"]
 mod support;
@@ -38,6 +43,8 @@ fn main() {
     decks.sort();
     let deck = load_file(decks.first().expect("a deck in DATA_DIR/decks")).expect("deck loads");
     let cards = deck.review_ids();
+    let mut probe = fsync_probe(&dir, 500);
+    let disk = Summary::of(&mut probe);
     let store = Store::open(&dir).expect("open the history");
     let scheduler = Scheduler::default();
 
@@ -58,8 +65,14 @@ fn main() {
     println!("{n} answers recorded into {}", store.path().display());
     println!("                      mean        p50        p99      p99.9        max  over 5 ms");
     let per_answer = Summary::of(&mut whole);
+    println!("disk fsync        {disk}");
     println!("per answer        {per_answer}");
     println!("Store::record     {}", Summary::of(&mut write));
+    println!(
+        "disk_fsync_us p50={} p99={}",
+        disk.p50.as_micros(),
+        disk.p99.as_micros()
+    );
     println!(
         "record_latency_us mean={} p50={} p99={} p999={} max={} over_5ms={}",
         per_answer.mean.as_micros(),
@@ -69,6 +82,25 @@ fn main() {
         per_answer.max.as_micros(),
         per_answer.over_5ms,
     );
+}
+
+/// Times `n` appends of 36 KiB to a scratch file in `dir`, each followed by `fsync`.
+fn fsync_probe(dir: &std::path::Path, n: usize) -> Vec<Duration> {
+    use std::io::Write as _;
+    let path = dir.join("fsync-probe.tmp");
+    let mut file = std::fs::File::create(&path).expect("create the probe file");
+    let block = vec![0x5a_u8; 36 * 1024];
+    let times = (0..n)
+        .map(|_| {
+            file.write_all(&block).expect("write the probe file");
+            let started = Instant::now();
+            file.sync_all().expect("sync the probe file");
+            started.elapsed()
+        })
+        .collect();
+    drop(file);
+    let _ = std::fs::remove_file(&path);
+    times
 }
 
 struct Summary {
