@@ -146,9 +146,9 @@ pub struct ReviewArgs {
     #[arg(long, short, value_name = "DECK")]
     pub deck: Vec<String>,
 
-    /// Ask at most this many due cards (at least 1)
-    #[arg(long, value_parser = parse_count)]
-    pub limit: Option<usize>,
+    /// Ask at most this many due cards in one session, missed and most overdue first
+    #[arg(long, default_value_t = 200, value_parser = parse_count)]
+    pub limit: usize,
 
     #[command(flatten)]
     pub session: SessionArgs,

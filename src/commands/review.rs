@@ -4,8 +4,7 @@ use super::history::History;
 use super::run::{Recorder, drive, filter};
 use super::{Context, OK};
 use crate::cli::{Format, ReviewArgs};
-use crate::deck::Deck;
-use crate::quiz::generate_for;
+use crate::quiz::{Filter, generate_for};
 use crate::session::Session;
 use crate::store::Store;
 use chrono::{DateTime, Duration, Local, TimeZone, Utc};
@@ -19,20 +18,42 @@ pub fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
     let store = Store::open(&cx.data_dir)?;
     let now = cx.now();
 
-    // Cards removed from their deck drop out of review; their history stays.
-    let present = present_cards(&decks);
-    let wanted: Vec<(usize, String)> = store
+    // Cards removed from their deck drop out of review (generate_for skips them); their
+    // history stays.
+    let deck_index: HashMap<&str, usize> = decks
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let due: Vec<(usize, String)> = store
         .due(&deck_ids, now, None)?
         .into_iter()
-        .filter_map(|d| {
-            present
-                .get(&(d.deck_id, d.card_id.clone()))
-                .map(|&i| (i, d.card_id))
-        })
-        .take(args.limit.unwrap_or(usize::MAX))
+        .filter_map(|d| deck_index.get(d.deck_id.as_str()).map(|&i| (i, d.card_id)))
         .collect();
+    let seed = args.session.seed.unwrap_or_else(rand::random);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let filter = filter(&args.session, &[]);
+    let questions = generate_for(&decks, &due, args.limit, &filter, &mut rng);
+    // Nothing to ask: either no due card is left in its deck, or the chosen kinds cannot ask
+    // the ones that are.
+    let askable = || {
+        !generate_for(
+            &decks,
+            &due,
+            1,
+            &Filter::default(),
+            &mut ChaCha8Rng::seed_from_u64(seed),
+        )
+        .is_empty()
+    };
+    if questions.is_empty() && !args.session.kinds.is_empty() && askable() {
+        anyhow::bail!(
+            "{} cards are due, but none can be asked as the chosen --kinds",
+            due.len()
+        );
+    }
 
-    if wanted.is_empty() {
+    if questions.is_empty() {
         let next = store.upcoming(&deck_ids, now)?;
         let (start, end) = tomorrow(now);
         let tomorrow = store.due_between(&deck_ids, start, end)?;
@@ -52,15 +73,6 @@ pub fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
         return Ok(OK);
     }
 
-    let seed = args.session.seed.unwrap_or_else(rand::random);
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let questions = generate_for(&decks, &wanted, &filter(&args.session, &[]), &mut rng);
-    if questions.is_empty() {
-        anyhow::bail!(
-            "{} cards are due, but none can be asked as the chosen --kinds",
-            wanted.len()
-        );
-    }
     let mut history = if args.session.no_save {
         None
     } else {
@@ -74,16 +86,6 @@ pub fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
         None,
         history.as_mut().map(|h| h as &mut dyn Recorder),
     )
-}
-
-fn present_cards(decks: &[Deck]) -> HashMap<(String, String), usize> {
-    let mut present = HashMap::new();
-    for (i, deck) in decks.iter().enumerate() {
-        for id in deck.review_ids() {
-            present.insert((deck.id.clone(), id), i);
-        }
-    }
-    present
 }
 
 /// The start and end of tomorrow in local time.

@@ -341,11 +341,12 @@ pub fn generate(
     ask(decks, &items, &chosen, filter, rng)
 }
 
-/// Generates one question for each `(deck index, card id)` given, in that order (for review).
-/// Ids that no longer exist in their deck are skipped.
+/// Generates one question for each `(deck index, card id)` given, in that order, at most
+/// `limit` (for review). Ids no longer in their deck are skipped.
 pub fn generate_for(
     decks: &[Deck],
     wanted: &[(usize, String)],
+    limit: usize,
     filter: &Filter,
     rng: &mut impl Rng,
 ) -> Vec<Question> {
@@ -354,15 +355,24 @@ pub fn generate_for(
         tags: Vec::new(),
     };
     let items = items_of(decks, &all);
-    let index: HashMap<(usize, String), usize> = items
+    // Look the wanted ids up from the items, so that only table rows need an id built.
+    let position: HashMap<(usize, &str), usize> = wanted
         .iter()
         .enumerate()
-        .map(|(i, item)| ((item.deck, item.card_id()), i))
+        .rev()
+        .map(|(i, (deck, id))| ((*deck, id.as_str()), i))
         .collect();
-    let chosen: Vec<usize> = wanted
-        .iter()
-        .filter_map(|key| index.get(key).copied())
-        .collect();
+    let mut found: Vec<Option<usize>> = vec![None; wanted.len()];
+    for (i, item) in items.iter().enumerate() {
+        let hit = match item.row {
+            None => position.get(&(item.deck, item.card.id.as_str())).copied(),
+            Some(_) => position.get(&(item.deck, item.card_id().as_str())).copied(),
+        };
+        if let Some(w) = hit {
+            found[w] = Some(i);
+        }
+    }
+    let chosen: Vec<usize> = found.into_iter().flatten().take(limit).collect();
     ask(decks, &items, &chosen, filter, rng)
 }
 
@@ -882,9 +892,12 @@ mod tests {
             (0, "chart/focus".to_string()),
             (2, "no-such-card".to_string()),
         ];
-        let qs = generate_for(&decks, &wanted, &Filter::default(), &mut rng(1));
+        let qs = generate_for(&decks, &wanted, 10, &Filter::default(), &mut rng(1));
         let ids: Vec<&str> = qs.iter().map(|q| q.card_id.as_str()).collect();
         assert_eq!(ids, ["faq-03", "chart/focus"]);
+        let qs = generate_for(&decks, &wanted, 1, &Filter::default(), &mut rng(1));
+        let ids: Vec<&str> = qs.iter().map(|q| q.card_id.as_str()).collect();
+        assert_eq!(ids, ["faq-03"]);
     }
 
     #[test]
