@@ -4,8 +4,13 @@
 #   scripts/fuzz.sh                      the `deck` target for 60 seconds
 #   scripts/fuzz.sh 300                  five minutes
 #   scripts/fuzz.sh 300 -fork=2          extra arguments go to libFuzzer (here: two processes)
-#   scripts/fuzz.sh --target answers 300 the `answers` target (questions judge their own answer
-#                                        right); its known failures are in fuzz/regressions/
+#   scripts/fuzz.sh --target answers 300 the `answers` target: questions judge their own answer
+#                                        right
+#   scripts/fuzz.sh --target blocks 300  the `blocks` target: large decks, parsed block by block,
+#                                        give what the one-piece parse gives
+#
+# Known failures are kept in fuzz/regressions/TARGET/; replay one with
+#   RUSTC_BOOTSTRAP=1 cargo fuzz run TARGET fuzz/regressions/TARGET/FILE
 #
 # Installs cargo-fuzz from crates.io when it is missing. The toolchain is stable, so the
 # sanitizer flags cargo-fuzz needs are enabled with RUSTC_BOOTSTRAP=1. The corpus starts from
@@ -17,7 +22,7 @@ cd "$(dirname "$0")/.."
 
 TARGET=deck
 if [ "${1:-}" = --target ]; then
-    TARGET=${2:?--target needs deck or answers}
+    TARGET=${2:?--target needs deck, answers or blocks}
     shift 2
 fi
 TIME=${1:-60}
