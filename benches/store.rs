@@ -13,7 +13,6 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use pmquiz::deck::{Deck, load_file};
 use pmquiz::quiz::{Filter, generate_for};
 use pmquiz::schedule::{Rating, Scheduler};
-use pmquiz::stats::deck_stats;
 use pmquiz::store::{DB_FILE_NAME, Store};
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
@@ -130,19 +129,7 @@ fn queries(c: &mut Criterion) {
 
     // `pmquiz stats` for the deck, after loading it.
     group.bench_function("stats", |b| {
-        b.iter(|| {
-            let states = store.card_states(&deck.id).expect("card states");
-            let cards: Vec<_> = deck
-                .review_ids()
-                .into_iter()
-                .map(|id| {
-                    let state = states.get(&id).cloned();
-                    (id, state)
-                })
-                .collect();
-            let history = store.deck_history(&deck.id, now, utc).expect("history");
-            deck_stats(&cards, &history, now, utc)
-        })
+        b.iter(|| pmquiz::commands::stats::of_deck(&store, &deck, now, utc).expect("stats"))
     });
     group.bench_function("deck_history", |b| {
         b.iter(|| store.deck_history(&deck.id, now, utc).expect("history"))

@@ -8,7 +8,7 @@ mod new;
 mod review;
 mod run;
 mod show;
-mod stats;
+pub mod stats;
 
 use crate::cli::{Cli, Command};
 use crate::deck::{self, Deck, LoadError};

@@ -2,10 +2,11 @@
 
 use super::{Context, OK};
 use crate::cli::{Format, StatsArgs};
+use crate::deck::Deck;
 use crate::deck::plural;
 use crate::stats::{DeckStats, deck_stats};
-use crate::store::Store;
-use chrono::{Duration, Local, Offset};
+use crate::store::{Store, StoreError};
+use chrono::{DateTime, Duration, FixedOffset, Local, Offset, Utc};
 use console::style;
 use std::fmt::Write as _;
 
@@ -16,17 +17,7 @@ pub fn run(cx: &Context, args: &StatsArgs) -> anyhow::Result<u8> {
     let offset = now.with_timezone(&Local).offset().fix();
     let mut all = Vec::new();
     for deck in &decks {
-        let states = store.card_states(&deck.id)?;
-        let cards: Vec<_> = deck
-            .review_ids()
-            .into_iter()
-            .map(|id| {
-                let state = states.get(&id).cloned();
-                (id, state)
-            })
-            .collect();
-        let history = store.deck_history(&deck.id, now, offset)?;
-        all.push((deck, deck_stats(&cards, &history, now, offset)));
+        all.push((deck, of_deck(&store, deck, now, offset)?));
     }
     match args.format {
         Format::Json => {
@@ -50,6 +41,26 @@ pub fn run(cx: &Context, args: &StatsArgs) -> anyhow::Result<u8> {
         }
     }
     Ok(OK)
+}
+
+/// The statistics of one deck: its current cards with their schedules, and its history.
+pub fn of_deck(
+    store: &Store,
+    deck: &Deck,
+    now: DateTime<Utc>,
+    offset: FixedOffset,
+) -> Result<DeckStats, StoreError> {
+    let mut states = store.card_states(&deck.id)?;
+    let cards: Vec<_> = deck
+        .review_ids()
+        .into_iter()
+        .map(|id| {
+            let state = states.remove(&id);
+            (id, state)
+        })
+        .collect();
+    let history = store.deck_history(&deck.id, now, offset)?;
+    Ok(deck_stats(&cards, &history, now, offset))
 }
 
 fn percent(accuracy: Option<f64>) -> String {
