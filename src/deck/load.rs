@@ -177,7 +177,7 @@ fn split_blocks(source: &str) -> Vec<(Range<usize>, Option<&'static str>)> {
 
 /// `deck` for a `[deck]` line, `card` for `[[card]]`, and so on; `None` for anything else.
 fn top_level_header(line: &str) -> Option<&'static str> {
-    let line = line.trim_start();
+    let line = line.trim_start_matches('\u{feff}').trim_start();
     let double = line.starts_with("[[");
     let (inner, rest) = if double {
         let rest = &line[2..];
@@ -199,18 +199,19 @@ fn top_level_header(line: &str) -> Option<&'static str> {
     CARD_KINDS.iter().copied().find(|k| *k == name)
 }
 
-/// The multi-line string delimiter (`"""` or `'''`) still open after `line`, if any.
+/// The multi-line string delimiter (`"""` or `'''`) still open after `line`, if any. Works on
+/// bytes: every delimiter and quote is ASCII, so multi-byte characters are simply skipped.
 fn string_open_after(line: &str, mut open: Option<&'static str>) -> Option<&'static str> {
     const BASIC: &str = "\"\"\"";
     const LITERAL: &str = "'''";
     let bytes = line.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let rest = &line[i..];
+        let rest = &bytes[i..];
         if let Some(delim) = open {
             if delim == BASIC && bytes[i] == b'\\' {
                 i += 2;
-            } else if rest.starts_with(delim) {
+            } else if rest.starts_with(delim.as_bytes()) {
                 open = None;
                 i += 3;
             } else {
@@ -222,7 +223,7 @@ fn string_open_after(line: &str, mut open: Option<&'static str>) -> Option<&'sta
             b'#' => break,
             quote @ (b'"' | b'\'') => {
                 let triple = if quote == b'"' { BASIC } else { LITERAL };
-                if rest.starts_with(triple) {
+                if rest.starts_with(triple.as_bytes()) {
                     open = Some(triple);
                     i += 3;
                     continue;
@@ -1361,6 +1362,23 @@ cells = ["1", "2"]
         let text = big_deck() + "[deck]\nname = \"again\"\n";
         assert!(parse_deck(&text, "b.toml", "b", Origin::BuiltIn).is_err());
         assert!(parse_in_blocks(&text, "b.toml", "b", Origin::BuiltIn).is_none());
+    }
+
+    #[test]
+    fn large_decks_with_non_ascii_in_multi_line_strings_load() {
+        let mut text = String::from("\u{feff}[deck]\nname = \"Big\"\n");
+        text +=
+            "[[card]]\nquestion = \"\"\"Qu'est-ce que la qualité ?\"\"\"\nanswer = '''Ærø ⚙️'''\n";
+        let big = big_deck();
+        text += &big[big.find("[[card]]").unwrap()..];
+        let whole = parse_whole(&text, "b.toml", "b", Origin::BuiltIn).expect("valid");
+        let deck = parse_deck(&text, "b.toml", "b", Origin::BuiltIn).expect("valid");
+        assert_eq!(deck.cards.len(), whole.cards.len());
+        let regressions = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/regressions/blocks");
+        for entry in std::fs::read_dir(regressions).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let _ = parse_deck(&text, "r.toml", "r", Origin::BuiltIn);
+        }
     }
 
     #[test]

@@ -275,16 +275,14 @@ fn variants(item: &Item<'_>, pools: &Pools<'_>, out: &mut Vec<Variant>) {
         }
         (Content::Table { subjects, .. }, Some(row)) => {
             out.push(Variant::Flash { reverse: false });
+            let norms: Vec<String> = row.cells.iter().map(|c| normalize(c)).collect();
             for cell in 0..subjects.len() {
-                let own = normalize(&row.cells[cell]);
-                if row.cells.iter().any(|c| normalize(c) != own) {
+                if norms.iter().any(|n| *n != norms[cell]) {
                     out.push(Variant::WhichSubject { cell });
                 }
                 out.push(Variant::WhichValue { subject: cell });
                 for claimed in 0..subjects.len() {
-                    if claimed == cell
-                        || normalize(&row.cells[cell]) != normalize(&row.cells[claimed])
-                    {
+                    if claimed == cell || norms[cell] != norms[claimed] {
                         out.push(Variant::TableTf { cell, claimed });
                     }
                 }
