@@ -122,8 +122,8 @@ struct Pools<'d> {
     term_pairs: HashSet<(String, String)>,
     /// Every table cell.
     cells: Vec<&'d str>,
-    /// How many different answers the question/answer cards have.
-    distinct_answers: usize,
+    /// Whether the question/answer cards have at least two different answers.
+    varied_answers: bool,
 }
 
 impl<'d> Pools<'d> {
@@ -135,15 +135,22 @@ impl<'d> Pools<'d> {
             distinct_norms: Vec::new(),
             term_pairs: HashSet::new(),
             cells: Vec::new(),
-            distinct_answers: 0,
+            varied_answers: false,
         };
         let mut seen_terms = HashSet::new();
-        let mut seen_answers = HashSet::new();
+        let mut first_answer: Option<String> = None;
         for card in &deck.cards {
             match &card.content {
                 Content::Card { answer, .. } => {
                     pools.answers.push((answer, &card.tags));
-                    seen_answers.insert(normalize(answer));
+                    // Normalizing every answer only to count them is costly: stop at two.
+                    if !pools.varied_answers {
+                        let norm = normalize(answer);
+                        match &first_answer {
+                            None => first_answer = Some(norm),
+                            Some(first) => pools.varied_answers = *first != norm,
+                        }
+                    }
                 }
                 Content::Term {
                     term, definition, ..
@@ -164,7 +171,6 @@ impl<'d> Pools<'d> {
                 _ => {}
             }
         }
-        pools.distinct_answers = seen_answers.len();
         pools
     }
 }
@@ -231,7 +237,7 @@ fn variants(item: &Item<'_>, pools: &Pools<'_>, out: &mut Vec<Variant>) {
     match (&item.card.content, item.row) {
         (Content::Card { wrong, .. }, _) => {
             out.push(Variant::Flash { reverse: false });
-            if !wrong.is_empty() || pools.distinct_answers > 1 {
+            if !wrong.is_empty() || pools.varied_answers {
                 out.push(Variant::Mcq { reverse: false });
             }
             out.push(Variant::Typed);
