@@ -829,6 +829,23 @@ impl<'s> Cx<'s> {
             );
             return None;
         }
+        // Several blanks are typed on one line separated by `;`, so no answer may hold one.
+        let blanks = segments
+            .iter()
+            .filter(|s| matches!(s, Segment::Blank(_)))
+            .count();
+        let with_semicolon = segments.iter().any(|s| match s {
+            Segment::Blank(answers) => answers.iter().any(|a| a.contains(';')),
+            Segment::Text(_) => false,
+        });
+        if blanks > 1 && with_semicolon {
+            self.error(
+                span,
+                "a blank's answer contains `;`, which separates the answers of several blanks",
+                "reword that answer without `;`, or split the text into cards with one blank each",
+            );
+            return None;
+        }
         ok.then_some(Cloze { segments })
     }
 
@@ -1204,6 +1221,17 @@ mod tests {
         );
         let (l, c, m, _) = one(&format!("{HEAD}[[cloze]]\ntext = \"a}}}} {{{{b}}}}\"\n"));
         assert_eq!((l, c, m.as_str()), (5, 10, "`}}` without a matching `{{`"));
+    }
+
+    #[test]
+    fn semicolons_in_answers_of_several_blanks() {
+        let (l, c, m, _) = one(&format!(
+            "{HEAD}[[cloze]]\ntext = \"{{{{a;b}}}} and {{{{c}}}}\"\n"
+        ));
+        assert_eq!((l, c), (5, 8));
+        assert!(m.starts_with("a blank's answer contains `;`"), "{m}");
+        let ok = format!("{HEAD}[[cloze]]\ntext = \"only {{{{a;b}}}}\"\n");
+        assert!(parse_deck(&ok, "t.toml", "t", Origin::BuiltIn).is_ok());
     }
 
     #[test]
