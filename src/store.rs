@@ -1220,7 +1220,7 @@ mod tests {
     }
 
     #[test]
-    fn due_is_fast_with_100_000_cards() {
+    fn due_orders_a_large_schedule() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let now = t0();
@@ -1241,10 +1241,8 @@ mod tests {
             }
             tx.commit().unwrap();
         }
-        let start = Instant::now();
         let due = store.due(&decks(&["main"]), now, Some(50)).unwrap();
         let upcoming = store.upcoming(&decks(&["main"]), now).unwrap();
-        let elapsed = start.elapsed();
         assert_eq!(due.len(), 50);
         // 100 relearning cards, all in "main" and due: they fill the top 50.
         assert!(due.iter().all(|d| d.state.phase.is_learning()));
@@ -1258,8 +1256,6 @@ mod tests {
                 .all(|w| w[0].state.due <= w[1].state.due)
         );
         assert!(upcoming.is_some());
-        eprintln!("due+upcoming on 100 000 cards: {elapsed:?}");
-        assert!(elapsed < Duration::from_secs(2), "took {elapsed:?}");
     }
 
     #[test]
@@ -1324,44 +1320,5 @@ mod tests {
         assert_eq!(stats.streak_days, 2);
         assert_eq!(stats.last_30_days.answers, 5);
         assert_eq!(stats.hardest[0].card_id, "x");
-    }
-
-    /// Run with `cargo test --release -- --ignored` to time the statistics
-    /// queries on a million answers.
-    #[test]
-    #[ignore = "slow: builds a database with a million answers"]
-    fn deck_history_is_fast_with_a_million_answers() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let now = t0();
-        {
-            let tx =
-                Transaction::new_unchecked(&store.conn, TransactionBehavior::Immediate).unwrap();
-            let mut stmt = tx
-                .prepare(&format!(
-                    "INSERT INTO answers ({ANSWER_COLUMNS}) \
-                     VALUES ('main', ?1, 'typed', ?2, 3, 'a', 'a', ?3, 1000, 's')"
-                ))
-                .unwrap();
-            for i in 0..1_000_000i64 {
-                // A year and a half of answers, one every 50 s.
-                let at = to_millis(now) - i * 50_000;
-                stmt.execute(params![format!("card-{}", i % 2000), i % 5 != 0, at])
-                    .unwrap();
-            }
-            drop(stmt);
-            tx.commit().unwrap();
-        }
-        let start = Instant::now();
-        let h = store.deck_history("main", now, utc()).unwrap();
-        let elapsed = start.elapsed();
-        eprintln!(
-            "deck_history: {elapsed:?} ({} recent, {} cards, {} days)",
-            h.recent.len(),
-            h.tallies.len(),
-            h.study_days.len()
-        );
-        assert_eq!(h.tallies.len(), 2000);
-        assert!(elapsed < Duration::from_secs(3), "took {elapsed:?}");
     }
 }

@@ -4,7 +4,6 @@
 mod common;
 
 use common::{assert_contains, pmquiz};
-use std::time::{Duration, Instant};
 
 /// Checks one fixture (path relative to tests/fixtures) and expects it to fail with exactly
 /// `expected` on stderr and nothing on stdout.
@@ -389,8 +388,8 @@ fn an_unknown_command_is_a_usage_error() {
         .code(2);
 }
 
-/// Writes a deck of `n` question/answer cards and checks it within `budget`.
-fn check_generated_deck(n: usize, budget: Duration) {
+/// Writes a deck of `n` question/answer cards and checks it (speed is measured by scripts/bench.sh).
+fn check_generated_deck(n: usize) {
     let dir = tempfile::tempdir().unwrap();
     let mut text = String::from("[deck]\nname = \"Generated\"\n");
     for i in 0..n {
@@ -399,29 +398,23 @@ fn check_generated_deck(n: usize, budget: Duration) {
         ));
     }
     std::fs::write(dir.path().join("big.toml"), text).unwrap();
-    let started = Instant::now();
     let out = pmquiz(["check", "big.toml"]).current_dir(dir.path()).run();
-    let took = started.elapsed();
     out.success();
     // Each card is asked as flashcard, multiple choice and typed answer.
     assert_eq!(
         out.stdout,
         format!("big.toml: ok, {n} cards, {} questions\n", 3 * n)
     );
-    assert!(
-        took < budget,
-        "checking {n} cards took {took:?}, more than {budget:?}"
-    );
 }
 
 #[test]
 fn a_generated_deck_of_2_000_cards_checks_ok() {
-    check_generated_deck(2_000, Duration::from_secs(10));
+    check_generated_deck(2_000);
 }
 
 #[test]
-fn a_generated_deck_of_20_000_cards_checks_ok_quickly() {
-    check_generated_deck(20_000, Duration::from_secs(10));
+fn a_generated_deck_of_20_000_cards_checks_ok() {
+    check_generated_deck(20_000);
 }
 
 #[test]
