@@ -38,8 +38,9 @@ is (several blanks separated by `;`), flashcards: any line reveals, then a grade
     after_long_help = format!("{EXAMPLES}\n\n{EXIT_CODES}"),
 )]
 pub struct Cli {
-    /// Where pmquiz keeps its history, config.toml and user decks [default: the platform data
-    /// directory, e.g. ~/.local/share/pmquiz]
+    /// Where pmquiz keeps its history, config.toml, user decks and the cache of large decks
+    /// (DIR/cache) [default: the platform data directory, e.g. ~/.local/share/pmquiz, with the
+    /// cache in ~/.cache/pmquiz]
     #[arg(long, global = true, env = "PMQUIZ_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 

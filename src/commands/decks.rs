@@ -6,7 +6,7 @@ use crate::deck::{DeckSource, list_decks};
 use serde_json::json;
 
 pub fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
-    let entries = list_decks(&cx.deck_dirs);
+    let entries = list_decks(&cx.deck_dirs, cx.cache.as_ref());
     match format {
         Format::Json => {
             let list: Vec<_> = entries

@@ -8,7 +8,7 @@ use std::io::IsTerminal;
 
 pub fn run(cx: &Context, args: &ForgetArgs) -> anyhow::Result<u8> {
     // A deck that no longer exists can still have a schedule: accept its bare id.
-    let (deck_id, cards) = match resolve(&args.deck, &cx.deck_dirs) {
+    let (deck_id, cards) = match resolve(&args.deck, &cx.deck_dirs, cx.cache.as_ref()) {
         Ok(deck) => (deck.id.clone(), Some(deck.review_ids())),
         Err(LoadError::UnknownDeck { id, .. }) => (id, None),
         Err(e) => return Err(e.into()),

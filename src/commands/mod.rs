@@ -11,7 +11,7 @@ mod show;
 pub mod stats;
 
 use crate::cli::{Cli, Command};
-use crate::deck::{self, Deck, LoadError};
+use crate::deck::{self, Deck, DeckCache, LoadError};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -27,6 +27,8 @@ pub const INTERRUPTED: u8 = 130;
 pub struct Context {
     pub data_dir: PathBuf,
     pub deck_dirs: Vec<PathBuf>,
+    /// Validated large decks, so that they are not parsed on every start.
+    pub cache: Option<DeckCache>,
     /// The clock set by `PMQUIZ_NOW`, a testing aid.
     pub fixed_now: Option<DateTime<Utc>>,
     config: Config,
@@ -69,16 +71,26 @@ impl Config {
 
 impl Context {
     fn new(data_dir: Option<PathBuf>) -> anyhow::Result<Self> {
-        let data_dir = match data_dir {
-            Some(dir) => dir,
-            None => directories::ProjectDirs::from("", "", "pmquiz")
-                .map(|p| p.data_dir().to_path_buf())
-                .ok_or_else(|| {
+        // With a data directory of their own choosing, users (and tests) keep everything of
+        // pmquiz's in it; otherwise the cache goes where the platform keeps caches.
+        let (data_dir, cache_dir) = match data_dir {
+            Some(dir) => {
+                let cache = dir.join("cache");
+                (dir, Some(cache))
+            }
+            None => {
+                let dirs = directories::ProjectDirs::from("", "", "pmquiz").ok_or_else(|| {
                     anyhow::anyhow!(
                         "cannot find a home directory for pmquiz's data; set PMQUIZ_DATA_DIR or pass --data-dir"
                     )
-                })?,
+                })?;
+                (
+                    dirs.data_dir().to_path_buf(),
+                    Some(dirs.cache_dir().to_path_buf()),
+                )
+            }
         };
+        let cache = cache_dir.and_then(DeckCache::new);
         let deck_dirs = deck::deck_dirs(&data_dir, std::env::var_os("PMQUIZ_DECKS").as_deref());
         let fixed_now = match std::env::var("PMQUIZ_NOW") {
             Ok(text) if !text.is_empty() => Some(
@@ -96,6 +108,7 @@ impl Context {
         Ok(Context {
             data_dir,
             deck_dirs,
+            cache,
             fixed_now,
             config,
         })
@@ -118,7 +131,7 @@ impl Context {
         if !args.is_empty() {
             return self.decks(args);
         }
-        Ok(deck::list_decks(&self.deck_dirs)
+        Ok(deck::list_decks(&self.deck_dirs, self.cache.as_ref())
             .into_iter()
             .filter_map(|e| e.deck.ok())
             .collect())
@@ -131,7 +144,7 @@ impl Context {
         }
         let mut decks: Vec<Deck> = Vec::new();
         for arg in args {
-            let d = deck::resolve(arg, &self.deck_dirs)?;
+            let d = deck::resolve(arg, &self.deck_dirs, self.cache.as_ref())?;
             if !decks.iter().any(|x| x.id == d.id) {
                 decks.push(d);
             }

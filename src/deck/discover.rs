@@ -2,6 +2,7 @@
 //! paths given on the command line.
 
 use super::builtin::builtin_decks;
+use super::cache::DeckCache;
 use super::load::parse_deck;
 use super::model::{Deck, Origin};
 use crate::diagnostic::Diagnostic;
@@ -49,6 +50,12 @@ impl std::error::Error for LoadError {}
 
 /// Reads and validates one deck file.
 pub fn load_file(path: &Path) -> Result<Deck, LoadError> {
+    let text = into_text(path, read_bytes(path)?)?;
+    parse_text(path, &text)
+}
+
+/// Reads a deck file.
+pub(super) fn read_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
     let io = |message: String| LoadError::Io {
         path: path.to_path_buf(),
         message,
@@ -56,16 +63,32 @@ pub fn load_file(path: &Path) -> Result<Deck, LoadError> {
     if path.is_dir() {
         return Err(io("is a directory, not a deck file".to_string()));
     }
-    let bytes = std::fs::read(path).map_err(|e| io(describe_io(&e)))?;
-    let text = String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
+    std::fs::read(path).map_err(|e| io(describe_io(&e)))
+}
+
+/// The contents of the deck file at `path` as text, which must be UTF-8.
+pub(super) fn into_text(path: &Path, bytes: Vec<u8>) -> Result<String, LoadError> {
+    String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
         path: path.to_path_buf(),
         offset: e.utf8_error().valid_up_to(),
-    })?;
+    })
+}
+
+/// Validates the text of the deck file at `path`.
+pub(super) fn parse_text(path: &Path, text: &str) -> Result<Deck, LoadError> {
     let stem = path
         .file_stem()
         .map_or_else(|| "deck".to_string(), |s| s.to_string_lossy().into_owned());
     let shown = path.display().to_string();
-    parse_deck(&text, &shown, &stem, Origin::File(path.to_path_buf())).map_err(LoadError::Invalid)
+    parse_deck(text, &shown, &stem, Origin::File(path.to_path_buf())).map_err(LoadError::Invalid)
+}
+
+/// Loads a deck file through the cache when there is one.
+fn load(path: &Path, cache: Option<&DeckCache>) -> Result<Deck, LoadError> {
+    match cache {
+        Some(cache) => cache.load(path),
+        None => load_file(path),
+    }
 }
 
 fn describe_io(e: &std::io::Error) -> String {
@@ -100,8 +123,9 @@ pub struct DeckEntry {
 }
 
 /// Every deck available: user decks first (they hide built-in decks with the same id), then the
-/// built-in decks. A broken user deck is listed with its error.
-pub fn list_decks(dirs: &[PathBuf]) -> Vec<DeckEntry> {
+/// built-in decks. A broken user deck is listed with its error. Deck files are read through
+/// `cache` when given.
+pub fn list_decks(dirs: &[PathBuf], cache: Option<&DeckCache>) -> Vec<DeckEntry> {
     let mut entries = Vec::new();
     for dir in dirs {
         let Ok(read) = std::fs::read_dir(dir) else {
@@ -115,7 +139,7 @@ pub fn list_decks(dirs: &[PathBuf]) -> Vec<DeckEntry> {
         for path in files {
             entries.push(DeckEntry {
                 source: DeckSource::File(path.clone()),
-                deck: load_file(&path),
+                deck: load(&path, cache),
             });
         }
     }
@@ -135,13 +159,13 @@ pub fn list_decks(dirs: &[PathBuf]) -> Vec<DeckEntry> {
 }
 
 /// Resolves a deck argument: a path to a `.toml` file, or the id of a known deck.
-pub fn resolve(arg: &str, dirs: &[PathBuf]) -> Result<Deck, LoadError> {
+pub fn resolve(arg: &str, dirs: &[PathBuf], cache: Option<&DeckCache>) -> Result<Deck, LoadError> {
     let path = Path::new(arg);
     if arg.ends_with(".toml") || arg.contains(std::path::MAIN_SEPARATOR) || arg.contains('/') {
-        return load_file(path);
+        return load(path, cache);
     }
     let mut known = Vec::new();
-    for entry in list_decks(dirs) {
+    for entry in list_decks(dirs, cache) {
         if let Ok(deck) = entry.deck {
             if deck.id == arg {
                 return Ok(deck);
@@ -150,7 +174,7 @@ pub fn resolve(arg: &str, dirs: &[PathBuf]) -> Result<Deck, LoadError> {
         }
     }
     if path.is_file() {
-        return load_file(path);
+        return load(path, cache);
     }
     Err(LoadError::UnknownDeck {
         id: arg.to_string(),

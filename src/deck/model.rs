@@ -1,12 +1,15 @@
 //! The deck model: a validated deck and its cards. Values of these types are only built by the
 //! loader, so downstream code can rely on them (non-empty text, balanced blanks, answers among
 //! options, one cell per subject).
+//!
+//! Besides serde's `Serialize` (the JSON of `pmquiz show --format json`), the types derive rkyv's
+//! traits for the binary form kept by [`super::cache`].
 
 use serde::Serialize;
 use std::path::PathBuf;
 
 /// A loaded, validated deck.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Deck {
     pub id: String,
     pub name: String,
@@ -15,12 +18,15 @@ pub struct Deck {
     pub tags: Vec<String>,
     pub cards: Vec<Card>,
     #[serde(skip)]
+    #[rkyv(with = rkyv::with::Skip)]
     pub origin: Origin,
 }
 
 /// Where a deck was loaded from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Origin {
+    /// Also the value a deck read back from the cache has until the cache sets its file.
+    #[default]
     BuiltIn,
     File(PathBuf),
 }
@@ -35,7 +41,7 @@ impl std::fmt::Display for Origin {
 }
 
 /// One card: common fields plus the content of its kind.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Card {
     pub id: String,
     /// The card's own tags followed by the deck's tags.
@@ -47,7 +53,7 @@ pub struct Card {
 }
 
 /// What a card asks, by kind.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Content {
     /// A question and its answer.
@@ -98,7 +104,7 @@ impl Content {
 }
 
 /// One row of a comparison table: reviewed as its own card, `TABLE-ID/ROW-ID`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Row {
     pub id: String,
     pub aspect: String,
@@ -109,12 +115,16 @@ pub struct Row {
 }
 
 /// Text split into literal parts and blanks. Always has at least one blank.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize,
+)]
 pub struct Cloze {
     pub segments: Vec<Segment>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Segment {
     Text(String),

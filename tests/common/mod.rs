@@ -62,6 +62,7 @@ pub fn sealed_env(cmd: &mut Command, data_dir: &Path) {
         .env("PMQUIZ_DECKS", "")
         .env("HOME", data_dir)
         .env("XDG_DATA_HOME", data_dir.join("xdg"))
+        .env("XDG_CACHE_HOME", data_dir.join("xdg-cache"))
         .env("NO_COLOR", "1");
 }
 
