@@ -352,6 +352,23 @@ fn show_of_an_invalid_deck_prints_its_diagnostics() {
 }
 
 #[test]
+fn a_broken_user_deck_named_by_its_file_name_gets_its_diagnostics() {
+    let cmd = pmquiz(["run", "--deck", "b-broken", "--no-save"])
+        .user_deck("b-broken.toml", &fixture("invalid/wrong-type.toml"));
+    let out = cmd.run();
+    out.code(1);
+    let broken = cmd.data_dir().join("decks/b-broken.toml");
+    assert!(
+        out.stderr.starts_with(&format!(
+            "{}:6:10: error: `answer` in [[card]] must be a string, found integer\n",
+            broken.display()
+        )),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
 fn a_reader_that_stops_early_does_not_make_pmquiz_panic() {
     let data = tempfile::tempdir().unwrap();
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pmquiz"));

@@ -158,23 +158,32 @@ pub fn list_decks(dirs: &[PathBuf], cache: Option<&DeckCache>) -> Vec<DeckEntry>
     entries
 }
 
-/// Resolves a deck argument: a path to a `.toml` file, or the id of a known deck.
+/// Resolves a deck argument: a path to a `.toml` file, or the id of a known deck. An id that
+/// only a broken deck file could have (its file is named after the id) gets that file's errors.
 pub fn resolve(arg: &str, dirs: &[PathBuf], cache: Option<&DeckCache>) -> Result<Deck, LoadError> {
     let path = Path::new(arg);
     if arg.ends_with(".toml") || arg.contains(std::path::MAIN_SEPARATOR) || arg.contains('/') {
         return load(path, cache);
     }
     let mut known = Vec::new();
+    let mut broken = None;
     for entry in list_decks(dirs, cache) {
-        if let Ok(deck) = entry.deck {
-            if deck.id == arg {
-                return Ok(deck);
+        match (entry.deck, entry.source) {
+            (Ok(deck), _) if deck.id == arg => return Ok(deck),
+            (Ok(deck), _) => known.push(deck.id),
+            (Err(error), DeckSource::File(file)) => {
+                if broken.is_none() && file.file_stem().is_some_and(|s| s == arg) {
+                    broken = Some(error);
+                }
             }
-            known.push(deck.id);
+            (Err(_), DeckSource::BuiltIn) => {}
         }
     }
     if path.is_file() {
         return load(path, cache);
+    }
+    if let Some(error) = broken {
+        return Err(error);
     }
     Err(LoadError::UnknownDeck {
         id: arg.to_string(),
