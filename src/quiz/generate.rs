@@ -7,7 +7,8 @@ use super::question::{Body, Kind, Question};
 use crate::deck::{Card, Content, Deck, Row};
 use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};
-use std::collections::{HashMap, HashSet};
+use std::cell::OnceCell;
+use std::collections::HashMap;
 
 /// Which cards and question kinds a session may use.
 #[derive(Debug, Clone)]
@@ -109,21 +110,60 @@ impl<'d> Item<'d> {
 }
 
 /// Answer texts of one deck, grouped so distractors can be drawn without scanning the deck.
+///
+/// Building it only collects references; normalized forms, which cost far more, are computed
+/// when a question first needs them, so that a few questions from a large deck stay cheap.
 struct Pools<'d> {
     /// Answers of question/answer cards, with the card's tags.
     answers: Vec<(&'d str, &'d [String])>,
     /// `(term, definition)` of term cards.
     terms: Vec<(&'d str, &'d str)>,
-    /// Distinct terms, in order of appearance.
-    distinct_terms: Vec<&'d str>,
-    /// The same terms, normalized.
-    distinct_norms: Vec<String>,
-    /// Normalized `(term, definition)` pairs, to keep false statements false.
-    term_pairs: HashSet<(String, String)>,
     /// Every table cell.
     cells: Vec<&'d str>,
     /// Whether the question/answer cards have at least two different answers.
     varied_answers: bool,
+    /// Whether the term cards have at least two different terms.
+    varied_terms: bool,
+    terms_index: OnceCell<TermIndex<'d>>,
+}
+
+/// The distinct terms of a deck and the definitions each one has.
+struct TermIndex<'d> {
+    /// Distinct terms, in order of appearance.
+    distinct: Vec<&'d str>,
+    /// The same terms, normalized.
+    norms: Vec<String>,
+    /// The definitions of each normalized term, as written.
+    definitions: HashMap<String, Vec<&'d str>>,
+}
+
+impl<'d> TermIndex<'d> {
+    fn new(terms: &[(&'d str, &'d str)]) -> Self {
+        let mut index = TermIndex {
+            distinct: Vec::new(),
+            norms: Vec::new(),
+            definitions: HashMap::new(),
+        };
+        for &(term, definition) in terms {
+            let norm = normalize(term);
+            match index.definitions.get_mut(&norm) {
+                Some(definitions) => definitions.push(definition),
+                None => {
+                    index.distinct.push(term);
+                    index.norms.push(norm.clone());
+                    index.definitions.insert(norm, vec![definition]);
+                }
+            }
+        }
+        index
+    }
+
+    /// Whether some term card pairs the term with the definition (both normalized).
+    fn pairs(&self, term: &str, definition: &str) -> bool {
+        self.definitions
+            .get(term)
+            .is_some_and(|ds| ds.iter().any(|d| normalize(d) == definition))
+    }
 }
 
 impl<'d> Pools<'d> {
@@ -131,37 +171,37 @@ impl<'d> Pools<'d> {
         let mut pools = Pools {
             answers: Vec::new(),
             terms: Vec::new(),
-            distinct_terms: Vec::new(),
-            distinct_norms: Vec::new(),
-            term_pairs: HashSet::new(),
             cells: Vec::new(),
             varied_answers: false,
+            varied_terms: false,
+            terms_index: OnceCell::new(),
         };
-        let mut seen_terms = HashSet::new();
+        // Normalizing every answer and term only to tell whether two differ is costly: stop at
+        // the first difference.
         let mut first_answer: Option<String> = None;
+        let mut first_term: Option<String> = None;
+        let differs = |first: &mut Option<String>, text: &str| match first {
+            None => {
+                *first = Some(normalize(text));
+                false
+            }
+            Some(first) => *first != normalize(text),
+        };
         for card in &deck.cards {
             match &card.content {
                 Content::Card { answer, .. } => {
                     pools.answers.push((answer, &card.tags));
-                    // Normalizing every answer only to count them is costly: stop at two.
                     if !pools.varied_answers {
-                        let norm = normalize(answer);
-                        match &first_answer {
-                            None => first_answer = Some(norm),
-                            Some(first) => pools.varied_answers = *first != norm,
-                        }
+                        pools.varied_answers = differs(&mut first_answer, answer);
                     }
                 }
                 Content::Term {
                     term, definition, ..
                 } => {
                     pools.terms.push((term, definition));
-                    let norm = normalize(term);
-                    if seen_terms.insert(norm.clone()) {
-                        pools.distinct_terms.push(term);
-                        pools.distinct_norms.push(norm.clone());
+                    if !pools.varied_terms {
+                        pools.varied_terms = differs(&mut first_term, term);
                     }
-                    pools.term_pairs.insert((norm, normalize(definition)));
                 }
                 Content::Table { rows, .. } => {
                     for row in rows {
@@ -172,6 +212,10 @@ impl<'d> Pools<'d> {
             }
         }
         pools
+    }
+
+    fn term_index(&self) -> &TermIndex<'d> {
+        self.terms_index.get_or_init(|| TermIndex::new(&self.terms))
     }
 }
 
@@ -249,7 +293,7 @@ fn variants(item: &Item<'_>, pools: &Pools<'_>, out: &mut Vec<Variant>) {
             _,
         ) => {
             // Another distinct term means other definitions and other terms to offer.
-            let other_terms = pools.distinct_terms.len() > 1;
+            let other_terms = pools.varied_terms;
             out.push(Variant::Flash { reverse: false });
             if other_terms {
                 out.push(Variant::Mcq { reverse: false });
@@ -359,20 +403,25 @@ pub fn generate_for(
         tags: Vec::new(),
     };
     let items = items_of(decks, &all);
-    // Look the wanted ids up from the items, so that only table rows need an id built.
-    let position: HashMap<(usize, &str), usize> = wanted
+    // Look the wanted ids up from the items without building an id per item: a table row's id
+    // `TABLE/ROW` is split instead (ids never contain `/`).
+    let position: HashMap<(usize, &str, Option<&str>), usize> = wanted
         .iter()
         .enumerate()
         .rev()
-        .map(|(i, (deck, id))| ((*deck, id.as_str()), i))
+        .map(|(i, (deck, id))| match id.split_once('/') {
+            Some((card, row)) => ((*deck, card, Some(row)), i),
+            None => ((*deck, id.as_str(), None), i),
+        })
         .collect();
     let mut found: Vec<Option<usize>> = vec![None; wanted.len()];
     for (i, item) in items.iter().enumerate() {
-        let hit = match item.row {
-            None => position.get(&(item.deck, item.card.id.as_str())).copied(),
-            Some(_) => position.get(&(item.deck, item.card_id().as_str())).copied(),
-        };
-        if let Some(w) = hit {
+        let key = (
+            item.deck,
+            item.card.id.as_str(),
+            item.row.map(|r| r.id.as_str()),
+        );
+        if let Some(&w) = position.get(&key) {
             found[w] = Some(i);
         }
     }
@@ -541,9 +590,9 @@ fn build(
                     let mut taken = vec![normalize(definition)];
                     let mut options = vec![definition.clone()];
                     // A definition that this term also has (on another card) is not wrong.
+                    let index = pools.term_index();
                     let other = |(t, d): (&str, &str)| {
-                        normalize(t) != own
-                            && !pools.term_pairs.contains(&(own.clone(), normalize(d)))
+                        normalize(t) != own && !index.pairs(&own, &normalize(d))
                     };
                     draw(
                         &pools.terms,
@@ -567,9 +616,10 @@ fn build(
                     let mut options = vec![term.clone()];
                     // A term that also has this definition (on another card) is not wrong.
                     let def = normalize(definition);
-                    let other = |t: &str| !pools.term_pairs.contains(&(normalize(t), def.clone()));
+                    let index = pools.term_index();
+                    let other = |t: &str| !index.pairs(&normalize(t), &def);
                     draw(
-                        &pools.distinct_terms,
+                        &index.distinct,
                         |t| t,
                         other,
                         MAX_OPTIONS - 1,
@@ -595,12 +645,9 @@ fn build(
                     if !truthful {
                         // A term that does not have this definition: probe a bounded number of
                         // random terms rather than scanning them all.
-                        let n = pools.distinct_terms.len();
-                        let lacks = |i: usize| {
-                            !pools
-                                .term_pairs
-                                .contains(&(pools.distinct_norms[i].clone(), def.clone()))
-                        };
+                        let index = pools.term_index();
+                        let n = index.distinct.len();
+                        let lacks = |i: usize| !index.pairs(&index.norms[i], &def);
                         let found = if n <= 64 {
                             let fitting: Vec<usize> = (0..n).filter(|&i| lacks(i)).collect();
                             (!fitting.is_empty())
@@ -609,11 +656,11 @@ fn build(
                             (0..64).map(|_| rng.random_range(0..n)).find(|&i| lacks(i))
                         };
                         if let Some(i) = found {
-                            claimed = pools.distinct_terms[i];
+                            claimed = index.distinct[i];
                         }
                     }
                     let answer = normalize(claimed) == own
-                        || pools.term_pairs.contains(&(normalize(claimed), def));
+                        || pools.term_index().pairs(&normalize(claimed), &def);
                     (
                         format!("True or false? This describes {claimed}:\n{definition}"),
                         Body::TrueFalse { answer },
