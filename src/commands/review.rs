@@ -33,12 +33,12 @@ pub fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
     let seed = args.session.seed.unwrap_or_else(rand::random);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let filter = filter(&args.session, &[]);
-    let questions = generate_for(&decks, &due, args.limit, &filter, &mut rng);
+    let questions = generate_for(decks, &due, args.limit, &filter, &mut rng);
     // Nothing to ask: either no due card is left in its deck, or the chosen kinds cannot ask
     // the ones that are.
     let askable = || {
         !generate_for(
-            &decks,
+            decks,
             &due,
             1,
             &Filter::default(),

@@ -21,7 +21,7 @@ pub fn run(cx: &Context, args: &RunArgs) -> anyhow::Result<u8> {
     let filter = filter(&args.session, &args.tag);
     let seed = args.session.seed.unwrap_or_else(rand::random);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let questions = generate(&decks, &filter, args.count, &mut rng);
+    let questions = generate(decks, &filter, args.count, &mut rng);
     if questions.is_empty() {
         anyhow::bail!(
             "no questions match: the chosen decks have no cards{}{}",

@@ -16,7 +16,7 @@ pub fn run(cx: &Context, args: &StatsArgs) -> anyhow::Result<u8> {
     let now = cx.now();
     let offset = now.with_timezone(&Local).offset().fix();
     let mut all = Vec::new();
-    for deck in &decks {
+    for deck in decks {
         all.push((deck, of_deck(&store, deck, now, offset)?));
     }
     match args.format {
