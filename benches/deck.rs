@@ -1,11 +1,12 @@
-//! Loading decks: parsing and validating the TOML of 1 000, 10 000 and 100 000 cards, and what
-//! `pmquiz check` adds (counting the questions a deck can yield).
+//! Loading decks: parsing and validating the TOML of 1 000, 10 000 and 100 000 cards, reading
+//! the same decks back from the deck cache, and what `pmquiz check` adds (counting the questions
+//! a deck can yield).
 
 #[path = "support/mod.rs"]
 mod support;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use pmquiz::deck::{Origin, parse_deck};
+use pmquiz::deck::{DeckCache, Origin, parse_deck};
 use pmquiz::quiz::{Filter, available_questions};
 use std::hint::black_box;
 use std::time::Duration;
@@ -29,6 +30,25 @@ fn parse(c: &mut Criterion) {
     group.finish();
 }
 
+/// `DeckCache::load` of an unchanged deck file: read the file, hash it, read the entry back.
+fn cached(c: &mut Criterion) {
+    let mut group = c.benchmark_group("cached_deck");
+    group.sample_size(10);
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let cache = DeckCache::new(dir.path().join("cache")).expect("the running binary is known");
+    for cards in support::DECK_SIZES {
+        let id = support::deck_id(cards);
+        let path = dir.path().join(format!("{id}.toml"));
+        std::fs::write(&path, support::deck_toml(&id, cards, cards as u64)).expect("write deck");
+        cache.load(&path).expect("the generated deck is valid");
+        group.throughput(Throughput::Elements(cards as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(cards), &path, |b, path| {
+            b.iter(|| black_box(cache.load(path).expect("deck loads").cards.len()))
+        });
+    }
+    group.finish();
+}
+
 fn check(c: &mut Criterion) {
     let mut group = c.benchmark_group("available_questions");
     group.sample_size(10);
@@ -43,5 +63,5 @@ fn check(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parse, check);
+criterion_group!(benches, parse, cached, check);
 criterion_main!(benches);

@@ -88,35 +88,46 @@ RESULTS=$WORK/results
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # measure NAME WHAT TARGET_S TARGET_MB RUNS CMD...
+# With PREPARE set (a command without shell syntax), it runs before every measured run.
 measure() {
     local name=$1 what=$2 target_s=$3 target_mb=$4 runs=$5
     shift 5
     echo "== $what"
-    hyperfine -N --style basic --warmup "$WARMUP" --runs "$runs" -n "$name" \
+    local prepare=()
+    [ -z "${PREPARE:-}" ] || prepare=(--prepare "$PREPARE")
+    hyperfine -N --style basic --warmup "$WARMUP" --runs "$runs" -n "$name" "${prepare[@]}" \
         --export-csv "$WORK/$name.csv" "$*" | sed -n '/Time/,/Range/p'
     local med
     med=$(awk -F, 'NR == 2 { print $4 }' "$WORK/$name.csv")
     local i peaks=()
     for ((i = 0; i < MEM_RUNS; i++)); do
+        [ -z "${PREPARE:-}" ] || $PREPARE
         /usr/bin/time -v -o "$WORK/$name.time" "$@" </dev/null >/dev/null 2>&1 || true
         peaks+=("$(awk -F': ' '/Maximum resident set size/ { print $2 / 1024 }' "$WORK/$name.time")")
     done
     local peak
     peak=$(printf '%s\n' "${peaks[@]}" | median)
     echo "   median $med s, peak memory $peak MB"
-    echo "$name|$what|$target_s|$target_mb|$med|$peak|$*" >>"$RESULTS"
+    echo "$name|$what|$target_s|$target_mb|$med|$peak|${PREPARE:+$PREPARE; }$*" >>"$RESULTS"
 }
 
 measure run_builtin "\`pmquiz run\` to the first question, built-in decks" 0.010 15 "$FAST_RUNS" \
     "$PMQUIZ" --data-dir "$EMPTY" run --count 10 --seed 1 --no-save
 measure check_100k "\`pmquiz check\`, 100 000-card deck" 1 300 "$SLOW_RUNS" \
     "$PMQUIZ" --data-dir "$EMPTY" check "$DATA/bench-100k.toml"
+# Large decks are read from the deck cache once it holds them (the warm-up runs fill it), as on
+# every start but the first after a deck is edited; the "deck not cached" rows empty the cache
+# before every run.
 measure run_100k "\`pmquiz run --count 50\` to the first question, 100 000-card deck" 1 "" "$SLOW_RUNS" \
     "$PMQUIZ" --data-dir "$EMPTY" run --count 50 --seed 1 --no-save --deck "$DATA/bench-100k.toml"
 measure review_1m "\`pmquiz review\` to the first question, 100 000 cards, 1 000 000 answers" 0.300 "" "$SLOW_RUNS" \
     "$PMQUIZ" --data-dir "$HISTORY" review --seed 1 --no-save
 measure stats_1m "\`pmquiz stats\`, 100 000 cards, 1 000 000 answers" 0.500 "" "$SLOW_RUNS" \
     "$PMQUIZ" --data-dir "$HISTORY" stats
+PREPARE="rm -rf $EMPTY/cache" measure run_100k_cold "\`pmquiz run --count 50\`, 100 000-card deck not cached (parsed, then cached)" "" "" "$SLOW_RUNS" \
+    "$PMQUIZ" --data-dir "$EMPTY" run --count 50 --seed 1 --no-save --deck "$DATA/bench-100k.toml"
+PREPARE="rm -rf $HISTORY/cache" measure review_1m_cold "\`pmquiz review\`, 1 000 000 answers, deck not cached (parsed, then cached)" "" "" "$SLOW_RUNS" \
+    "$PMQUIZ" --data-dir "$HISTORY" review --seed 1 --no-save
 # Not targets: how checking scales with the deck size.
 measure check_1k "\`pmquiz check\`, 1 000-card deck" "" "" "$FAST_RUNS" \
     "$PMQUIZ" --data-dir "$EMPTY" check "$DATA/bench-1k.toml"
