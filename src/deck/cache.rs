@@ -213,6 +213,7 @@ fn read_entry(entry: &Path, key: Key) -> Option<Deck> {
 mod tests {
     use super::*;
     use crate::deck::parse_deck;
+    use proptest::prelude::*;
 
     const DECK: &str = r#"
 [deck]
@@ -311,5 +312,28 @@ cells = ["goods", "goods and services"]
         let mut garbage = AlignedVec::<16>::new();
         garbage.extend_from_slice(&[0xff; 64]);
         assert!(decode(&garbage, xxh3_128(&garbage)).is_none());
+    }
+
+    proptest! {
+        /// Whatever a damaged or foreign entry holds, reading it gives a deck or nothing: the
+        /// hash is checked first, so the bytes here get the matching hash to reach rkyv.
+        #[test]
+        fn any_payload_gives_a_deck_or_nothing(
+            bytes in proptest::collection::vec(any::<u8>(), 0..512),
+            cut in any::<prop::sample::Index>(),
+            flip in any::<u8>(),
+        ) {
+            let mut payload = AlignedVec::<16>::new();
+            payload.extend_from_slice(&bytes);
+            let _ = decode(&payload, xxh3_128(&payload));
+
+            // A real entry with one byte changed (and its hash updated).
+            let entry = encode(&deck(), key(DECK)).unwrap();
+            let mut payload = AlignedVec::<16>::new();
+            payload.extend_from_slice(&entry[HEADER..]);
+            let at = cut.index(payload.len());
+            payload[at] ^= flip;
+            let _ = decode(&payload, xxh3_128(&payload));
+        }
     }
 }

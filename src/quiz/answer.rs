@@ -86,7 +86,8 @@ pub fn normalize(text: &str) -> String {
         }
     };
     if text.is_ascii() {
-        text.bytes().for_each(|b| push(char::from(b.to_ascii_lowercase())));
+        text.bytes()
+            .for_each(|b| push(char::from(b.to_ascii_lowercase())));
     } else {
         text.nfkd()
             .filter(|c| !is_combining_mark(*c))
