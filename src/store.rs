@@ -27,7 +27,9 @@ use rusqlite::{
 };
 
 use crate::schedule::{CardState, Phase, Rating};
-use crate::stats::{AnswerRow, CardTally, DeckHistory, RECENT_DAYS, local_day};
+use crate::stats::{
+    AnswerCount, CardTally, DeckHistory, LONG_WINDOW_DAYS, SHORT_WINDOW_DAYS, local_day,
+};
 
 /// Name of the database file inside the data directory.
 pub const DB_FILE_NAME: &str = "pmquiz.db";
@@ -415,13 +417,13 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// The history of one deck that [`crate::stats::deck_stats`] needs: the
-    /// answers of the last 30 days up to `now`, answer and miss counts per
-    /// card over all time, and the latest run of consecutive days studied
-    /// (calendar days at `offset`) up to `now`.
+    /// The history of one deck that [`crate::stats::deck_stats`] needs: the answers (and right
+    /// answers) of the last 7 and 30 days up to `now`, answer and miss counts per card over all
+    /// time, and the latest run of consecutive days studied (calendar days at `offset`) up to
+    /// `now`.
     ///
-    /// Stays fast with a million answers: per-card counts come from a
-    /// covering index, and the study-day scan stops at the first day missed.
+    /// Stays fast with a million answers: the answer windows are counted in SQL, per-card
+    /// counts come from a covering index, and the study-day scan stops at the first day missed.
     pub fn deck_history(
         &self,
         deck_id: &str,
@@ -429,25 +431,13 @@ impl Store {
         offset: FixedOffset,
     ) -> Result<DeckHistory, StoreError> {
         let now_ms = to_millis(now);
-        let since_ms = to_millis(now - TimeDelta::days(RECENT_DAYS));
-        let recent = self
-            .conn
-            .prepare_cached(
-                "SELECT card_id, correct, answered_at FROM answers \
-                 WHERE deck_id = ?1 AND answered_at >= ?2 AND answered_at <= ?3 \
-                 ORDER BY answered_at, id",
-            )
-            .and_then(|mut stmt| {
-                stmt.query_map(params![deck_id, since_ms, now_ms], |r| {
-                    Ok(AnswerRow {
-                        card_id: r.get(0)?,
-                        correct: r.get(1)?,
-                        answered_at: from_millis_col(r, 2)?,
-                    })
-                })?
-                .collect::<Result<Vec<_>, _>>()
-            })
-            .map_err(|e| self.err(e))?;
+        // The short window is the newest part of the long one: count it, then the rest of the
+        // long window, so that each answer is read once.
+        const _: () = assert!(SHORT_WINDOW_DAYS <= LONG_WINDOW_DAYS);
+        let short_ms = to_millis(now - TimeDelta::days(SHORT_WINDOW_DAYS));
+        let long_ms = to_millis(now - TimeDelta::days(LONG_WINDOW_DAYS));
+        let last_7_days = self.count_answers(deck_id, short_ms, now_ms)?;
+        let last_30_days = last_7_days + self.count_answers(deck_id, long_ms, short_ms)?;
 
         let tallies = self
             .conn
@@ -489,10 +479,37 @@ impl Store {
             .map_err(|e| self.err(e))?;
 
         Ok(DeckHistory {
-            recent,
+            last_7_days,
+            last_30_days,
             tallies,
             study_days,
         })
+    }
+
+    /// The answers to a deck given after `after_ms` and up to `until_ms` (both in
+    /// milliseconds since the epoch), and how many were right.
+    ///
+    /// Reads the index `answers_deck_time` for the range and each answer's row for `correct`.
+    fn count_answers(
+        &self,
+        deck_id: &str,
+        after_ms: i64,
+        until_ms: i64,
+    ) -> Result<AnswerCount, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT COUNT(*), COALESCE(SUM(correct), 0) FROM answers \
+                 WHERE deck_id = ?1 AND answered_at > ?2 AND answered_at <= ?3",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_row(params![deck_id, after_ms, until_ms], |r| {
+                    Ok(AnswerCount {
+                        answers: count_col(r, 0)?,
+                        correct: count_col(r, 1)?,
+                    })
+                })
+            })
+            .map_err(|e| self.err(e))
     }
 
     fn err(&self, e: rusqlite::Error) -> StoreError {
@@ -722,6 +739,12 @@ fn duration_millis(d: Duration) -> i64 {
 
 fn from_millis(ms: i64) -> rusqlite::Result<DateTime<Utc>> {
     DateTime::from_timestamp_millis(ms).ok_or(rusqlite::Error::IntegralValueOutOfRange(0, ms))
+}
+
+/// A count (`COUNT(*)`, `SUM` of 0/1 values) read from column `idx`.
+fn count_col(r: &Row<'_>, idx: usize) -> rusqlite::Result<usize> {
+    let n: i64 = r.get(idx)?;
+    usize::try_from(n).map_err(|_| rusqlite::Error::IntegralValueOutOfRange(idx, n))
 }
 
 fn from_millis_col(r: &Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {
@@ -1206,6 +1229,18 @@ mod tests {
             tally_plan.contains("COVERING INDEX answers_card"),
             "{tally_plan}"
         );
+        let count_plan = query_plan(
+            &store,
+            "SELECT COUNT(*), COALESCE(SUM(correct), 0) FROM answers \
+             WHERE deck_id = ?1 AND answered_at > ?2 AND answered_at <= ?3",
+            &[&"a", &0i64, &0i64],
+        );
+        assert!(
+            count_plan.contains(
+                "INDEX answers_deck_time (deck_id=? AND answered_at>? AND answered_at<?)"
+            ),
+            "{count_plan}"
+        );
         let days_plan = query_plan(
             &store,
             "SELECT answered_at FROM answers WHERE deck_id = ?1 AND answered_at <= ?2 \
@@ -1282,26 +1317,9 @@ mod tests {
             .unwrap();
 
         let h = store.deck_history("d", now, utc()).unwrap();
-        let recent: Vec<(&str, bool)> = h
-            .recent
-            .iter()
-            .map(|a| (a.card_id.as_str(), a.correct))
-            .collect();
-        assert_eq!(
-            recent,
-            [
-                ("x", false),
-                ("y", false),
-                ("y", true),
-                ("y", true),
-                ("x", true)
-            ]
-        );
-        assert!(
-            h.recent
-                .windows(2)
-                .all(|w| w[0].answered_at <= w[1].answered_at)
-        );
+        let count = |answers, correct| AnswerCount { answers, correct };
+        assert_eq!(h.last_7_days, count(4, 3));
+        assert_eq!(h.last_30_days, count(5, 3));
 
         let mut tallies = h.tallies.clone();
         tallies.sort_by(|a, b| a.card_id.cmp(&b.card_id));
@@ -1320,5 +1338,61 @@ mod tests {
         assert_eq!(stats.streak_days, 2);
         assert_eq!(stats.last_30_days.answers, 5);
         assert_eq!(stats.hardest[0].card_id, "x");
+    }
+
+    #[test]
+    fn deck_history_windows_are_rolling_and_end_at_now() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = t0();
+        let ms = TimeDelta::milliseconds(1);
+        let week = now - TimeDelta::days(7);
+        let month = now - TimeDelta::days(30);
+        let answers = [
+            (false, month - ms), // before both windows
+            (true, month),       // exactly 30 days ago: outside
+            (true, month + ms),  // 30 days only
+            (false, week),       // exactly 7 days ago: 30 days only
+            (true, week + ms),   // both
+            (false, now - ms),   // both
+            (true, now),         // exactly now: both
+            (true, now + ms),    // after now: neither
+            (false, now + TimeDelta::days(3)),
+        ];
+        for (i, (correct, at)) in answers.into_iter().enumerate() {
+            store
+                .record(&answer("d", &format!("c{i}"), correct, at), None)
+                .unwrap();
+        }
+        // Another deck's answers count for that deck only.
+        for at in [week + ms, now] {
+            store.record(&answer("other", "c", true, at), None).unwrap();
+        }
+        let count = |answers, correct| AnswerCount { answers, correct };
+
+        let h = store.deck_history("d", now, utc()).unwrap();
+        assert_eq!(h.last_7_days, count(3, 2));
+        assert_eq!(h.last_30_days, count(5, 3));
+        let h = store.deck_history("other", now, utc()).unwrap();
+        assert_eq!(h.last_7_days, count(2, 2));
+        assert_eq!(h.last_30_days, count(2, 2));
+
+        // A millisecond later both windows have moved: the answers at 30 days and at 7 days
+        // before the old `now`, plus 1 ms, left them; the one at the old `now` plus 1 ms
+        // entered both.
+        let h = store.deck_history("d", now + ms, utc()).unwrap();
+        assert_eq!(h.last_7_days, count(3, 2));
+        assert_eq!(h.last_30_days, count(5, 3));
+
+        // Stored times are whole milliseconds; a `now` between two of them counts the answer
+        // at the millisecond before it and not the one after.
+        let between = now + TimeDelta::microseconds(500);
+        let h = store.deck_history("d", between, utc()).unwrap();
+        assert_eq!(h.last_7_days, count(3, 2));
+        assert_eq!(h.last_30_days, count(5, 3));
+
+        // A deck without answers.
+        let h = store.deck_history("none", now, utc()).unwrap();
+        assert_eq!(h, DeckHistory::default());
     }
 }
