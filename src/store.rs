@@ -19,7 +19,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeDelta, Utc};
 use rusqlite::types::Type;
 use rusqlite::{
     Connection, ErrorCode, OpenFlags, OptionalExtension, Row, Transaction, TransactionBehavior,
@@ -423,7 +423,7 @@ impl Store {
     /// `now`.
     ///
     /// Stays fast with a million answers: the answer windows are counted in SQL, per-card
-    /// counts come from a covering index, and the study-day scan stops at the first day missed.
+    /// counts come from a covering index, and the study days take one index seek per day.
     pub fn deck_history(
         &self,
         deck_id: &str,
@@ -457,22 +457,30 @@ impl Store {
             })
             .map_err(|e| self.err(e))?;
 
+        // The latest run of consecutive study days: the day of the last answer up to `now`,
+        // then, day by day going back, the last answer before the start of the day found. Each
+        // step is one seek in `answers_deck_time`, so a streak of N days costs N + 1 seeks
+        // however many answers each day has; the run ends at the first day missed.
         let study_days = self
             .conn
             .prepare_cached(
-                "SELECT answered_at FROM answers \
-                 WHERE deck_id = ?1 AND answered_at <= ?2 ORDER BY answered_at DESC",
+                "SELECT MAX(answered_at) FROM answers WHERE deck_id = ?1 AND answered_at <= ?2",
             )
             .and_then(|mut stmt| {
-                let mut rows = stmt.query(params![deck_id, now_ms])?;
                 let mut days = Vec::new();
-                while let Some(row) = rows.next()? {
-                    let day = local_day(from_millis_col(row, 0)?, offset);
-                    match days.last() {
-                        Some(&last) if last == day => {}
-                        Some(&last) if last - day > TimeDelta::days(1) => break,
-                        _ => days.push(day),
+                let mut until_ms = now_ms;
+                while let Some(ms) =
+                    stmt.query_row(params![deck_id, until_ms], |r| r.get::<_, Option<i64>>(0))?
+                {
+                    let day = local_day(from_millis(ms)?, offset);
+                    if days
+                        .last()
+                        .is_some_and(|&last| last - day > TimeDelta::days(1))
+                    {
+                        break;
                     }
+                    days.push(day);
+                    until_ms = day_start_millis(day, offset) - 1;
                 }
                 Ok(days)
             })
@@ -739,6 +747,12 @@ fn duration_millis(d: Duration) -> i64 {
 
 fn from_millis(ms: i64) -> rusqlite::Result<DateTime<Utc>> {
     DateTime::from_timestamp_millis(ms).ok_or(rusqlite::Error::IntegralValueOutOfRange(0, ms))
+}
+
+/// The first millisecond of the calendar day `day` at `offset`, since the epoch.
+fn day_start_millis(day: NaiveDate, offset: FixedOffset) -> i64 {
+    day.and_time(NaiveTime::MIN).and_utc().timestamp_millis()
+        - i64::from(offset.local_minus_utc()) * 1000
 }
 
 /// A count (`COUNT(*)`, `SUM` of 0/1 values) read from column `idx`.
@@ -1243,8 +1257,7 @@ mod tests {
         );
         let days_plan = query_plan(
             &store,
-            "SELECT answered_at FROM answers WHERE deck_id = ?1 AND answered_at <= ?2 \
-             ORDER BY answered_at DESC",
+            "SELECT MAX(answered_at) FROM answers WHERE deck_id = ?1 AND answered_at <= ?2",
             &[&"a", &0i64],
         );
         assert!(
@@ -1394,5 +1407,129 @@ mod tests {
         // A deck without answers.
         let h = store.deck_history("none", now, utc()).unwrap();
         assert_eq!(h, DeckHistory::default());
+    }
+
+    #[test]
+    fn deck_history_study_days_are_calendar_days_at_the_offset() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = t0(); // 2025-06-02 08:30 UTC
+        let utc_at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let ms = TimeDelta::milliseconds(1);
+        let answers = [
+            utc_at("2025-06-01T22:00:00Z"), // midnight starting 2 June at +02:00
+            utc_at("2025-06-01T21:59:59.999Z"), // the last moment of 1 June at +02:00
+            utc_at("2025-05-30T22:00:00Z"), // 31 May at +02:00, 30 May in UTC
+            utc_at("2025-05-29T12:00:00Z"), // 29 May everywhere: after a gap at +02:00
+            now + ms,                       // after now: ignored
+        ];
+        for at in answers {
+            store.record(&answer("d", "c", true, at), None).unwrap();
+        }
+        let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
+        let days = |offset| store.deck_history("d", now, offset).unwrap().study_days;
+        let east = FixedOffset::east_opt(2 * 3600).unwrap();
+        assert_eq!(days(east), [d(6, 2), d(6, 1), d(5, 31)]);
+        // In UTC: 1 June, then nothing on 31 May.
+        assert_eq!(days(utc()), [d(6, 1)]);
+        // At -12:00 it is still 1 June (20:30); 30 May and 29 May are not consecutive with it.
+        let west = FixedOffset::west_opt(12 * 3600).unwrap();
+        assert_eq!(days(west), [d(6, 1)]);
+        // At +05:30 the first two answers are on 2 June, the third on 31 May.
+        let india = FixedOffset::east_opt(5 * 3600 + 1800).unwrap();
+        assert_eq!(days(india), [d(6, 2)]);
+
+        // An answer at exactly `now` is today; the latest run is found even when it ended long
+        // ago (the streak is then 0, which deck_stats decides).
+        store
+            .record(&answer("e", "c", true, now - TimeDelta::days(10)), None)
+            .unwrap();
+        store
+            .record(&answer("e", "c", true, now - TimeDelta::days(11)), None)
+            .unwrap();
+        store
+            .record(&answer("e", "c", true, now + TimeDelta::days(1)), None)
+            .unwrap();
+        assert_eq!(
+            store.deck_history("e", now, utc()).unwrap().study_days,
+            [d(5, 23), d(5, 22)]
+        );
+        store.record(&answer("e", "c", true, now), None).unwrap();
+        assert_eq!(
+            store.deck_history("e", now, utc()).unwrap().study_days,
+            [d(6, 2)]
+        );
+        assert!(
+            store
+                .deck_history("none", now, east)
+                .unwrap()
+                .study_days
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn deck_history_follows_a_long_streak_to_its_first_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = t0(); // 08:30 UTC
+        // Every day for 400 days, one to four answers a day between 05:30 and 08:30 UTC (the
+        // same calendar day at every offset from -05:00 to +15:00); then a gap of two days and 30 more days.
+        let mut times = Vec::new();
+        for day in (0..400).chain(402..432) {
+            for k in 0..(day % 4) + 1 {
+                let minutes = (day * 37 + k * 53) % 180;
+                times.push(now - TimeDelta::days(day) - TimeDelta::minutes(minutes));
+            }
+        }
+        let tx = Transaction::new_unchecked(&store.conn, TransactionBehavior::Immediate).unwrap();
+        for at in &times {
+            tx.execute(
+                &format!(
+                    "INSERT INTO answers ({ANSWER_COLUMNS}) \
+                     VALUES ('d', 'c', 'typed', 1, 3, 'a', 'a', ?1, 0, 's')"
+                ),
+                [to_millis(*at)],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+
+        for hours in [-5, 0, 2, 12, 15] {
+            let offset = FixedOffset::east_opt(hours * 3600).unwrap();
+            let h = store.deck_history("d", now, offset).unwrap();
+            let today = local_day(now, offset);
+            let expected: Vec<NaiveDate> = (0..400).map(|i| today - TimeDelta::days(i)).collect();
+            assert_eq!(h.study_days, expected, "at {offset}");
+            let stats = crate::stats::deck_stats(&[], &h, now, offset);
+            assert_eq!((stats.streak_days, stats.studied_today), (400, true));
+        }
+
+        // At other offsets some days' answers fall on two calendar days and others leave
+        // days out: compare with a plain walk over every answer.
+        for (hours, minutes) in [
+            (-11, 0),
+            (-8, 0),
+            (-3, -30),
+            (5, 30),
+            (9, 0),
+            (13, 45),
+            (16, 0),
+        ] {
+            let offset = FixedOffset::east_opt(hours * 3600 + minutes * 60).unwrap();
+            let mut all: Vec<NaiveDate> = times
+                .iter()
+                .filter(|&&t| t <= now)
+                .map(|&t| local_day(t, offset))
+                .collect();
+            all.sort_unstable_by(|a, b| b.cmp(a));
+            all.dedup();
+            let run = 1 + all
+                .windows(2)
+                .take_while(|w| w[0] - w[1] == TimeDelta::days(1))
+                .count();
+            let h = store.deck_history("d", now, offset).unwrap();
+            assert_eq!(h.study_days, all[..run], "at {offset}");
+        }
     }
 }
