@@ -59,7 +59,9 @@ pub struct DeckHistory {
     pub last_7_days: AnswerCount,
     /// Answers in the last [`LONG_WINDOW_DAYS`] days, up to `now`.
     pub last_30_days: AnswerCount,
-    /// Answers and misses per card, over all time, in any order.
+    /// Answers and misses per card, over all time, in any order, of at least every card that
+    /// can be among [`DeckStats::hardest`]. The store loads only cards with misses, most missed
+    /// first, up to the [`HARDEST_CARDS`]-th card still in the deck; a longer list is fine.
     pub tallies: Vec<CardTally>,
     /// Days (at the user's offset) on which the deck was studied, newest
     /// first, without repeats. The store loads only the latest run of
@@ -212,7 +214,21 @@ fn streak(study_days: &[NaiveDate], today: NaiveDate) -> (u32, bool) {
 }
 
 fn hardest(cards: &[(String, Option<CardState>)], tallies: &[CardTally]) -> Vec<HardCard> {
-    let current: HashSet<&str> = cards.iter().map(|(id, _)| id.as_str()).collect();
+    // Look the deck's cards up among the missed ones (usually a handful), not the other way
+    // round: no set of every card id is built.
+    let missed: HashSet<&str> = tallies
+        .iter()
+        .filter(|t| t.misses > 0)
+        .map(|t| t.card_id.as_str())
+        .collect();
+    if missed.is_empty() {
+        return Vec::new();
+    }
+    let current: HashSet<&str> = cards
+        .iter()
+        .map(|(id, _)| id.as_str())
+        .filter(|id| missed.contains(id))
+        .collect();
     let mut hard: Vec<HardCard> = tallies
         .iter()
         .filter(|t| t.misses > 0 && current.contains(t.card_id.as_str()))

@@ -28,7 +28,8 @@ use rusqlite::{
 
 use crate::schedule::{CardState, Phase, Rating};
 use crate::stats::{
-    AnswerCount, CardTally, DeckHistory, LONG_WINDOW_DAYS, SHORT_WINDOW_DAYS, local_day,
+    AnswerCount, CardTally, DeckHistory, HARDEST_CARDS, LONG_WINDOW_DAYS, SHORT_WINDOW_DAYS,
+    local_day,
 };
 
 /// Name of the database file inside the data directory.
@@ -44,6 +45,9 @@ const MIGRATIONS: &[&str] = &[
     // 1: answers and cards.
     include_str!("schema.sql"),
 ];
+
+/// How many of the most missed cards [`Store::hardest_tallies`] asks SQLite for first.
+const HARDEST_BATCH: i64 = 256;
 
 /// How long a write waits for another pmquiz process holding the lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -418,17 +422,20 @@ impl Store {
     }
 
     /// The history of one deck that [`crate::stats::deck_stats`] needs: the answers (and right
-    /// answers) of the last 7 and 30 days up to `now`, answer and miss counts per card over all
-    /// time, and the latest run of consecutive days studied (calendar days at `offset`) up to
-    /// `now`.
+    /// answers) of the last 7 and 30 days up to `now`, answer and miss counts over all time of
+    /// the most missed cards, enough to find the hardest cards among those for which `in_deck`
+    /// holds (the cards currently in the deck), and the latest run of consecutive days studied
+    /// (calendar days at `offset`) up to `now`.
     ///
     /// Stays fast with a million answers: the answer windows are counted in SQL, per-card
-    /// counts come from a covering index, and the study days take one index seek per day.
+    /// counts come from a covering index and only the top few are returned, and the study days
+    /// take one index seek per day.
     pub fn deck_history(
         &self,
         deck_id: &str,
         now: DateTime<Utc>,
         offset: FixedOffset,
+        in_deck: impl Fn(&str) -> bool,
     ) -> Result<DeckHistory, StoreError> {
         let now_ms = to_millis(now);
         // The short window is the newest part of the long one: count it, then the rest of the
@@ -439,23 +446,7 @@ impl Store {
         let last_7_days = self.count_answers(deck_id, short_ms, now_ms)?;
         let last_30_days = last_7_days + self.count_answers(deck_id, long_ms, short_ms)?;
 
-        let tallies = self
-            .conn
-            .prepare_cached(
-                "SELECT card_id, COUNT(*), SUM(correct = 0) FROM answers \
-                 WHERE deck_id = ?1 GROUP BY card_id",
-            )
-            .and_then(|mut stmt| {
-                stmt.query_map([deck_id], |r| {
-                    Ok(CardTally {
-                        card_id: r.get(0)?,
-                        answers: r.get::<_, i64>(1)?.max(0) as u64,
-                        misses: r.get::<_, i64>(2)?.max(0) as u64,
-                    })
-                })?
-                .collect::<Result<Vec<_>, _>>()
-            })
-            .map_err(|e| self.err(e))?;
+        let tallies = self.hardest_tallies(deck_id, in_deck)?;
 
         // The latest run of consecutive study days: the day of the last answer up to `now`,
         // then, day by day going back, the last answer before the start of the day found. Each
@@ -492,6 +483,54 @@ impl Store {
             tallies,
             study_days,
         })
+    }
+
+    /// Answer and miss counts of the deck's cards with misses, most missed first, in the order
+    /// of [`crate::stats::DeckStats::hardest`], up to the [`HARDEST_CARDS`]-th card for which
+    /// `in_deck` holds (or all of them, if fewer are in the deck).
+    ///
+    /// SQLite still counts the answers of every card, but sorts only the top
+    /// [`HARDEST_BATCH`] and returns a few rows. Cards removed from the deck may take places
+    /// at the top: if they leave fewer than [`HARDEST_CARDS`] cards of the deck in the batch,
+    /// the query runs again without a limit and is read until enough are found.
+    fn hardest_tallies(
+        &self,
+        deck_id: &str,
+        in_deck: impl Fn(&str) -> bool,
+    ) -> Result<Vec<CardTally>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT card_id, COUNT(*) AS answers, COUNT(*) - SUM(correct) AS misses \
+                 FROM answers WHERE deck_id = ?1 \
+                 GROUP BY card_id HAVING misses > 0 \
+                 ORDER BY misses DESC, answers, card_id LIMIT ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut tallies = Vec::new();
+        for limit in [HARDEST_BATCH, -1] {
+            tallies.clear();
+            let mut rows = stmt
+                .query(params![deck_id, limit])
+                .map_err(|e| self.err(e))?;
+            let mut in_deck_found = 0;
+            while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+                let tally = CardTally {
+                    card_id: r.get(0).map_err(|e| self.err(e))?,
+                    answers: count_col(r, 1).map_err(|e| self.err(e))? as u64,
+                    misses: count_col(r, 2).map_err(|e| self.err(e))? as u64,
+                };
+                in_deck_found += usize::from(in_deck(&tally.card_id));
+                tallies.push(tally);
+                if in_deck_found == HARDEST_CARDS {
+                    return Ok(tallies);
+                }
+            }
+            if (tallies.len() as i64) < limit {
+                break; // every card with misses was read
+            }
+        }
+        Ok(tallies)
     }
 
     /// The answers to a deck given after `after_ms` and up to `until_ms` (both in
@@ -771,6 +810,7 @@ mod tests {
     use super::*;
     use crate::schedule::Scheduler;
     use chrono::TimeZone;
+    use std::collections::HashSet;
     use std::sync::{Arc, Barrier};
 
     fn t0() -> DateTime<Utc> {
@@ -1255,6 +1295,18 @@ mod tests {
             ),
             "{count_plan}"
         );
+        let hardest_plan = query_plan(
+            &store,
+            "SELECT card_id, COUNT(*) AS answers, COUNT(*) - SUM(correct) AS misses \
+             FROM answers WHERE deck_id = ?1 \
+             GROUP BY card_id HAVING misses > 0 \
+             ORDER BY misses DESC, answers, card_id LIMIT ?2",
+            &[&"a", &5i64],
+        );
+        assert!(
+            hardest_plan.contains("COVERING INDEX answers_card"),
+            "{hardest_plan}"
+        );
         let days_plan = query_plan(
             &store,
             "SELECT MAX(answered_at) FROM answers WHERE deck_id = ?1 AND answered_at <= ?2",
@@ -1329,18 +1381,18 @@ mod tests {
             .record(&answer("other", "x", false, now), None)
             .unwrap();
 
-        let h = store.deck_history("d", now, utc()).unwrap();
+        let h = store.deck_history("d", now, utc(), |_| true).unwrap();
         let count = |answers, correct| AnswerCount { answers, correct };
         assert_eq!(h.last_7_days, count(4, 3));
         assert_eq!(h.last_30_days, count(5, 3));
 
-        let mut tallies = h.tallies.clone();
-        tallies.sort_by(|a, b| a.card_id.cmp(&b.card_id));
-        let t: Vec<(&str, u64, u64)> = tallies
+        // Cards with misses, most missed first; answers after `now` count too.
+        let t: Vec<(&str, u64, u64)> = h
+            .tallies
             .iter()
             .map(|t| (t.card_id.as_str(), t.answers, t.misses))
             .collect();
-        assert_eq!(t, [("x", 4, 2), ("y", 3, 1), ("z", 1, 0)]);
+        assert_eq!(t, [("x", 4, 2), ("y", 3, 1)]);
 
         // Studied today and yesterday, then a gap (3 days ago).
         let d = |m, day| chrono::NaiveDate::from_ymd_opt(2025, m, day).unwrap();
@@ -1383,29 +1435,29 @@ mod tests {
         }
         let count = |answers, correct| AnswerCount { answers, correct };
 
-        let h = store.deck_history("d", now, utc()).unwrap();
+        let h = store.deck_history("d", now, utc(), |_| true).unwrap();
         assert_eq!(h.last_7_days, count(3, 2));
         assert_eq!(h.last_30_days, count(5, 3));
-        let h = store.deck_history("other", now, utc()).unwrap();
+        let h = store.deck_history("other", now, utc(), |_| true).unwrap();
         assert_eq!(h.last_7_days, count(2, 2));
         assert_eq!(h.last_30_days, count(2, 2));
 
         // A millisecond later both windows have moved: the answers at 30 days and at 7 days
         // before the old `now`, plus 1 ms, left them; the one at the old `now` plus 1 ms
         // entered both.
-        let h = store.deck_history("d", now + ms, utc()).unwrap();
+        let h = store.deck_history("d", now + ms, utc(), |_| true).unwrap();
         assert_eq!(h.last_7_days, count(3, 2));
         assert_eq!(h.last_30_days, count(5, 3));
 
         // Stored times are whole milliseconds; a `now` between two of them counts the answer
         // at the millisecond before it and not the one after.
         let between = now + TimeDelta::microseconds(500);
-        let h = store.deck_history("d", between, utc()).unwrap();
+        let h = store.deck_history("d", between, utc(), |_| true).unwrap();
         assert_eq!(h.last_7_days, count(3, 2));
         assert_eq!(h.last_30_days, count(5, 3));
 
         // A deck without answers.
-        let h = store.deck_history("none", now, utc()).unwrap();
+        let h = store.deck_history("none", now, utc(), |_| true).unwrap();
         assert_eq!(h, DeckHistory::default());
     }
 
@@ -1427,7 +1479,12 @@ mod tests {
             store.record(&answer("d", "c", true, at), None).unwrap();
         }
         let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
-        let days = |offset| store.deck_history("d", now, offset).unwrap().study_days;
+        let days = |offset| {
+            store
+                .deck_history("d", now, offset, |_| true)
+                .unwrap()
+                .study_days
+        };
         let east = FixedOffset::east_opt(2 * 3600).unwrap();
         assert_eq!(days(east), [d(6, 2), d(6, 1), d(5, 31)]);
         // In UTC: 1 June, then nothing on 31 May.
@@ -1451,17 +1508,23 @@ mod tests {
             .record(&answer("e", "c", true, now + TimeDelta::days(1)), None)
             .unwrap();
         assert_eq!(
-            store.deck_history("e", now, utc()).unwrap().study_days,
+            store
+                .deck_history("e", now, utc(), |_| true)
+                .unwrap()
+                .study_days,
             [d(5, 23), d(5, 22)]
         );
         store.record(&answer("e", "c", true, now), None).unwrap();
         assert_eq!(
-            store.deck_history("e", now, utc()).unwrap().study_days,
+            store
+                .deck_history("e", now, utc(), |_| true)
+                .unwrap()
+                .study_days,
             [d(6, 2)]
         );
         assert!(
             store
-                .deck_history("none", now, east)
+                .deck_history("none", now, east, |_| true)
                 .unwrap()
                 .study_days
                 .is_empty()
@@ -1497,7 +1560,7 @@ mod tests {
 
         for hours in [-5, 0, 2, 12, 15] {
             let offset = FixedOffset::east_opt(hours * 3600).unwrap();
-            let h = store.deck_history("d", now, offset).unwrap();
+            let h = store.deck_history("d", now, offset, |_| true).unwrap();
             let today = local_day(now, offset);
             let expected: Vec<NaiveDate> = (0..400).map(|i| today - TimeDelta::days(i)).collect();
             assert_eq!(h.study_days, expected, "at {offset}");
@@ -1528,8 +1591,204 @@ mod tests {
                 .windows(2)
                 .take_while(|w| w[0] - w[1] == TimeDelta::days(1))
                 .count();
-            let h = store.deck_history("d", now, offset).unwrap();
+            let h = store.deck_history("d", now, offset, |_| true).unwrap();
             assert_eq!(h.study_days, all[..run], "at {offset}");
+        }
+    }
+
+    /// Inserts answers (card, correct, time) to deck `d` in one transaction.
+    fn insert_answers(store: &Store, answers: &[(String, bool, DateTime<Utc>)]) {
+        let tx = Transaction::new_unchecked(&store.conn, TransactionBehavior::Immediate).unwrap();
+        for (card, correct, at) in answers {
+            tx.execute(
+                &format!(
+                    "INSERT INTO answers ({ANSWER_COLUMNS}) \
+                     VALUES ('d', ?1, 'typed', ?2, 3, 'a', 'a', ?3, 0, 's')"
+                ),
+                params![card, correct, to_millis(*at)],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+
+    /// The hardest cards from every card's tally, the way deck_stats ranked them before the
+    /// store returned only the top ones.
+    fn hardest_from_all_tallies(
+        store: &Store,
+        cards: &[(String, Option<CardState>)],
+    ) -> Vec<String> {
+        let all: Vec<crate::stats::CardTally> = store
+            .conn
+            .prepare("SELECT card_id, COUNT(*), SUM(correct = 0) FROM answers GROUP BY card_id")
+            .unwrap()
+            .query_map([], |r| {
+                Ok(crate::stats::CardTally {
+                    card_id: r.get(0)?,
+                    answers: r.get::<_, i64>(1)? as u64,
+                    misses: r.get::<_, i64>(2)? as u64,
+                })
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let history = DeckHistory {
+            tallies: all,
+            ..DeckHistory::default()
+        };
+        crate::stats::deck_stats(cards, &history, t0(), utc())
+            .hardest
+            .into_iter()
+            .map(|h| h.card_id)
+            .collect()
+    }
+
+    #[test]
+    fn hardest_tallies_rank_by_misses_then_answers_then_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = t0();
+        let mut answers = Vec::new();
+        // (card, answers, misses)
+        for (card, total, misses) in [
+            ("a", 10, 1),
+            ("b", 10, 5),
+            ("c", 6, 5),
+            ("d", 3, 0),
+            ("e", 4, 2),
+            ("f", 9, 3),
+            ("g", 2, 2),
+            ("h", 9, 3),
+            ("é", 2, 2), // after "g" in byte order, as in Rust
+        ] {
+            for i in 0..total {
+                answers.push((card.to_string(), i >= misses, now - TimeDelta::hours(i)));
+            }
+        }
+        // An answer after `now` still counts.
+        answers.push(("a".to_string(), false, now + TimeDelta::days(1)));
+        insert_answers(&store, &answers);
+
+        let h = store.deck_history("d", now, utc(), |_| true).unwrap();
+        let t: Vec<(&str, u64, u64)> = h
+            .tallies
+            .iter()
+            .map(|t| (t.card_id.as_str(), t.answers, t.misses))
+            .collect();
+        assert_eq!(
+            t,
+            [
+                ("c", 6, 5),
+                ("b", 10, 5),
+                ("f", 9, 3),
+                ("h", 9, 3),
+                ("g", 2, 2)
+            ]
+        );
+
+        // Cards not in the deck are read past, and returned, but do not count.
+        let h = store
+            .deck_history("d", now, utc(), |id| !matches!(id, "b" | "g"))
+            .unwrap();
+        let ids: Vec<&str> = h.tallies.iter().map(|t| t.card_id.as_str()).collect();
+        assert_eq!(ids, ["c", "b", "f", "h", "g", "é", "e"]);
+
+        // Fewer than five cards of the deck with misses: all cards with misses.
+        let h = store
+            .deck_history("d", now, utc(), |id| matches!(id, "a" | "d"))
+            .unwrap();
+        let ids: Vec<&str> = h.tallies.iter().map(|t| t.card_id.as_str()).collect();
+        assert_eq!(ids, ["c", "b", "f", "h", "g", "é", "e", "a"]);
+        let cards: Vec<(String, Option<CardState>)> = vec![("a".into(), None), ("d".into(), None)];
+        let stats = crate::stats::deck_stats(&cards, &h, now, utc());
+        assert_eq!(stats.hardest.len(), 1);
+        assert_eq!((stats.hardest[0].misses, stats.hardest[0].answers), (2, 11));
+
+        assert!(
+            store
+                .deck_history("none", now, utc(), |_| true)
+                .unwrap()
+                .tallies
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn hardest_cards_skip_many_removed_cards() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = t0();
+        // More removed cards than the first batch holds lead the ranking; the deck's own cards
+        // have fewer misses, with ties broken by answers and id.
+        let gone = HARDEST_BATCH as usize + 20;
+        let mut answers = Vec::new();
+        for i in 0..gone {
+            for k in 0..6 {
+                answers.push((format!("gone-{i:04}"), k >= 5, now));
+            }
+        }
+        for i in 0..40 {
+            let total = 3 + i % 5;
+            let misses = 1 + i % 3;
+            for k in 0..total {
+                answers.push((format!("card-{i:02}"), k >= misses, now));
+            }
+        }
+        insert_answers(&store, &answers);
+        let cards: Vec<(String, Option<CardState>)> =
+            (0..45).map(|i| (format!("card-{i:02}"), None)).collect();
+        let in_deck = |id: &str| id.starts_with("card-");
+
+        let h = store.deck_history("d", now, utc(), in_deck).unwrap();
+        assert!(
+            h.tallies.len() > HARDEST_BATCH as usize,
+            "{}",
+            h.tallies.len()
+        );
+        assert_eq!(h.tallies.iter().filter(|t| in_deck(&t.card_id)).count(), 5);
+        let stats = crate::stats::deck_stats(&cards, &h, now, utc());
+        let ids: Vec<String> = stats.hardest.iter().map(|h| h.card_id.clone()).collect();
+        assert_eq!(ids, hardest_from_all_tallies(&store, &cards));
+        // Three misses in three answers (i = 5, 20, 35), then three in four (i = 11, 26).
+        assert_eq!(ids, ["card-05", "card-20", "card-35", "card-11", "card-26"]);
+
+        // With every card in the deck, the first batch is enough.
+        let h = store.deck_history("d", now, utc(), |_| true).unwrap();
+        assert_eq!(h.tallies.len(), 5);
+    }
+
+    #[test]
+    fn hardest_cards_match_a_ranking_of_every_tally() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = t0();
+        let mut answers = Vec::new();
+        let mut x: u64 = 7;
+        for i in 0..3000 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let card = format!("c{:03}", (x >> 33) % 600);
+            answers.push((
+                card,
+                !(x >> 20).is_multiple_of(3),
+                now - TimeDelta::minutes(i),
+            ));
+        }
+        insert_answers(&store, &answers);
+        // Decks holding every card, every other card, every seventh card, and none.
+        for keep in [1, 2, 7, 1000] {
+            let cards: Vec<(String, Option<CardState>)> = (0..600)
+                .filter(|i| i % keep == 0)
+                .map(|i| (format!("c{i:03}"), None))
+                .collect();
+            let ids: HashSet<&str> = cards.iter().map(|(id, _)| id.as_str()).collect();
+            let h = store
+                .deck_history("d", now, utc(), |id| ids.contains(id))
+                .unwrap();
+            let stats = crate::stats::deck_stats(&cards, &h, now, utc());
+            let got: Vec<String> = stats.hardest.iter().map(|h| h.card_id.clone()).collect();
+            assert_eq!(got, hardest_from_all_tallies(&store, &cards), "keep {keep}");
         }
     }
 }

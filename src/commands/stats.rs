@@ -8,6 +8,7 @@ use crate::stats::{DeckStats, deck_stats};
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Duration, FixedOffset, Local, Offset, Utc};
 use console::style;
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 pub fn run(cx: &Context, args: &StatsArgs) -> anyhow::Result<u8> {
@@ -59,7 +60,8 @@ pub fn of_deck(
             (id, state)
         })
         .collect();
-    let history = store.deck_history(&deck.id, now, offset)?;
+    let in_deck: HashSet<&str> = cards.iter().map(|(id, _)| id.as_str()).collect();
+    let history = store.deck_history(&deck.id, now, offset, |id| in_deck.contains(id))?;
     Ok(deck_stats(&cards, &history, now, offset))
 }
 
