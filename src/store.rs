@@ -287,13 +287,33 @@ impl Store {
 
     /// The schedules of all answered cards of a deck, by card id.
     pub fn card_states(&self, deck_id: &str) -> Result<HashMap<String, CardState>, StoreError> {
-        let sql = format!("SELECT {CARD_COLUMNS} FROM cards WHERE deck_id = ?1");
+        let mut states = HashMap::new();
+        self.for_each_card_state(deck_id, |card_id, state| {
+            states.insert(card_id.to_string(), state);
+        })?;
+        Ok(states)
+    }
+
+    /// Calls `f` with the id and the schedule of each answered card of a deck, in no
+    /// particular order. The id is borrowed from the row read: unlike
+    /// [`Store::card_states`], this allocates nothing per card.
+    pub fn for_each_card_state(
+        &self,
+        deck_id: &str,
+        mut f: impl FnMut(&str, CardState),
+    ) -> Result<(), StoreError> {
         self.conn
-            .prepare_cached(&sql)
+            .prepare_cached(
+                "SELECT card_id, phase, stability, difficulty, due, last_review, reps, lapses \
+                 FROM cards WHERE deck_id = ?1",
+            )
             .and_then(|mut stmt| {
-                stmt.query_map([deck_id], card_from_row)?
-                    .map(|r| r.map(|c| (c.card_id, c.state)))
-                    .collect()
+                let mut rows = stmt.query([deck_id])?;
+                while let Some(r) = rows.next()? {
+                    let state = state_from_row(r, 1)?;
+                    f(str_col(r, 0)?, state);
+                }
+                Ok(())
             })
             .map_err(|e| self.err(e))
     }
@@ -731,23 +751,35 @@ fn upsert_card(
 }
 
 fn card_from_row(r: &Row<'_>) -> rusqlite::Result<DueCard> {
-    let phase: String = r.get(2)?;
-    let phase: Phase = phase
-        .parse()
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, Type::Text, Box::new(e)))?;
     Ok(DueCard {
         deck_id: r.get(0)?,
         card_id: r.get(1)?,
-        state: CardState {
-            phase,
-            stability: r.get::<_, f64>(3)? as f32,
-            difficulty: r.get::<_, f64>(4)? as f32,
-            due: from_millis_col(r, 5)?,
-            last_review: from_millis_col(r, 6)?,
-            reps: r.get(7)?,
-            lapses: r.get(8)?,
-        },
+        state: state_from_row(r, 2)?,
     })
+}
+
+/// A card's schedule from the columns `phase, stability, difficulty, due, last_review, reps,
+/// lapses` of a row, starting at column `first`.
+fn state_from_row(r: &Row<'_>, first: usize) -> rusqlite::Result<CardState> {
+    let phase: Phase = str_col(r, first)?
+        .parse()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(first, Type::Text, Box::new(e)))?;
+    Ok(CardState {
+        phase,
+        stability: r.get::<_, f64>(first + 1)? as f32,
+        difficulty: r.get::<_, f64>(first + 2)? as f32,
+        due: from_millis_col(r, first + 3)?,
+        last_review: from_millis_col(r, first + 4)?,
+        reps: r.get(first + 5)?,
+        lapses: r.get(first + 6)?,
+    })
+}
+
+/// The text in column `idx`, borrowed from the row.
+fn str_col<'r>(r: &'r Row<'_>, idx: usize) -> rusqlite::Result<&'r str> {
+    r.get_ref(idx)?
+        .as_str()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
 }
 
 fn answer_from_row(r: &Row<'_>) -> rusqlite::Result<AnswerRecord> {
@@ -1790,5 +1822,52 @@ mod tests {
             let got: Vec<String> = stats.hardest.iter().map(|h| h.card_id.clone()).collect();
             assert_eq!(got, hardest_from_all_tallies(&store, &cards), "keep {keep}");
         }
+    }
+
+    #[test]
+    fn for_each_card_state_visits_the_deck_s_schedules() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = t0();
+        let states = [
+            ("a", "1", state(Phase::Review, now)),
+            ("a", "2", state(Phase::Learning, now + TimeDelta::hours(1))),
+            (
+                "a",
+                "héllo/row",
+                state(Phase::Relearning, now - TimeDelta::days(2)),
+            ),
+            ("b", "1", state(Phase::Review, now + TimeDelta::days(9))),
+        ];
+        for (deck, card, st) in &states {
+            store
+                .record(&answer(deck, card, true, now), Some(st))
+                .unwrap();
+        }
+        let mut seen = Vec::new();
+        store
+            .for_each_card_state("a", |id, st| seen.push((id.to_string(), st)))
+            .unwrap();
+        seen.sort_by(|x, y| x.0.cmp(&y.0));
+        let expected: Vec<(String, CardState)> = states[..3]
+            .iter()
+            .map(|(_, card, st)| (card.to_string(), st.clone()))
+            .collect();
+        assert_eq!(seen, expected);
+        assert_eq!(store.card_states("a").unwrap().len(), 3);
+        store
+            .for_each_card_state("none", |_, _| panic!("no cards"))
+            .unwrap();
+
+        // A schedule pmquiz cannot read is reported, not skipped.
+        store
+            .conn
+            .execute_batch(
+                "PRAGMA ignore_check_constraints = ON; \
+                 UPDATE cards SET phase = 'lost' WHERE deck_id = 'b';",
+            )
+            .unwrap();
+        let err = store.for_each_card_state("b", |_, _| {}).unwrap_err();
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
     }
 }
