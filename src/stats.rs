@@ -60,8 +60,8 @@ pub struct DeckHistory {
     /// Answers in the last [`LONG_WINDOW_DAYS`] days, up to `now`.
     pub last_30_days: AnswerCount,
     /// Answers and misses per card, over all time, in any order, of at least every card that
-    /// can be among [`DeckStats::hardest`]. The store loads only cards with misses, most missed
-    /// first, up to the [`HARDEST_CARDS`]-th card still in the deck; a longer list is fine.
+    /// can be among [`DeckStats::hardest`]. The store loads only a few of the most missed
+    /// cards (see [`crate::store::Store::deck_history`]); a longer list is fine.
     pub tallies: Vec<CardTally>,
     /// Days (at the user's offset) on which the deck was studied, newest
     /// first, without repeats. The store loads only the latest run of
