@@ -16,6 +16,7 @@ use pmquiz::schedule::{Rating, Scheduler};
 use pmquiz::store::{DB_FILE_NAME, Store};
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
+use std::collections::HashSet;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
@@ -131,8 +132,14 @@ fn queries(c: &mut Criterion) {
     group.bench_function("stats", |b| {
         b.iter(|| pmquiz::commands::stats::of_deck(&store, &deck, now, utc).expect("stats"))
     });
+    let review_ids = deck.review_ids();
+    let in_deck: HashSet<&str> = review_ids.iter().map(String::as_str).collect();
     group.bench_function("deck_history", |b| {
-        b.iter(|| store.deck_history(&deck.id, now, utc).expect("history"))
+        b.iter(|| {
+            store
+                .deck_history(&deck.id, now, utc, |id| in_deck.contains(id))
+                .expect("history")
+        })
     });
     group.finish();
 }

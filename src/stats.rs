@@ -18,15 +18,30 @@ use crate::schedule::{CardState, Phase};
 pub const FORECAST_DAYS: usize = 14;
 /// How many cards [`DeckStats::hardest`] lists at most.
 pub const HARDEST_CARDS: usize = 5;
-/// How far back [`DeckHistory::recent`] must reach for [`deck_stats`].
-pub const RECENT_DAYS: i64 = 30;
+/// Length in days of the rolling window of [`DeckStats::last_7_days`].
+pub const SHORT_WINDOW_DAYS: i64 = 7;
+/// Length in days of the rolling window of [`DeckStats::last_30_days`].
+pub const LONG_WINDOW_DAYS: i64 = 30;
 
-/// One answer, as far as statistics need it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AnswerRow {
-    pub card_id: String,
-    pub correct: bool,
-    pub answered_at: DateTime<Utc>,
+/// Answers given in a time window, and how many of them were right.
+///
+/// The answer windows are rolling and end at `now`: a window of `days` days counts an answer
+/// given at `t` when `now - days < t <= now`. Answers after `now` count in neither.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct AnswerCount {
+    pub answers: usize,
+    pub correct: usize,
+}
+
+impl std::ops::Add for AnswerCount {
+    type Output = AnswerCount;
+
+    fn add(self, other: AnswerCount) -> AnswerCount {
+        AnswerCount {
+            answers: self.answers + other.answers,
+            correct: self.correct + other.correct,
+        }
+    }
 }
 
 /// How often one card was answered and missed, over all time.
@@ -40,9 +55,13 @@ pub struct CardTally {
 /// The review history of one deck, summarised for statistics.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DeckHistory {
-    /// Answers of the last [`RECENT_DAYS`] days (at least), oldest first.
-    pub recent: Vec<AnswerRow>,
-    /// Answers and misses per card, over all time, in any order.
+    /// Answers in the last [`SHORT_WINDOW_DAYS`] days, up to `now` (see [`AnswerCount`]).
+    pub last_7_days: AnswerCount,
+    /// Answers in the last [`LONG_WINDOW_DAYS`] days, up to `now`.
+    pub last_30_days: AnswerCount,
+    /// Answers and misses per card, over all time, in any order, of at least every card that
+    /// can be among [`DeckStats::hardest`]. The store loads only a few of the most missed
+    /// cards (see [`crate::store::Store::deck_history`]); a longer list is fine.
     pub tallies: Vec<CardTally>,
     /// Days (at the user's offset) on which the deck was studied, newest
     /// first, without repeats. The store loads only the latest run of
@@ -119,8 +138,8 @@ pub fn deck_stats(
         review: 0,
         due_now: 0,
         due_within_7_days: 0,
-        last_7_days: window(&history.recent, now - TimeDelta::days(7), now),
-        last_30_days: window(&history.recent, now - TimeDelta::days(RECENT_DAYS), now),
+        last_7_days: window(history.last_7_days),
+        last_30_days: window(history.last_30_days),
         streak_days: 0,
         studied_today: false,
         hardest: Vec::new(),
@@ -162,19 +181,12 @@ pub fn local_day(at: DateTime<Utc>, offset: FixedOffset) -> NaiveDate {
     at.with_timezone(&offset).date_naive()
 }
 
-fn window(answers: &[AnswerRow], after: DateTime<Utc>, until: DateTime<Utc>) -> AnswerWindow {
-    let (mut total, mut correct) = (0, 0);
-    for a in answers
-        .iter()
-        .filter(|a| a.answered_at > after && a.answered_at <= until)
-    {
-        total += 1;
-        correct += usize::from(a.correct);
-    }
+fn window(count: AnswerCount) -> AnswerWindow {
+    let AnswerCount { answers, correct } = count;
     AnswerWindow {
-        answers: total,
+        answers,
         correct,
-        accuracy: (total > 0).then(|| correct as f64 / total as f64),
+        accuracy: (answers > 0).then(|| correct as f64 / answers as f64),
     }
 }
 
@@ -202,7 +214,21 @@ fn streak(study_days: &[NaiveDate], today: NaiveDate) -> (u32, bool) {
 }
 
 fn hardest(cards: &[(String, Option<CardState>)], tallies: &[CardTally]) -> Vec<HardCard> {
-    let current: HashSet<&str> = cards.iter().map(|(id, _)| id.as_str()).collect();
+    // Look the deck's cards up among the missed ones (usually a handful), not the other way
+    // round: no set of every card id is built.
+    let missed: HashSet<&str> = tallies
+        .iter()
+        .filter(|t| t.misses > 0)
+        .map(|t| t.card_id.as_str())
+        .collect();
+    if missed.is_empty() {
+        return Vec::new();
+    }
+    let current: HashSet<&str> = cards
+        .iter()
+        .map(|(id, _)| id.as_str())
+        .filter(|id| missed.contains(id))
+        .collect();
     let mut hard: Vec<HardCard> = tallies
         .iter()
         .filter(|t| t.misses > 0 && current.contains(t.card_id.as_str()))
@@ -248,14 +274,6 @@ mod tests {
             reps: 2,
             lapses: 0,
         })
-    }
-
-    fn answer(card: &str, correct: bool, ago: TimeDelta) -> AnswerRow {
-        AnswerRow {
-            card_id: card.to_string(),
-            correct,
-            answered_at: now() - ago,
-        }
     }
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -342,15 +360,17 @@ mod tests {
 
     #[test]
     fn accuracy_over_rolling_windows() {
+        // The store counts the windows (see `Store::deck_history` and its tests for the
+        // boundaries); the stats turn the counts into accuracies.
         let history = DeckHistory {
-            recent: vec![
-                answer("a", true, TimeDelta::days(29)),
-                answer("a", false, TimeDelta::days(20)),
-                answer("b", false, TimeDelta::days(6)),
-                answer("b", true, TimeDelta::days(1)),
-                answer("c", true, TimeDelta::hours(1)),
-                answer("c", true, TimeDelta::days(31)), // outside both windows
-            ],
+            last_7_days: AnswerCount {
+                answers: 3,
+                correct: 2,
+            },
+            last_30_days: AnswerCount {
+                answers: 5,
+                correct: 3,
+            },
             ..DeckHistory::default()
         };
         let s = deck_stats(&[], &history, now(), utc());
@@ -360,6 +380,38 @@ mod tests {
         assert_eq!(s.last_30_days.answers, 5);
         assert_eq!(s.last_30_days.correct, 3);
         assert_eq!(s.last_30_days.accuracy, Some(0.6));
+
+        // Answers, none right: 0 %, not "no accuracy".
+        let history = DeckHistory {
+            last_30_days: AnswerCount {
+                answers: 4,
+                correct: 0,
+            },
+            ..DeckHistory::default()
+        };
+        let s = deck_stats(&[], &history, now(), utc());
+        assert_eq!(s.last_7_days.accuracy, None);
+        assert_eq!(s.last_30_days.accuracy, Some(0.0));
+    }
+
+    #[test]
+    fn answer_counts_add_up() {
+        let a = AnswerCount {
+            answers: 3,
+            correct: 1,
+        };
+        let b = AnswerCount {
+            answers: 4,
+            correct: 4,
+        };
+        assert_eq!(
+            a + b,
+            AnswerCount {
+                answers: 7,
+                correct: 5
+            }
+        );
+        assert_eq!(a + AnswerCount::default(), a);
     }
 
     #[test]

@@ -19,7 +19,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeDelta, Utc};
 use rusqlite::types::Type;
 use rusqlite::{
     Connection, ErrorCode, OpenFlags, OptionalExtension, Row, Transaction, TransactionBehavior,
@@ -27,7 +27,10 @@ use rusqlite::{
 };
 
 use crate::schedule::{CardState, Phase, Rating};
-use crate::stats::{AnswerRow, CardTally, DeckHistory, RECENT_DAYS, local_day};
+use crate::stats::{
+    AnswerCount, CardTally, DeckHistory, HARDEST_CARDS, LONG_WINDOW_DAYS, SHORT_WINDOW_DAYS,
+    local_day,
+};
 
 /// Name of the database file inside the data directory.
 pub const DB_FILE_NAME: &str = "pmquiz.db";
@@ -42,6 +45,12 @@ const MIGRATIONS: &[&str] = &[
     // 1: answers and cards.
     include_str!("schema.sql"),
 ];
+
+/// How many of the most missed cards [`Store::hardest_by_misses`] reads at most.
+const MISSES_BATCH: i64 = 4096;
+
+/// How many of the most missed cards [`Store::hardest_by_tallies`] asks SQLite for first.
+const HARDEST_BATCH: i64 = 256;
 
 /// How long a write waits for another pmquiz process holding the lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -281,13 +290,33 @@ impl Store {
 
     /// The schedules of all answered cards of a deck, by card id.
     pub fn card_states(&self, deck_id: &str) -> Result<HashMap<String, CardState>, StoreError> {
-        let sql = format!("SELECT {CARD_COLUMNS} FROM cards WHERE deck_id = ?1");
+        let mut states = HashMap::new();
+        self.for_each_card_state(deck_id, |card_id, state| {
+            states.insert(card_id.to_string(), state);
+        })?;
+        Ok(states)
+    }
+
+    /// Calls `f` with the id and the schedule of each answered card of a deck, in no
+    /// particular order. The id is borrowed from the row read: unlike
+    /// [`Store::card_states`], this allocates nothing per card.
+    pub fn for_each_card_state(
+        &self,
+        deck_id: &str,
+        mut f: impl FnMut(&str, CardState),
+    ) -> Result<(), StoreError> {
         self.conn
-            .prepare_cached(&sql)
+            .prepare_cached(
+                "SELECT card_id, phase, stability, difficulty, due, last_review, reps, lapses \
+                 FROM cards WHERE deck_id = ?1",
+            )
             .and_then(|mut stmt| {
-                stmt.query_map([deck_id], card_from_row)?
-                    .map(|r| r.map(|c| (c.card_id, c.state)))
-                    .collect()
+                let mut rows = stmt.query([deck_id])?;
+                while let Some(r) = rows.next()? {
+                    let state = state_from_row(r, 1)?;
+                    f(str_col(r, 0)?, state);
+                }
+                Ok(())
             })
             .map_err(|e| self.err(e))
     }
@@ -415,84 +444,224 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// The history of one deck that [`crate::stats::deck_stats`] needs: the
-    /// answers of the last 30 days up to `now`, answer and miss counts per
-    /// card over all time, and the latest run of consecutive days studied
+    /// The history of one deck that [`crate::stats::deck_stats`] needs: the answers (and right
+    /// answers) of the last 7 and 30 days up to `now`, answer and miss counts over all time of
+    /// the most missed cards, enough to find the hardest cards among those for which `in_deck`
+    /// holds (the cards currently in the deck), and the latest run of consecutive days studied
     /// (calendar days at `offset`) up to `now`.
     ///
-    /// Stays fast with a million answers: per-card counts come from a
-    /// covering index, and the study-day scan stops at the first day missed.
+    /// Stays fast with a million answers: the answer windows are counted in SQL, per-card
+    /// counts come from a covering index and only the top few are returned, and the study days
+    /// take one index seek per day.
     pub fn deck_history(
         &self,
         deck_id: &str,
         now: DateTime<Utc>,
         offset: FixedOffset,
+        in_deck: impl Fn(&str) -> bool,
     ) -> Result<DeckHistory, StoreError> {
         let now_ms = to_millis(now);
-        let since_ms = to_millis(now - TimeDelta::days(RECENT_DAYS));
-        let recent = self
-            .conn
-            .prepare_cached(
-                "SELECT card_id, correct, answered_at FROM answers \
-                 WHERE deck_id = ?1 AND answered_at >= ?2 AND answered_at <= ?3 \
-                 ORDER BY answered_at, id",
-            )
-            .and_then(|mut stmt| {
-                stmt.query_map(params![deck_id, since_ms, now_ms], |r| {
-                    Ok(AnswerRow {
-                        card_id: r.get(0)?,
-                        correct: r.get(1)?,
-                        answered_at: from_millis_col(r, 2)?,
-                    })
-                })?
-                .collect::<Result<Vec<_>, _>>()
-            })
-            .map_err(|e| self.err(e))?;
+        // The short window is the newest part of the long one: count it, then the rest of the
+        // long window, so that each answer is read once.
+        const _: () = assert!(SHORT_WINDOW_DAYS <= LONG_WINDOW_DAYS);
+        let short_ms = to_millis(now - TimeDelta::days(SHORT_WINDOW_DAYS));
+        let long_ms = to_millis(now - TimeDelta::days(LONG_WINDOW_DAYS));
+        let last_7_days = self.count_answers(deck_id, short_ms, now_ms)?;
+        let last_30_days = last_7_days + self.count_answers(deck_id, long_ms, short_ms)?;
 
-        let tallies = self
-            .conn
-            .prepare_cached(
-                "SELECT card_id, COUNT(*), SUM(correct = 0) FROM answers \
-                 WHERE deck_id = ?1 GROUP BY card_id",
-            )
-            .and_then(|mut stmt| {
-                stmt.query_map([deck_id], |r| {
-                    Ok(CardTally {
-                        card_id: r.get(0)?,
-                        answers: r.get::<_, i64>(1)?.max(0) as u64,
-                        misses: r.get::<_, i64>(2)?.max(0) as u64,
-                    })
-                })?
-                .collect::<Result<Vec<_>, _>>()
-            })
-            .map_err(|e| self.err(e))?;
+        let tallies = self.hardest_tallies(deck_id, in_deck)?;
 
+        // The latest run of consecutive study days: the day of the last answer up to `now`,
+        // then, day by day going back, the last answer before the start of the day found. Each
+        // step is one seek in `answers_deck_time`, so a streak of N days costs N + 1 seeks
+        // however many answers each day has; the run ends at the first day missed.
         let study_days = self
             .conn
             .prepare_cached(
-                "SELECT answered_at FROM answers \
-                 WHERE deck_id = ?1 AND answered_at <= ?2 ORDER BY answered_at DESC",
+                "SELECT MAX(answered_at) FROM answers WHERE deck_id = ?1 AND answered_at <= ?2",
             )
             .and_then(|mut stmt| {
-                let mut rows = stmt.query(params![deck_id, now_ms])?;
                 let mut days = Vec::new();
-                while let Some(row) = rows.next()? {
-                    let day = local_day(from_millis_col(row, 0)?, offset);
-                    match days.last() {
-                        Some(&last) if last == day => {}
-                        Some(&last) if last - day > TimeDelta::days(1) => break,
-                        _ => days.push(day),
+                let mut until_ms = now_ms;
+                while let Some(ms) =
+                    stmt.query_row(params![deck_id, until_ms], |r| r.get::<_, Option<i64>>(0))?
+                {
+                    let day = local_day(from_millis(ms)?, offset);
+                    if days
+                        .last()
+                        .is_some_and(|&last| last - day > TimeDelta::days(1))
+                    {
+                        break;
                     }
+                    days.push(day);
+                    until_ms = day_start_millis(day, offset) - 1;
                 }
                 Ok(days)
             })
             .map_err(|e| self.err(e))?;
 
         Ok(DeckHistory {
-            recent,
+            last_7_days,
+            last_30_days,
             tallies,
             study_days,
         })
+    }
+
+    /// Answer and miss counts (over all time) of at least every card for which `in_deck`
+    /// holds that can be among the [`HARDEST_CARDS`] hardest ones
+    /// ([`crate::stats::DeckStats::hardest`]: most misses, then fewest answers, then id).
+    fn hardest_tallies(
+        &self,
+        deck_id: &str,
+        in_deck: impl Fn(&str) -> bool,
+    ) -> Result<Vec<CardTally>, StoreError> {
+        match self.hardest_by_misses(deck_id, &in_deck)? {
+            Some(tallies) => Ok(tallies),
+            None => self.hardest_by_tallies(deck_id, &in_deck),
+        }
+    }
+
+    /// [`Store::hardest_tallies`] from the missed answers only, or `None` when the first
+    /// [`MISSES_BATCH`] most missed cards are not enough to tell.
+    ///
+    /// Counting the entries of `answers_card` with `correct = 0` per card skips the work for
+    /// every right answer (45 ms rather than 73 ms over a million answers, 12 % of them
+    /// misses). Ranked by misses, the cards that can be among the hardest are the deck's cards
+    /// with at least as many misses as the [`HARDEST_CARDS`]-th of them; only those need their
+    /// answers counted, one index seek each. If the batch ends before a card with fewer misses
+    /// (many cards tie, or removed cards fill it), `None` leaves it to
+    /// [`Store::hardest_by_tallies`].
+    fn hardest_by_misses(
+        &self,
+        deck_id: &str,
+        in_deck: impl Fn(&str) -> bool,
+    ) -> Result<Option<Vec<CardTally>>, StoreError> {
+        let mut candidates: Vec<(String, u64)> = Vec::new();
+        let complete = self
+            .conn
+            .prepare_cached(
+                "SELECT card_id, COUNT(*) AS misses FROM answers \
+                 WHERE deck_id = ?1 AND correct = 0 \
+                 GROUP BY card_id ORDER BY misses DESC LIMIT ?2",
+            )
+            .and_then(|mut stmt| {
+                let mut rows = stmt.query(params![deck_id, MISSES_BATCH])?;
+                let mut read = 0;
+                let mut least = None; // the misses of the HARDEST_CARDS-th card of the deck
+                while let Some(r) = rows.next()? {
+                    read += 1;
+                    let misses = count_col(r, 1)? as u64;
+                    if least.is_some_and(|least| misses < least) {
+                        return Ok(true);
+                    }
+                    let card_id = str_col(r, 0)?;
+                    if in_deck(card_id) {
+                        candidates.push((card_id.to_string(), misses));
+                        if candidates.len() == HARDEST_CARDS {
+                            least = Some(misses);
+                        }
+                    }
+                }
+                Ok(read < MISSES_BATCH)
+            })
+            .map_err(|e| self.err(e))?;
+        if !complete {
+            return Ok(None);
+        }
+        let mut count = self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM answers WHERE deck_id = ?1 AND card_id = ?2")
+            .map_err(|e| self.err(e))?;
+        candidates
+            .into_iter()
+            .map(|(card_id, misses)| {
+                let answers = count
+                    .query_row(params![deck_id, card_id], |r| count_col(r, 0))
+                    .map_err(|e| self.err(e))? as u64;
+                Ok(CardTally {
+                    card_id,
+                    answers,
+                    misses,
+                })
+            })
+            .collect::<Result<_, _>>()
+            .map(Some)
+    }
+
+    /// [`Store::hardest_tallies`] from every card's answer and miss counts: the deck's cards
+    /// with misses, most missed first, in the order of [`crate::stats::DeckStats::hardest`],
+    /// up to the [`HARDEST_CARDS`]-th card for which `in_deck` holds (or all of them, if fewer
+    /// are in the deck), with any removed cards ranked before it.
+    ///
+    /// SQLite counts the answers of every card, but sorts only the top [`HARDEST_BATCH`] and
+    /// returns a few rows. Cards removed from the deck may take places at the top: if they
+    /// leave fewer than [`HARDEST_CARDS`] cards of the deck in the batch, the query runs again
+    /// without a limit and is read until enough are found.
+    fn hardest_by_tallies(
+        &self,
+        deck_id: &str,
+        in_deck: impl Fn(&str) -> bool,
+    ) -> Result<Vec<CardTally>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT card_id, COUNT(*) AS answers, COUNT(*) - SUM(correct) AS misses \
+                 FROM answers WHERE deck_id = ?1 \
+                 GROUP BY card_id HAVING misses > 0 \
+                 ORDER BY misses DESC, answers, card_id LIMIT ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut tallies = Vec::new();
+        for limit in [HARDEST_BATCH, -1] {
+            tallies.clear();
+            let mut rows = stmt
+                .query(params![deck_id, limit])
+                .map_err(|e| self.err(e))?;
+            let mut in_deck_found = 0;
+            while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+                let tally = CardTally {
+                    card_id: r.get(0).map_err(|e| self.err(e))?,
+                    answers: count_col(r, 1).map_err(|e| self.err(e))? as u64,
+                    misses: count_col(r, 2).map_err(|e| self.err(e))? as u64,
+                };
+                in_deck_found += usize::from(in_deck(&tally.card_id));
+                tallies.push(tally);
+                if in_deck_found == HARDEST_CARDS {
+                    return Ok(tallies);
+                }
+            }
+            if (tallies.len() as i64) < limit {
+                break; // every card with misses was read
+            }
+        }
+        Ok(tallies)
+    }
+
+    /// The answers to a deck given after `after_ms` and up to `until_ms` (both in
+    /// milliseconds since the epoch), and how many were right.
+    ///
+    /// Reads the index `answers_deck_time` for the range and each answer's row for `correct`.
+    fn count_answers(
+        &self,
+        deck_id: &str,
+        after_ms: i64,
+        until_ms: i64,
+    ) -> Result<AnswerCount, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT COUNT(*), COALESCE(SUM(correct), 0) FROM answers \
+                 WHERE deck_id = ?1 AND answered_at > ?2 AND answered_at <= ?3",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_row(params![deck_id, after_ms, until_ms], |r| {
+                    Ok(AnswerCount {
+                        answers: count_col(r, 0)?,
+                        correct: count_col(r, 1)?,
+                    })
+                })
+            })
+            .map_err(|e| self.err(e))
     }
 
     fn err(&self, e: rusqlite::Error) -> StoreError {
@@ -667,23 +836,35 @@ fn upsert_card(
 }
 
 fn card_from_row(r: &Row<'_>) -> rusqlite::Result<DueCard> {
-    let phase: String = r.get(2)?;
-    let phase: Phase = phase
-        .parse()
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, Type::Text, Box::new(e)))?;
     Ok(DueCard {
         deck_id: r.get(0)?,
         card_id: r.get(1)?,
-        state: CardState {
-            phase,
-            stability: r.get::<_, f64>(3)? as f32,
-            difficulty: r.get::<_, f64>(4)? as f32,
-            due: from_millis_col(r, 5)?,
-            last_review: from_millis_col(r, 6)?,
-            reps: r.get(7)?,
-            lapses: r.get(8)?,
-        },
+        state: state_from_row(r, 2)?,
     })
+}
+
+/// A card's schedule from the columns `phase, stability, difficulty, due, last_review, reps,
+/// lapses` of a row, starting at column `first`.
+fn state_from_row(r: &Row<'_>, first: usize) -> rusqlite::Result<CardState> {
+    let phase: Phase = str_col(r, first)?
+        .parse()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(first, Type::Text, Box::new(e)))?;
+    Ok(CardState {
+        phase,
+        stability: r.get::<_, f64>(first + 1)? as f32,
+        difficulty: r.get::<_, f64>(first + 2)? as f32,
+        due: from_millis_col(r, first + 3)?,
+        last_review: from_millis_col(r, first + 4)?,
+        reps: r.get(first + 5)?,
+        lapses: r.get(first + 6)?,
+    })
+}
+
+/// The text in column `idx`, borrowed from the row.
+fn str_col<'r>(r: &'r Row<'_>, idx: usize) -> rusqlite::Result<&'r str> {
+    r.get_ref(idx)?
+        .as_str()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
 }
 
 fn answer_from_row(r: &Row<'_>) -> rusqlite::Result<AnswerRecord> {
@@ -724,6 +905,18 @@ fn from_millis(ms: i64) -> rusqlite::Result<DateTime<Utc>> {
     DateTime::from_timestamp_millis(ms).ok_or(rusqlite::Error::IntegralValueOutOfRange(0, ms))
 }
 
+/// The first millisecond of the calendar day `day` at `offset`, since the epoch.
+fn day_start_millis(day: NaiveDate, offset: FixedOffset) -> i64 {
+    day.and_time(NaiveTime::MIN).and_utc().timestamp_millis()
+        - i64::from(offset.local_minus_utc()) * 1000
+}
+
+/// A count (`COUNT(*)`, `SUM` of 0/1 values) read from column `idx`.
+fn count_col(r: &Row<'_>, idx: usize) -> rusqlite::Result<usize> {
+    let n: i64 = r.get(idx)?;
+    usize::try_from(n).map_err(|_| rusqlite::Error::IntegralValueOutOfRange(idx, n))
+}
+
 fn from_millis_col(r: &Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {
     let ms: i64 = r.get(idx)?;
     DateTime::from_timestamp_millis(ms).ok_or(rusqlite::Error::IntegralValueOutOfRange(idx, ms))
@@ -734,6 +927,7 @@ mod tests {
     use super::*;
     use crate::schedule::Scheduler;
     use chrono::TimeZone;
+    use std::collections::HashSet;
     use std::sync::{Arc, Barrier};
 
     fn t0() -> DateTime<Utc> {
@@ -1206,10 +1400,53 @@ mod tests {
             tally_plan.contains("COVERING INDEX answers_card"),
             "{tally_plan}"
         );
+        let count_plan = query_plan(
+            &store,
+            "SELECT COUNT(*), COALESCE(SUM(correct), 0) FROM answers \
+             WHERE deck_id = ?1 AND answered_at > ?2 AND answered_at <= ?3",
+            &[&"a", &0i64, &0i64],
+        );
+        assert!(
+            count_plan.contains(
+                "INDEX answers_deck_time (deck_id=? AND answered_at>? AND answered_at<?)"
+            ),
+            "{count_plan}"
+        );
+        let hardest_plan = query_plan(
+            &store,
+            "SELECT card_id, COUNT(*) AS answers, COUNT(*) - SUM(correct) AS misses \
+             FROM answers WHERE deck_id = ?1 \
+             GROUP BY card_id HAVING misses > 0 \
+             ORDER BY misses DESC, answers, card_id LIMIT ?2",
+            &[&"a", &5i64],
+        );
+        assert!(
+            hardest_plan.contains("COVERING INDEX answers_card"),
+            "{hardest_plan}"
+        );
+        let misses_plan = query_plan(
+            &store,
+            "SELECT card_id, COUNT(*) AS misses FROM answers \
+             WHERE deck_id = ?1 AND correct = 0 \
+             GROUP BY card_id ORDER BY misses DESC LIMIT ?2",
+            &[&"a", &5i64],
+        );
+        assert!(
+            misses_plan.contains("COVERING INDEX answers_card (deck_id=?)"),
+            "{misses_plan}"
+        );
+        let answers_plan = query_plan(
+            &store,
+            "SELECT COUNT(*) FROM answers WHERE deck_id = ?1 AND card_id = ?2",
+            &[&"a", &"b"],
+        );
+        assert!(
+            answers_plan.contains("COVERING INDEX answers_card (deck_id=? AND card_id=?)"),
+            "{answers_plan}"
+        );
         let days_plan = query_plan(
             &store,
-            "SELECT answered_at FROM answers WHERE deck_id = ?1 AND answered_at <= ?2 \
-             ORDER BY answered_at DESC",
+            "SELECT MAX(answered_at) FROM answers WHERE deck_id = ?1 AND answered_at <= ?2",
             &[&"a", &0i64],
         );
         assert!(
@@ -1281,35 +1518,18 @@ mod tests {
             .record(&answer("other", "x", false, now), None)
             .unwrap();
 
-        let h = store.deck_history("d", now, utc()).unwrap();
-        let recent: Vec<(&str, bool)> = h
-            .recent
-            .iter()
-            .map(|a| (a.card_id.as_str(), a.correct))
-            .collect();
-        assert_eq!(
-            recent,
-            [
-                ("x", false),
-                ("y", false),
-                ("y", true),
-                ("y", true),
-                ("x", true)
-            ]
-        );
-        assert!(
-            h.recent
-                .windows(2)
-                .all(|w| w[0].answered_at <= w[1].answered_at)
-        );
+        let h = store.deck_history("d", now, utc(), |_| true).unwrap();
+        let count = |answers, correct| AnswerCount { answers, correct };
+        assert_eq!(h.last_7_days, count(4, 3));
+        assert_eq!(h.last_30_days, count(5, 3));
 
-        let mut tallies = h.tallies.clone();
-        tallies.sort_by(|a, b| a.card_id.cmp(&b.card_id));
-        let t: Vec<(&str, u64, u64)> = tallies
+        // Cards with misses, most missed first; answers after `now` count too.
+        let t: Vec<(&str, u64, u64)> = h
+            .tallies
             .iter()
             .map(|t| (t.card_id.as_str(), t.answers, t.misses))
             .collect();
-        assert_eq!(t, [("x", 4, 2), ("y", 3, 1), ("z", 1, 0)]);
+        assert_eq!(t, [("x", 4, 2), ("y", 3, 1)]);
 
         // Studied today and yesterday, then a gap (3 days ago).
         let d = |m, day| chrono::NaiveDate::from_ymd_opt(2025, m, day).unwrap();
@@ -1320,5 +1540,497 @@ mod tests {
         assert_eq!(stats.streak_days, 2);
         assert_eq!(stats.last_30_days.answers, 5);
         assert_eq!(stats.hardest[0].card_id, "x");
+    }
+
+    #[test]
+    fn deck_history_windows_are_rolling_and_end_at_now() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = t0();
+        let ms = TimeDelta::milliseconds(1);
+        let week = now - TimeDelta::days(7);
+        let month = now - TimeDelta::days(30);
+        let answers = [
+            (false, month - ms), // before both windows
+            (true, month),       // exactly 30 days ago: outside
+            (true, month + ms),  // 30 days only
+            (false, week),       // exactly 7 days ago: 30 days only
+            (true, week + ms),   // both
+            (false, now - ms),   // both
+            (true, now),         // exactly now: both
+            (true, now + ms),    // after now: neither
+            (false, now + TimeDelta::days(3)),
+        ];
+        for (i, (correct, at)) in answers.into_iter().enumerate() {
+            store
+                .record(&answer("d", &format!("c{i}"), correct, at), None)
+                .unwrap();
+        }
+        // Another deck's answers count for that deck only.
+        for at in [week + ms, now] {
+            store.record(&answer("other", "c", true, at), None).unwrap();
+        }
+        let count = |answers, correct| AnswerCount { answers, correct };
+
+        let h = store.deck_history("d", now, utc(), |_| true).unwrap();
+        assert_eq!(h.last_7_days, count(3, 2));
+        assert_eq!(h.last_30_days, count(5, 3));
+        let h = store.deck_history("other", now, utc(), |_| true).unwrap();
+        assert_eq!(h.last_7_days, count(2, 2));
+        assert_eq!(h.last_30_days, count(2, 2));
+
+        // A millisecond later both windows have moved: the answers at 30 days and at 7 days
+        // before the old `now`, plus 1 ms, left them; the one at the old `now` plus 1 ms
+        // entered both.
+        let h = store.deck_history("d", now + ms, utc(), |_| true).unwrap();
+        assert_eq!(h.last_7_days, count(3, 2));
+        assert_eq!(h.last_30_days, count(5, 3));
+
+        // Stored times are whole milliseconds; a `now` between two of them counts the answer
+        // at the millisecond before it and not the one after.
+        let between = now + TimeDelta::microseconds(500);
+        let h = store.deck_history("d", between, utc(), |_| true).unwrap();
+        assert_eq!(h.last_7_days, count(3, 2));
+        assert_eq!(h.last_30_days, count(5, 3));
+
+        // A deck without answers.
+        let h = store.deck_history("none", now, utc(), |_| true).unwrap();
+        assert_eq!(h, DeckHistory::default());
+    }
+
+    #[test]
+    fn deck_history_study_days_are_calendar_days_at_the_offset() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = t0(); // 2025-06-02 08:30 UTC
+        let utc_at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let ms = TimeDelta::milliseconds(1);
+        let answers = [
+            utc_at("2025-06-01T22:00:00Z"), // midnight starting 2 June at +02:00
+            utc_at("2025-06-01T21:59:59.999Z"), // the last moment of 1 June at +02:00
+            utc_at("2025-05-30T22:00:00Z"), // 31 May at +02:00, 30 May in UTC
+            utc_at("2025-05-29T12:00:00Z"), // 29 May everywhere: after a gap at +02:00
+            now + ms,                       // after now: ignored
+        ];
+        for at in answers {
+            store.record(&answer("d", "c", true, at), None).unwrap();
+        }
+        let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
+        let days = |offset| {
+            store
+                .deck_history("d", now, offset, |_| true)
+                .unwrap()
+                .study_days
+        };
+        let east = FixedOffset::east_opt(2 * 3600).unwrap();
+        assert_eq!(days(east), [d(6, 2), d(6, 1), d(5, 31)]);
+        // In UTC: 1 June, then nothing on 31 May.
+        assert_eq!(days(utc()), [d(6, 1)]);
+        // At -12:00 it is still 1 June (20:30); 30 May and 29 May are not consecutive with it.
+        let west = FixedOffset::west_opt(12 * 3600).unwrap();
+        assert_eq!(days(west), [d(6, 1)]);
+        // At +05:30 the first two answers are on 2 June, the third on 31 May.
+        let india = FixedOffset::east_opt(5 * 3600 + 1800).unwrap();
+        assert_eq!(days(india), [d(6, 2)]);
+
+        // An answer at exactly `now` is today; the latest run is found even when it ended long
+        // ago (the streak is then 0, which deck_stats decides).
+        store
+            .record(&answer("e", "c", true, now - TimeDelta::days(10)), None)
+            .unwrap();
+        store
+            .record(&answer("e", "c", true, now - TimeDelta::days(11)), None)
+            .unwrap();
+        store
+            .record(&answer("e", "c", true, now + TimeDelta::days(1)), None)
+            .unwrap();
+        assert_eq!(
+            store
+                .deck_history("e", now, utc(), |_| true)
+                .unwrap()
+                .study_days,
+            [d(5, 23), d(5, 22)]
+        );
+        store.record(&answer("e", "c", true, now), None).unwrap();
+        assert_eq!(
+            store
+                .deck_history("e", now, utc(), |_| true)
+                .unwrap()
+                .study_days,
+            [d(6, 2)]
+        );
+        assert!(
+            store
+                .deck_history("none", now, east, |_| true)
+                .unwrap()
+                .study_days
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn deck_history_follows_a_long_streak_to_its_first_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = t0(); // 08:30 UTC
+        // Every day for 400 days, one to four answers a day between 05:30 and 08:30 UTC (the
+        // same calendar day at every offset from -05:00 to +15:00); then a gap of two days and 30 more days.
+        let mut times = Vec::new();
+        for day in (0..400).chain(402..432) {
+            for k in 0..(day % 4) + 1 {
+                let minutes = (day * 37 + k * 53) % 180;
+                times.push(now - TimeDelta::days(day) - TimeDelta::minutes(minutes));
+            }
+        }
+        let tx = Transaction::new_unchecked(&store.conn, TransactionBehavior::Immediate).unwrap();
+        for at in &times {
+            tx.execute(
+                &format!(
+                    "INSERT INTO answers ({ANSWER_COLUMNS}) \
+                     VALUES ('d', 'c', 'typed', 1, 3, 'a', 'a', ?1, 0, 's')"
+                ),
+                [to_millis(*at)],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+
+        for hours in [-5, 0, 2, 12, 15] {
+            let offset = FixedOffset::east_opt(hours * 3600).unwrap();
+            let h = store.deck_history("d", now, offset, |_| true).unwrap();
+            let today = local_day(now, offset);
+            let expected: Vec<NaiveDate> = (0..400).map(|i| today - TimeDelta::days(i)).collect();
+            assert_eq!(h.study_days, expected, "at {offset}");
+            let stats = crate::stats::deck_stats(&[], &h, now, offset);
+            assert_eq!((stats.streak_days, stats.studied_today), (400, true));
+        }
+
+        // At other offsets some days' answers fall on two calendar days and others leave
+        // days out: compare with a plain walk over every answer.
+        for (hours, minutes) in [
+            (-11, 0),
+            (-8, 0),
+            (-3, -30),
+            (5, 30),
+            (9, 0),
+            (13, 45),
+            (16, 0),
+        ] {
+            let offset = FixedOffset::east_opt(hours * 3600 + minutes * 60).unwrap();
+            let mut all: Vec<NaiveDate> = times
+                .iter()
+                .filter(|&&t| t <= now)
+                .map(|&t| local_day(t, offset))
+                .collect();
+            all.sort_unstable_by(|a, b| b.cmp(a));
+            all.dedup();
+            let run = 1 + all
+                .windows(2)
+                .take_while(|w| w[0] - w[1] == TimeDelta::days(1))
+                .count();
+            let h = store.deck_history("d", now, offset, |_| true).unwrap();
+            assert_eq!(h.study_days, all[..run], "at {offset}");
+        }
+    }
+
+    /// Inserts answers (card, correct, time) to deck `d` in one transaction.
+    fn insert_answers(store: &Store, answers: &[(String, bool, DateTime<Utc>)]) {
+        let tx = Transaction::new_unchecked(&store.conn, TransactionBehavior::Immediate).unwrap();
+        for (card, correct, at) in answers {
+            tx.execute(
+                &format!(
+                    "INSERT INTO answers ({ANSWER_COLUMNS}) \
+                     VALUES ('d', ?1, 'typed', ?2, 3, 'a', 'a', ?3, 0, 's')"
+                ),
+                params![card, correct, to_millis(*at)],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+
+    /// The hardest cards from every card's tally, the way deck_stats ranked them before the
+    /// store returned only the top ones.
+    fn hardest_from_all_tallies(
+        store: &Store,
+        cards: &[(String, Option<CardState>)],
+    ) -> Vec<String> {
+        let all: Vec<crate::stats::CardTally> = store
+            .conn
+            .prepare("SELECT card_id, COUNT(*), SUM(correct = 0) FROM answers GROUP BY card_id")
+            .unwrap()
+            .query_map([], |r| {
+                Ok(crate::stats::CardTally {
+                    card_id: r.get(0)?,
+                    answers: r.get::<_, i64>(1)? as u64,
+                    misses: r.get::<_, i64>(2)? as u64,
+                })
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let history = DeckHistory {
+            tallies: all,
+            ..DeckHistory::default()
+        };
+        crate::stats::deck_stats(cards, &history, t0(), utc())
+            .hardest
+            .into_iter()
+            .map(|h| h.card_id)
+            .collect()
+    }
+
+    /// A deck of the given card ids, none of them scheduled.
+    fn deck_of(ids: &[String]) -> Vec<(String, Option<CardState>)> {
+        ids.iter().map(|id| (id.clone(), None)).collect()
+    }
+
+    /// (card, misses, answers) of the hardest cards of `cards` as `pmquiz stats` shows them.
+    fn hardest_of(store: &Store, cards: &[(String, Option<CardState>)]) -> Vec<(String, u64, u64)> {
+        let ids: HashSet<&str> = cards.iter().map(|(id, _)| id.as_str()).collect();
+        let h = store
+            .deck_history("d", t0(), utc(), |id| ids.contains(id))
+            .unwrap();
+        let hardest: Vec<(String, u64, u64)> = crate::stats::deck_stats(cards, &h, t0(), utc())
+            .hardest
+            .into_iter()
+            .map(|h| (h.card_id, h.misses, h.answers))
+            .collect();
+        let names: Vec<String> = hardest.iter().map(|h| h.0.clone()).collect();
+        assert_eq!(names, hardest_from_all_tallies(store, cards));
+        hardest
+    }
+
+    fn hard(list: &[(&str, u64, u64)]) -> Vec<(String, u64, u64)> {
+        list.iter()
+            .map(|&(id, m, a)| (id.to_string(), m, a))
+            .collect()
+    }
+
+    #[test]
+    fn hardest_cards_rank_by_misses_then_answers_then_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = t0();
+        let mut answers = Vec::new();
+        // (card, answers, misses)
+        for (card, total, misses) in [
+            ("a", 10, 1),
+            ("b", 10, 5),
+            ("c", 6, 5),
+            ("d", 3, 0),
+            ("e", 4, 2),
+            ("f", 9, 3),
+            ("g", 2, 2),
+            ("h", 9, 3),
+            ("é", 2, 2), // after "g" in byte order, as in Rust
+        ] {
+            for i in 0..total {
+                answers.push((card.to_string(), i >= misses, now - TimeDelta::hours(i)));
+            }
+        }
+        // An answer after `now` still counts.
+        answers.push(("a".to_string(), false, now + TimeDelta::days(1)));
+        insert_answers(&store, &answers);
+        let ids = |list: &[&str]| -> Vec<String> { list.iter().map(|s| s.to_string()).collect() };
+
+        let all = deck_of(&ids(&["a", "b", "c", "d", "e", "f", "g", "h", "é"]));
+        assert_eq!(
+            hardest_of(&store, &all),
+            hard(&[
+                ("c", 5, 6),
+                ("b", 5, 10),
+                ("f", 3, 9),
+                ("h", 3, 9),
+                ("g", 2, 2)
+            ])
+        );
+        // The missed answers were enough to tell: only the candidates' answers were counted.
+        let h = store.hardest_by_misses("d", |_| true).unwrap().unwrap();
+        assert_eq!(h.len(), 8, "{h:?}"); // every card with 2 misses or more
+        // Cards not in the deck do not count.
+        let without_b_g = deck_of(&ids(&["a", "c", "d", "e", "f", "h", "é"]));
+        assert_eq!(
+            hardest_of(&store, &without_b_g),
+            hard(&[
+                ("c", 5, 6),
+                ("f", 3, 9),
+                ("h", 3, 9),
+                ("é", 2, 2),
+                ("e", 2, 4)
+            ])
+        );
+        // Fewer than five cards of the deck with misses.
+        assert_eq!(
+            hardest_of(&store, &deck_of(&ids(&["a", "d", "x"]))),
+            hard(&[("a", 2, 11)])
+        );
+        assert!(hardest_of(&store, &deck_of(&ids(&["d", "x"]))).is_empty());
+        assert!(hardest_of(&store, &[]).is_empty());
+        assert!(
+            store
+                .deck_history("none", now, utc(), |_| true)
+                .unwrap()
+                .tallies
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn hardest_cards_skip_many_removed_cards() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = t0();
+        // More removed cards than either batch holds lead the ranking; the deck's own cards
+        // have fewer misses, with ties broken by answers and id.
+        let gone = MISSES_BATCH as usize + 20;
+        let mut answers = Vec::new();
+        for i in 0..gone {
+            for k in 0..6 {
+                answers.push((format!("gone-{i:04}"), k >= 5, now));
+            }
+        }
+        for i in 0..40 {
+            let total = 3 + i % 5;
+            let misses = 1 + i % 3;
+            for k in 0..total {
+                answers.push((format!("card-{i:02}"), k >= misses, now));
+            }
+        }
+        insert_answers(&store, &answers);
+        let ids: Vec<String> = (0..45).map(|i| format!("card-{i:02}")).collect();
+        let in_deck = |id: &str| id.starts_with("card-");
+        assert!(store.hardest_by_misses("d", in_deck).unwrap().is_none());
+        let h = store.hardest_by_tallies("d", in_deck).unwrap();
+        assert!(h.len() > HARDEST_BATCH as usize, "{}", h.len());
+
+        // Three misses in three answers (i = 5, 20, 35), then three in four (i = 11, 26).
+        assert_eq!(
+            hardest_of(&store, &deck_of(&ids)),
+            hard(&[
+                ("card-05", 3, 3),
+                ("card-20", 3, 3),
+                ("card-35", 3, 3),
+                ("card-11", 3, 4),
+                ("card-26", 3, 4)
+            ])
+        );
+    }
+
+    #[test]
+    fn hardest_cards_among_many_ties() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = t0();
+        // More cards with one miss each than the batch of missed answers holds: which five
+        // are hardest depends on their answers.
+        let cards = MISSES_BATCH as usize + 100;
+        let mut answers = Vec::new();
+        for i in 0..cards {
+            for k in 0..1 + (i * 5 + 3) % 7 {
+                answers.push((format!("t{i:04}"), k > 0, now));
+            }
+        }
+        insert_answers(&store, &answers);
+        let ids: Vec<String> = (0..cards).map(|i| format!("t{i:04}")).collect();
+        assert!(store.hardest_by_misses("d", |_| true).unwrap().is_none());
+        // One answer when (i * 5 + 3) % 7 == 0: i = 5, 12, 19, …
+        assert_eq!(
+            hardest_of(&store, &deck_of(&ids)),
+            hard(&[
+                ("t0005", 1, 1),
+                ("t0012", 1, 1),
+                ("t0019", 1, 1),
+                ("t0026", 1, 1),
+                ("t0033", 1, 1)
+            ])
+        );
+        // A deck of a few of them: the removed cards' ties still fill the batch.
+        let few: Vec<String> = ids.iter().step_by(100).cloned().collect();
+        let in_few = |id: &str| few.iter().any(|f| f == id);
+        assert!(store.hardest_by_misses("d", in_few).unwrap().is_none());
+        hardest_of(&store, &deck_of(&few));
+    }
+
+    #[test]
+    fn hardest_cards_match_a_ranking_of_every_tally() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = t0();
+        let mut answers = Vec::new();
+        let mut x: u64 = 7;
+        for i in 0..3000 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let card = format!("c{:03}", (x >> 33) % 600);
+            answers.push((
+                card,
+                !(x >> 20).is_multiple_of(3),
+                now - TimeDelta::minutes(i),
+            ));
+        }
+        insert_answers(&store, &answers);
+        // Decks holding every card, every other card, every seventh card, and none.
+        for keep in [1, 2, 7, 1000] {
+            let cards: Vec<(String, Option<CardState>)> = (0..600)
+                .filter(|i| i % keep == 0)
+                .map(|i| (format!("c{i:03}"), None))
+                .collect();
+            let ids: HashSet<&str> = cards.iter().map(|(id, _)| id.as_str()).collect();
+            let h = store
+                .deck_history("d", now, utc(), |id| ids.contains(id))
+                .unwrap();
+            let stats = crate::stats::deck_stats(&cards, &h, now, utc());
+            let got: Vec<String> = stats.hardest.iter().map(|h| h.card_id.clone()).collect();
+            assert_eq!(got, hardest_from_all_tallies(&store, &cards), "keep {keep}");
+        }
+    }
+
+    #[test]
+    fn for_each_card_state_visits_the_deck_s_schedules() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = t0();
+        let states = [
+            ("a", "1", state(Phase::Review, now)),
+            ("a", "2", state(Phase::Learning, now + TimeDelta::hours(1))),
+            (
+                "a",
+                "héllo/row",
+                state(Phase::Relearning, now - TimeDelta::days(2)),
+            ),
+            ("b", "1", state(Phase::Review, now + TimeDelta::days(9))),
+        ];
+        for (deck, card, st) in &states {
+            store
+                .record(&answer(deck, card, true, now), Some(st))
+                .unwrap();
+        }
+        let mut seen = Vec::new();
+        store
+            .for_each_card_state("a", |id, st| seen.push((id.to_string(), st)))
+            .unwrap();
+        seen.sort_by(|x, y| x.0.cmp(&y.0));
+        let expected: Vec<(String, CardState)> = states[..3]
+            .iter()
+            .map(|(_, card, st)| (card.to_string(), st.clone()))
+            .collect();
+        assert_eq!(seen, expected);
+        assert_eq!(store.card_states("a").unwrap().len(), 3);
+        store
+            .for_each_card_state("none", |_, _| panic!("no cards"))
+            .unwrap();
+
+        // A schedule pmquiz cannot read is reported, not skipped.
+        store
+            .conn
+            .execute_batch(
+                "PRAGMA ignore_check_constraints = ON; \
+                 UPDATE cards SET phase = 'lost' WHERE deck_id = 'b';",
+            )
+            .unwrap();
+        let err = store.for_each_card_state("b", |_, _| {}).unwrap_err();
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
     }
 }

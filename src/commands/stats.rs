@@ -4,10 +4,12 @@ use super::{Context, OK};
 use crate::cli::{Format, StatsArgs};
 use crate::deck::Deck;
 use crate::deck::plural;
+use crate::schedule::CardState;
 use crate::stats::{DeckStats, deck_stats};
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Duration, FixedOffset, Local, Offset, Utc};
 use console::style;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 pub fn run(cx: &Context, args: &StatsArgs) -> anyhow::Result<u8> {
@@ -50,16 +52,23 @@ pub fn of_deck(
     now: DateTime<Utc>,
     offset: FixedOffset,
 ) -> Result<DeckStats, StoreError> {
-    let mut states = store.card_states(&deck.id)?;
-    let cards: Vec<_> = deck
-        .review_ids()
-        .into_iter()
-        .map(|id| {
-            let state = states.remove(&id);
-            (id, state)
-        })
-        .collect();
-    let history = store.deck_history(&deck.id, now, offset)?;
+    let ids = deck.review_ids();
+    // Where each review id is in `ids` (the first place, should an id repeat). The schedules
+    // are looked up by the ids borrowed from the rows, and the store asks whether a card is
+    // still in the deck.
+    let mut place: HashMap<&str, usize> = HashMap::with_capacity(ids.len());
+    for (i, id) in ids.iter().enumerate() {
+        place.entry(id.as_str()).or_insert(i);
+    }
+    let mut states: Vec<Option<CardState>> = vec![None; ids.len()];
+    store.for_each_card_state(&deck.id, |card_id, state| {
+        if let Some(&i) = place.get(card_id) {
+            states[i] = Some(state);
+        }
+    })?;
+    let history = store.deck_history(&deck.id, now, offset, |id| place.contains_key(id))?;
+    drop(place);
+    let cards: Vec<(String, Option<CardState>)> = ids.into_iter().zip(states).collect();
     Ok(deck_stats(&cards, &history, now, offset))
 }
 
