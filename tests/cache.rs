@@ -228,3 +228,50 @@ fn check_always_parses_and_writes_no_cache() {
     out.success();
     assert_eq!(entries(data.path()), Vec::<PathBuf>::new());
 }
+
+/// Sets the modification time of `path` to `days` days ago.
+fn age(path: &Path, days: u64) {
+    let then = std::time::SystemTime::now() - Duration::from_secs(days * 24 * 60 * 60);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(then)
+        .unwrap();
+}
+
+fn days_old(path: &Path) -> u64 {
+    let modified = std::fs::metadata(path).unwrap().modified().unwrap();
+    modified.elapsed().unwrap_or_default().as_secs() / (24 * 60 * 60)
+}
+
+#[test]
+fn entries_unused_for_a_month_are_removed_and_entries_in_use_are_kept() {
+    let (data, _) = data_with(&big_deck(1000));
+    quiz(data.path());
+    let used = only_entry(data.path());
+
+    // An entry written 40 days ago and used today is marked as used, not removed.
+    age(&used, 40);
+    quiz(data.path());
+    assert_eq!(days_old(&used), 0);
+
+    // The entry of a deck removed 40 days ago goes when another deck's entry is written. (Every
+    // deck in the deck folder is loaded when a deck is named by id, so entries of decks still
+    // there stay in use.)
+    let other = data.path().join("decks/other.toml");
+    std::fs::write(
+        &other,
+        big_deck(1000).replace("id = \"big\"", "id = \"other\""),
+    )
+    .unwrap();
+    run_in(data.path(), &["show", "other"]).success();
+    let both = entries(data.path());
+    assert_eq!(both.len(), 2, "{both:?}");
+    let unused = both.iter().find(|e| **e != used).unwrap().clone();
+    std::fs::remove_file(&other).unwrap();
+    age(&unused, 40);
+    std::fs::write(data.path().join("decks/big.toml"), big_deck(1001)).unwrap();
+    quiz(data.path());
+    assert_eq!(entries(data.path()), vec![used]);
+}

@@ -26,8 +26,10 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
 /// Deck files smaller than this are always parsed: it takes a few milliseconds at most.
 pub const CACHE_FROM: usize = 64 * 1024;
 
-/// Entries not rewritten for this long are removed when another entry is written.
+/// Entries not used for this long are removed when another entry is written.
 const KEEP_UNUSED: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+/// How often the modification time of an entry in use is moved forward.
+const MARK_USED_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 
 const MAGIC: &[u8; 8] = b"pmquizDk";
 const HEADER: usize = 64;
@@ -97,6 +99,7 @@ impl DeckCache {
         let key = Key::of(self.build, &bytes);
         let entry = self.entry_path(path);
         if let Some(mut deck) = read_entry(&entry, key) {
+            mark_used(&entry);
             deck.origin = Origin::File(path.to_path_buf());
             return Ok(deck);
         }
@@ -134,8 +137,9 @@ impl DeckCache {
         written
     }
 
-    /// Removes entries (and temporary files of interrupted writes) not written for a long time:
-    /// decks deleted, renamed or no longer used.
+    /// Removes entries (and temporary files of interrupted writes) not used for a long time:
+    /// decks deleted, renamed or no longer studied. An entry's modification time tells when it
+    /// was last written or used (see [`mark_used`]).
     fn prune(&self, keep: &Path) {
         let Ok(read) = std::fs::read_dir(&self.dir) else {
             return;
@@ -190,6 +194,19 @@ fn decode(payload: &[u8], hash: u128) -> Option<Deck> {
         return None;
     }
     rkyv::from_bytes::<Deck, rancor::Error>(payload).ok()
+}
+
+/// Moves the modification time of an entry that was just used to now, at most once a day (so
+/// that most starts write nothing), so that pruning goes by when an entry was last used.
+fn mark_used(entry: &Path) {
+    let now = SystemTime::now();
+    let due = std::fs::metadata(entry)
+        .and_then(|m| m.modified())
+        .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age > MARK_USED_EVERY));
+    if due && let Ok(file) = File::options().write(true).open(entry) {
+        // Best effort: in a read-only cache the entry is pruned a month after it was written.
+        let _ = file.set_modified(now);
+    }
 }
 
 /// The deck in an entry, if the entry exists, matches `key` and is intact.
