@@ -275,3 +275,23 @@ fn entries_unused_for_a_month_are_removed_and_entries_in_use_are_kept() {
     quiz(data.path());
     assert_eq!(entries(data.path()), vec![used]);
 }
+
+#[test]
+fn temporary_files_of_interrupted_writes_are_removed_after_an_hour() {
+    let (data, _) = data_with(&big_deck(1000));
+    let cache = data.path().join("cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    let (stale, fresh) = (cache.join(".a.1-0.tmp"), cache.join(".b.2-0.tmp"));
+    std::fs::write(&stale, "left by a killed pmquiz").unwrap();
+    std::fs::write(&fresh, "another pmquiz is writing this").unwrap();
+    let two_hours = std::time::SystemTime::now() - Duration::from_secs(2 * 60 * 60);
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(two_hours)
+        .unwrap();
+    quiz(data.path());
+    assert!(!stale.exists());
+    assert!(fresh.exists());
+}

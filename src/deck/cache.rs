@@ -28,12 +28,15 @@ pub const CACHE_FROM: usize = 64 * 1024;
 
 /// Entries not used for this long are removed when another entry is written.
 const KEEP_UNUSED: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+/// Temporary files older than this are left from an interrupted write, and removed.
+const KEEP_TEMPORARY: Duration = Duration::from_secs(60 * 60);
 /// How often the modification time of an entry in use is moved forward.
 const MARK_USED_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 
 const MAGIC: &[u8; 8] = b"pmquizDk";
 const HEADER: usize = 64;
 const EXTENSION: &str = "deck";
+const TEMP_EXTENSION: &str = "tmp";
 
 /// Decks cached in one directory.
 #[derive(Debug, Clone)]
@@ -61,26 +64,47 @@ impl Key {
     }
 }
 
+/// What tells this pmquiz binary from any other: its version, and the size, times and (on Unix)
+/// device and inode of its file. The modification time alone is not enough: package managers
+/// and archives give every file the same one. The change time and inode cannot be set that way,
+/// and any new or copied binary gets new ones, so entries of another build are never read.
+fn build_identity(meta: &std::fs::Metadata) -> Option<String> {
+    let since_epoch = |t: SystemTime| t.duration_since(SystemTime::UNIX_EPOCH).ok();
+    let modified = since_epoch(meta.modified().ok()?)?.as_nanos();
+    #[cfg(unix)]
+    let file = {
+        use std::os::unix::fs::MetadataExt;
+        format!(
+            "{} {} {}.{:09}",
+            meta.dev(),
+            meta.ino(),
+            meta.ctime(),
+            meta.ctime_nsec()
+        )
+    };
+    #[cfg(not(unix))]
+    let file = meta
+        .created()
+        .ok()
+        .and_then(since_epoch)
+        .map_or(0, |t| t.as_nanos())
+        .to_string();
+    Some(format!(
+        "{} {} {modified} {file}",
+        env!("CARGO_PKG_VERSION"),
+        meta.len()
+    ))
+}
+
 impl DeckCache {
     /// A cache in `dir`, which is created when the first entry is written. `None` when the
     /// running binary cannot be identified, since entries are tied to the build that wrote them.
     pub fn new(dir: PathBuf) -> Option<DeckCache> {
         let exe = std::env::current_exe().ok()?;
         let meta = std::fs::metadata(exe).ok()?;
-        let modified = meta
-            .modified()
-            .ok()?
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .ok()?;
-        let build = format!(
-            "{} {} {}",
-            env!("CARGO_PKG_VERSION"),
-            meta.len(),
-            modified.as_nanos()
-        );
         Some(DeckCache {
             dir,
-            build: xxh3_64(build.as_bytes()),
+            build: xxh3_64(build_identity(&meta)?.as_bytes()),
         })
     }
 
@@ -120,16 +144,20 @@ impl DeckCache {
     }
 
     fn write_entry(&self, entry: &Path, key: Key, deck: &Deck) -> std::io::Result<()> {
-        let bytes = encode(deck, key).map_err(std::io::Error::other)?;
+        // The temporary file first: where it cannot be written, the deck is not encoded either.
         std::fs::create_dir_all(&self.dir)?;
         let temp = self.dir.join(format!(
-            ".{}.{}.tmp",
+            ".{}.{}-{:016x}.{TEMP_EXTENSION}",
             entry.file_stem().unwrap_or_default().to_string_lossy(),
-            std::process::id()
+            std::process::id(),
+            rand::random::<u64>()
         ));
-        let written = File::create(&temp)
-            .and_then(|mut file| file.write_all(&bytes))
+        let mut file = File::options().write(true).create_new(true).open(&temp)?;
+        let written = encode(deck, key)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| file.write_all(&bytes))
             .and_then(|()| std::fs::rename(&temp, entry));
+        drop(file);
         if written.is_err() {
             let _ = std::fs::remove_file(&temp);
         }
@@ -137,22 +165,24 @@ impl DeckCache {
         written
     }
 
-    /// Removes entries (and temporary files of interrupted writes) not used for a long time:
-    /// decks deleted, renamed or no longer studied. An entry's modification time tells when it
-    /// was last written or used (see [`mark_used`]).
+    /// Removes entries not used for a long time (decks deleted, renamed or no longer studied)
+    /// and temporary files that an interrupted write left. An entry's modification time tells
+    /// when it was last written or used (see [`mark_used`]).
     fn prune(&self, keep: &Path) {
         let Ok(read) = std::fs::read_dir(&self.dir) else {
             return;
         };
         let now = SystemTime::now();
         for path in read.filter_map(|e| e.ok().map(|e| e.path())) {
-            let ours = path
-                .extension()
-                .is_some_and(|x| x == EXTENSION || x == "tmp");
+            let limit = match path.extension() {
+                Some(x) if x == EXTENSION => KEEP_UNUSED,
+                Some(x) if x == TEMP_EXTENSION => KEEP_TEMPORARY,
+                _ => continue,
+            };
             let old = std::fs::metadata(&path)
                 .and_then(|m| m.modified())
-                .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age > KEEP_UNUSED));
-            if ours && old && path != keep {
+                .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age > limit));
+            if old && path != keep {
                 let _ = std::fs::remove_file(&path);
             }
         }
@@ -329,6 +359,27 @@ cells = ["goods", "goods and services"]
         let mut garbage = AlignedVec::<16>::new();
         garbage.extend_from_slice(&[0xff; 64]);
         assert!(decode(&garbage, xxh3_128(&garbage)).is_none());
+    }
+
+    #[test]
+    fn binaries_with_the_same_size_and_time_are_told_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::write(&a, "same bytes").unwrap();
+        std::fs::write(&b, "same bytes").unwrap();
+        // As a package manager or an archive leaves them.
+        let epoch = SystemTime::UNIX_EPOCH + Duration::from_secs(1);
+        for path in [&a, &b] {
+            File::options()
+                .write(true)
+                .open(path)
+                .unwrap()
+                .set_modified(epoch)
+                .unwrap();
+        }
+        let identity = |p: &Path| build_identity(&std::fs::metadata(p).unwrap()).unwrap();
+        assert_ne!(identity(&a), identity(&b));
+        assert_eq!(identity(&a), identity(&a));
     }
 
     proptest! {
