@@ -8,7 +8,7 @@ use crate::deck::{Card, Content, Deck, Row};
 use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};
 use std::cell::OnceCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Which cards and question kinds a session may use.
 #[derive(Debug, Clone)]
@@ -133,8 +133,9 @@ struct TermIndex<'d> {
     distinct: Vec<&'d str>,
     /// The same terms, normalized.
     norms: Vec<String>,
-    /// The definitions of each normalized term, as written.
-    definitions: HashMap<String, Vec<&'d str>>,
+    /// The definitions of each normalized term: as written, and normalized once a question
+    /// first asks about that term.
+    definitions: HashMap<String, (Vec<&'d str>, OnceCell<HashSet<String>>)>,
 }
 
 impl<'d> TermIndex<'d> {
@@ -147,11 +148,13 @@ impl<'d> TermIndex<'d> {
         for &(term, definition) in terms {
             let norm = normalize(term);
             match index.definitions.get_mut(&norm) {
-                Some(definitions) => definitions.push(definition),
+                Some((definitions, _)) => definitions.push(definition),
                 None => {
                     index.distinct.push(term);
                     index.norms.push(norm.clone());
-                    index.definitions.insert(norm, vec![definition]);
+                    index
+                        .definitions
+                        .insert(norm, (vec![definition], OnceCell::new()));
                 }
             }
         }
@@ -160,9 +163,11 @@ impl<'d> TermIndex<'d> {
 
     /// Whether some term card pairs the term with the definition (both normalized).
     fn pairs(&self, term: &str, definition: &str) -> bool {
-        self.definitions
-            .get(term)
-            .is_some_and(|ds| ds.iter().any(|d| normalize(d) == definition))
+        self.definitions.get(term).is_some_and(|(written, norms)| {
+            norms
+                .get_or_init(|| written.iter().map(|d| normalize(d)).collect())
+                .contains(definition)
+        })
     }
 }
 
