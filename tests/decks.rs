@@ -369,6 +369,23 @@ fn a_broken_user_deck_named_by_its_file_name_gets_its_diagnostics() {
 }
 
 #[test]
+fn a_broken_user_deck_with_a_built_in_name_is_reported_not_replaced_by_the_built_in() {
+    let cmd = pmquiz(["show", "faq"]).user_deck("faq.toml", &fixture("invalid/wrong-type.toml"));
+    let out = cmd.run();
+    out.code(1);
+    let broken = cmd.data_dir().join("decks/faq.toml");
+    assert!(
+        out.stderr.starts_with(&format!(
+            "{}:6:10: error: `answer` in [[card]] must be a string, found integer\n",
+            broken.display()
+        )),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
 fn a_reader_that_stops_early_does_not_make_pmquiz_panic() {
     let data = tempfile::tempdir().unwrap();
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pmquiz"));

@@ -159,17 +159,20 @@ pub fn list_decks(dirs: &[PathBuf], cache: Option<&DeckCache>) -> Vec<DeckEntry>
 }
 
 /// Resolves a deck argument: a path to a `.toml` file, or the id of a known deck. An id that
-/// only a broken deck file could have (its file is named after the id) gets that file's errors.
+/// only a broken deck file could have (its file is named after the id) gets that file's errors,
+/// even when a built-in deck has the id: the user's deck would hide it if it loaded.
 pub fn resolve(arg: &str, dirs: &[PathBuf], cache: Option<&DeckCache>) -> Result<Deck, LoadError> {
     let path = Path::new(arg);
     if arg.ends_with(".toml") || arg.contains(std::path::MAIN_SEPARATOR) || arg.contains('/') {
         return load(path, cache);
     }
     let mut known = Vec::new();
+    let mut built_in = None;
     let mut broken = None;
     for entry in list_decks(dirs, cache) {
         match (entry.deck, entry.source) {
-            (Ok(deck), _) if deck.id == arg => return Ok(deck),
+            (Ok(deck), DeckSource::File(_)) if deck.id == arg => return Ok(deck),
+            (Ok(deck), DeckSource::BuiltIn) if deck.id == arg => built_in = Some(deck),
             (Ok(deck), _) => known.push(deck.id),
             (Err(error), DeckSource::File(file)) => {
                 if broken.is_none() && file.file_stem().is_some_and(|s| s == arg) {
@@ -179,11 +182,14 @@ pub fn resolve(arg: &str, dirs: &[PathBuf], cache: Option<&DeckCache>) -> Result
             (Err(_), DeckSource::BuiltIn) => {}
         }
     }
-    if path.is_file() {
-        return load(path, cache);
-    }
     if let Some(error) = broken {
         return Err(error);
+    }
+    if let Some(deck) = built_in {
+        return Ok(deck);
+    }
+    if path.is_file() {
+        return load(path, cache);
     }
     Err(LoadError::UnknownDeck {
         id: arg.to_string(),
