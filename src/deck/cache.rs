@@ -115,17 +115,24 @@ impl DeckCache {
 
     /// Reads and validates one deck file, from its cache entry when the file is unchanged.
     pub fn load(&self, path: &Path) -> Result<Deck, LoadError> {
-        let bytes = read_bytes(path)?;
+        let mut bytes = read_bytes(path)?;
         if bytes.len() < CACHE_FROM {
             return parse_text(path, &into_text(path, bytes)?);
         }
         // The entry was built from text that was valid UTF-8, so a match needs no new check.
-        let key = Key::of(self.build, &bytes);
+        let mut key = Key::of(self.build, &bytes);
         let entry = self.entry_path(path);
-        if let Some(mut deck) = read_entry(&entry, key) {
-            mark_used(&entry);
-            deck.origin = Origin::File(path.to_path_buf());
-            return Ok(deck);
+        if let Some(matching) = Entry::open(&entry, key) {
+            // Only the entry is needed now: free the text before reading it.
+            drop(bytes);
+            if let Some(mut deck) = matching.read() {
+                mark_used(&entry);
+                deck.origin = Origin::File(path.to_path_buf());
+                return Ok(deck);
+            }
+            // A damaged entry: parse the file after all.
+            bytes = read_bytes(path)?;
+            key = Key::of(self.build, &bytes);
         }
         let text = into_text(path, bytes)?;
         let deck = parse_text(path, &text)?;
@@ -239,21 +246,32 @@ fn mark_used(entry: &Path) {
     }
 }
 
-/// The deck in an entry, if the entry exists, matches `key` and is intact.
-fn read_entry(entry: &Path, key: Key) -> Option<Deck> {
-    let mut file = File::open(entry).ok()?;
-    let mut header = [0; HEADER];
-    file.read_exact(&mut header).ok()?;
-    let (len, hash) = check_header(&header, key)?;
-    let size = file.metadata().ok()?.len();
-    if size.checked_sub(HEADER as u64) != Some(len) {
-        return None;
+/// An entry whose header matches a deck file, not yet read.
+struct Entry {
+    file: File,
+    len: u64,
+    hash: u128,
+}
+
+impl Entry {
+    /// The entry at `path`, if it exists and its header matches `key` and its size.
+    fn open(path: &Path, key: Key) -> Option<Entry> {
+        let mut file = File::open(path).ok()?;
+        let mut header = [0; HEADER];
+        file.read_exact(&mut header).ok()?;
+        let (len, hash) = check_header(&header, key)?;
+        let size = file.metadata().ok()?.len();
+        (size.checked_sub(HEADER as u64) == Some(len)).then_some(Entry { file, len, hash })
     }
-    // rkyv reads its values in place, so the payload must be suitably aligned in memory.
-    let mut payload = AlignedVec::<16>::with_capacity(usize::try_from(len).ok()?);
-    payload.extend_from_reader(&mut file).ok()?;
-    (payload.len() as u64 == len).then_some(())?;
-    decode(&payload, hash)
+
+    /// The deck in the entry, if it is intact.
+    fn read(mut self) -> Option<Deck> {
+        // rkyv reads its values in place, so the payload must be suitably aligned in memory.
+        let mut payload = AlignedVec::<16>::with_capacity(usize::try_from(self.len).ok()?);
+        payload.extend_from_reader(&mut self.file).ok()?;
+        (payload.len() as u64 == self.len).then_some(())?;
+        decode(&payload, self.hash)
+    }
 }
 
 #[cfg(test)]
