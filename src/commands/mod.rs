@@ -76,7 +76,7 @@ impl Context {
         let (data_dir, cache_dir) = match data_dir {
             Some(dir) => {
                 let cache = dir.join("cache");
-                (dir, Some(cache))
+                (dir, cache)
             }
             None => {
                 let dirs = directories::ProjectDirs::from("", "", "pmquiz").ok_or_else(|| {
@@ -86,11 +86,11 @@ impl Context {
                 })?;
                 (
                     dirs.data_dir().to_path_buf(),
-                    Some(dirs.cache_dir().to_path_buf()),
+                    dirs.cache_dir().to_path_buf(),
                 )
             }
         };
-        let cache = cache_dir.and_then(DeckCache::new);
+        let cache = DeckCache::new(cache_dir);
         let deck_dirs = deck::deck_dirs(&data_dir, std::env::var_os("PMQUIZ_DECKS").as_deref());
         let fixed_now = match std::env::var("PMQUIZ_NOW") {
             Ok(text) if !text.is_empty() => Some(

@@ -108,11 +108,6 @@ impl DeckCache {
         })
     }
 
-    /// The directory holding the entries.
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// Reads and validates one deck file, from its cache entry when the file is unchanged.
     pub fn load(&self, path: &Path) -> Result<Deck, LoadError> {
         let mut bytes = read_bytes(path)?;

@@ -9,7 +9,7 @@ mod load;
 mod model;
 
 pub use builtin::{BUILTIN, builtin_decks};
-pub use cache::{CACHE_FROM, DeckCache};
+pub use cache::DeckCache;
 pub use discover::{DeckEntry, DeckSource, LoadError, deck_dirs, list_decks, load_file, resolve};
 pub use id::derived_id;
 pub use load::{parse_deck, plural, slug};
