@@ -351,29 +351,13 @@ fn show_of_an_invalid_deck_prints_its_diagnostics() {
     );
 }
 
-#[test]
-fn a_broken_user_deck_named_by_its_file_name_gets_its_diagnostics() {
-    let cmd = pmquiz(["run", "--deck", "b-broken", "--no-save"])
-        .user_deck("b-broken.toml", &fixture("invalid/wrong-type.toml"));
+/// Runs `args` with `decks/FILE` holding a deck with a wrong type on line 6, and checks that the
+/// command fails with that file's diagnostic and prints nothing on stdout.
+fn fails_with_the_broken_deck(args: &[&str], file: &str) {
+    let cmd = pmquiz(args.iter().copied()).user_deck(file, &fixture("invalid/wrong-type.toml"));
     let out = cmd.run();
     out.code(1);
-    let broken = cmd.data_dir().join("decks/b-broken.toml");
-    assert!(
-        out.stderr.starts_with(&format!(
-            "{}:6:10: error: `answer` in [[card]] must be a string, found integer\n",
-            broken.display()
-        )),
-        "{}",
-        out.stderr
-    );
-}
-
-#[test]
-fn a_broken_user_deck_with_a_built_in_name_is_reported_not_replaced_by_the_built_in() {
-    let cmd = pmquiz(["show", "faq"]).user_deck("faq.toml", &fixture("invalid/wrong-type.toml"));
-    let out = cmd.run();
-    out.code(1);
-    let broken = cmd.data_dir().join("decks/faq.toml");
+    let broken = cmd.data_dir().join("decks").join(file);
     assert!(
         out.stderr.starts_with(&format!(
             "{}:6:10: error: `answer` in [[card]] must be a string, found integer\n",
@@ -383,6 +367,16 @@ fn a_broken_user_deck_with_a_built_in_name_is_reported_not_replaced_by_the_built
         out.stderr
     );
     assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn a_broken_user_deck_named_by_its_file_name_gets_its_diagnostics() {
+    fails_with_the_broken_deck(&["run", "--deck", "b-broken", "--no-save"], "b-broken.toml");
+}
+
+#[test]
+fn a_broken_user_deck_with_a_built_in_name_is_reported_not_replaced_by_the_built_in() {
+    fails_with_the_broken_deck(&["show", "faq"], "faq.toml");
 }
 
 #[test]
