@@ -6,7 +6,8 @@
 mod support;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use pmquiz::deck::{DeckCache, Origin, parse_deck};
+use pmquiz::deck::{Origin, parse_deck};
+use pmquiz::library::DeckCache;
 use pmquiz::quiz::{Filter, available_questions};
 use std::hint::black_box;
 use std::time::Duration;

@@ -10,7 +10,8 @@ mod support;
 
 use chrono::FixedOffset;
 use criterion::{Criterion, criterion_group, criterion_main};
-use pmquiz::deck::{Deck, load_file};
+use pmquiz::deck::Deck;
+use pmquiz::library::load_file;
 use pmquiz::quiz::{Filter, generate_for};
 use pmquiz::schedule::{Rating, Scheduler};
 use pmquiz::store::{DB_FILE_NAME, Store};

@@ -19,7 +19,7 @@
 #[path = "../benches/support/mod.rs"]
 mod support;
 
-use pmquiz::deck::load_file;
+use pmquiz::library::load_file;
 use pmquiz::schedule::Scheduler;
 use pmquiz::store::Store;
 use std::path::PathBuf;

@@ -42,14 +42,14 @@ pub struct Cli {
     /// (DIR/cache) [default: the platform data directory, e.g. ~/.local/share/pmquiz, with the
     /// cache in ~/.cache/pmquiz]
     #[arg(long, global = true, env = "PMQUIZ_DATA_DIR", value_name = "DIR")]
-    pub data_dir: Option<PathBuf>,
+    pub(crate) data_dir: Option<PathBuf>,
 
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Run a scored quiz session
     #[command(after_help = EXIT_CODES)]
     Run(RunArgs),
@@ -79,13 +79,13 @@ pub enum Command {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Text,
     Json,
 }
 
 #[derive(Debug, Args)]
-pub struct FormatArgs {
+pub(crate) struct FormatArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -93,7 +93,7 @@ pub struct FormatArgs {
 
 /// Options shared by `run` and `review`.
 #[derive(Debug, Args)]
-pub struct SessionArgs {
+pub(crate) struct SessionArgs {
     /// practice: feedback after each answer; exam: feedback at the end; learn: missed questions
     /// come back until answered right (the score counts first attempts)
     #[arg(long, default_value = "practice", value_parser = parse_mode)]
@@ -123,7 +123,7 @@ pub struct SessionArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// Deck to draw from: an id (see `pmquiz decks`) or a path to a .toml file; repeatable
     /// [default: all built-in decks]
     #[arg(long, short, value_name = "DECK")]
@@ -142,7 +142,7 @@ pub struct RunArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ReviewArgs {
+pub(crate) struct ReviewArgs {
     /// Only cards of this deck (id or path); repeatable [default: all available decks]
     #[arg(long, short, value_name = "DECK")]
     pub deck: Vec<String>,
@@ -156,7 +156,7 @@ pub struct ReviewArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct StatsArgs {
+pub(crate) struct StatsArgs {
     /// Only this deck (id or path) [default: every deck with history, and the built-in decks]
     #[arg(long, short, value_name = "DECK")]
     pub deck: Option<String>,
@@ -167,7 +167,7 @@ pub struct StatsArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ForgetArgs {
+pub(crate) struct ForgetArgs {
     /// Deck id (or path) whose schedule to clear
     pub deck: String,
 
@@ -181,7 +181,7 @@ pub struct ForgetArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ShowArgs {
+pub(crate) struct ShowArgs {
     /// Deck id (see `pmquiz decks`) or path to a .toml file
     pub deck: String,
 
@@ -191,14 +191,14 @@ pub struct ShowArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Deck files to validate
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
-pub struct NewArgs {
+pub(crate) struct NewArgs {
     /// Where to write the new deck (refuses to overwrite an existing file)
     pub path: PathBuf,
 }

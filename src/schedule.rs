@@ -35,17 +35,17 @@ use fsrs::{DEFAULT_PARAMETERS, FSRS, ItemState, MemoryState};
 use serde::{Deserialize, Serialize};
 
 /// A right answer that took longer than this is rated [`Rating::Hard`].
-pub const SLOW_ANSWER: Duration = Duration::from_secs(25);
+pub(crate) const SLOW_ANSWER: Duration = Duration::from_secs(25);
 
 /// The longest interval pmquiz schedules: about a hundred years.
-pub const MAX_INTERVAL_DAYS: i64 = 36_500;
+pub(crate) const MAX_INTERVAL_DAYS: i64 = 36_500;
 
 /// Lowest desired retention accepted (exclusive).
-pub const MIN_RETENTION: f32 = 0.7;
+pub(crate) const MIN_RETENTION: f32 = 0.7;
 /// Highest desired retention accepted (inclusive).
-pub const MAX_RETENTION: f32 = 0.99;
+pub(crate) const MAX_RETENTION: f32 = 0.99;
 /// The desired retention used when the user sets none.
-pub const DEFAULT_RETENTION: f32 = 0.9;
+pub(crate) const DEFAULT_RETENTION: f32 = 0.9;
 
 const LEARN_AGAIN_STEP: TimeDelta = TimeDelta::minutes(1);
 const LEARN_HARD_STEP: TimeDelta = TimeDelta::minutes(6);
@@ -80,17 +80,6 @@ impl Rating {
         }
     }
 
-    /// The rating with this number (1 = Again … 4 = Easy), if any.
-    pub fn from_u8(value: u8) -> Option<Rating> {
-        match value {
-            1 => Some(Rating::Again),
-            2 => Some(Rating::Hard),
-            3 => Some(Rating::Good),
-            4 => Some(Rating::Easy),
-            _ => None,
-        }
-    }
-
     /// The rating's number (1 = Again … 4 = Easy).
     pub fn as_u8(self) -> u8 {
         self as u8
@@ -101,7 +90,13 @@ impl TryFrom<u8> for Rating {
     type Error = ScheduleError;
 
     fn try_from(value: u8) -> Result<Self, Self::Error> {
-        Rating::from_u8(value).ok_or(ScheduleError::InvalidRating(value))
+        match value {
+            1 => Ok(Rating::Again),
+            2 => Ok(Rating::Hard),
+            3 => Ok(Rating::Good),
+            4 => Ok(Rating::Easy),
+            _ => Err(ScheduleError::InvalidRating(value)),
+        }
     }
 }
 
@@ -134,11 +129,6 @@ impl Phase {
             Phase::Review => "review",
             Phase::Relearning => "relearning",
         }
-    }
-
-    /// Whether the card is in a short-step phase (learning or relearning).
-    pub fn is_learning(self) -> bool {
-        matches!(self, Phase::Learning | Phase::Relearning)
     }
 }
 
@@ -217,11 +207,6 @@ impl Scheduler {
             fsrs,
             desired_retention,
         })
-    }
-
-    /// The retention this scheduler aims for.
-    pub fn desired_retention(&self) -> f32 {
-        self.desired_retention
     }
 
     /// The state of a card after it was rated `rating` at `now`.
@@ -309,7 +294,7 @@ impl Default for Scheduler {
 /// right answer with a typo, or one that took longer than [`SLOW_ANSWER`]
 /// (`slow`), is [`Rating::Hard`]; any other right answer is [`Rating::Good`].
 /// pmquiz never infers [`Rating::Easy`] from a quiz answer.
-pub fn rating_for_answer(correct: bool, with_typo: bool, slow: bool) -> Rating {
+pub(crate) fn rating_for_answer(correct: bool, with_typo: bool, slow: bool) -> Rating {
     match (correct, with_typo || slow) {
         (false, _) => Rating::Again,
         (true, true) => Rating::Hard,
@@ -318,7 +303,7 @@ pub fn rating_for_answer(correct: bool, with_typo: bool, slow: bool) -> Rating {
 }
 
 /// Whether an answer that took `took` counts as slow.
-pub fn is_slow(took: Duration) -> bool {
+pub(crate) fn is_slow(took: Duration) -> bool {
     took > SLOW_ANSWER
 }
 
@@ -393,12 +378,12 @@ mod tests {
     #[test]
     fn rating_and_phase_round_trip() {
         for r in Rating::ALL {
-            assert_eq!(Rating::from_u8(r.as_u8()), Some(r));
+            assert_eq!(Rating::try_from(r.as_u8()), Ok(r));
             assert_eq!(Rating::try_from(r as u8), Ok(r));
             let json = serde_json::to_string(&r).unwrap();
             assert_eq!(json, format!("\"{}\"", r.as_str()));
         }
-        assert_eq!(Rating::from_u8(0), None);
+        assert!(Rating::try_from(0).is_err());
         assert!(Rating::try_from(5).is_err());
         for p in [
             Phase::New,
@@ -581,7 +566,7 @@ mod tests {
                 prop_assert!(next.difficulty.is_finite() && next.difficulty > 0.0);
                 prop_assert_eq!(next.last_review, now);
                 if rating == Rating::Again {
-                    prop_assert!(next.phase.is_learning());
+                    prop_assert!(matches!(next.phase, Phase::Learning | Phase::Relearning));
                     prop_assert!(next.due - now <= TimeDelta::minutes(10));
                 } else if rating != Rating::Hard {
                     prop_assert_eq!(next.phase, Phase::Review);

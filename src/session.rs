@@ -10,7 +10,7 @@ use std::time::Duration;
 /// How a session gives feedback and treats misses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Mode {
+pub(crate) enum Mode {
     /// Feedback after every answer.
     Practice,
     /// No feedback until the end, then a review of every question.
@@ -36,18 +36,16 @@ impl FromStr for Mode {
 
 /// One answer given during the session.
 #[derive(Debug, Clone)]
-pub struct Attempt {
+pub(crate) struct Attempt {
     /// Index of the question in the session.
     pub question: usize,
     pub outcome: Outcome,
     pub elapsed: Duration,
-    /// Whether this is the first time the question was answered (only first attempts score).
-    pub first: bool,
 }
 
 /// Where the session stands, for the header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress {
+pub(crate) struct Progress {
     /// 1-based number of the question being asked.
     pub number: usize,
     pub total: usize,
@@ -63,7 +61,7 @@ pub struct Progress {
 }
 
 #[derive(Debug, Clone)]
-pub struct Session {
+pub(crate) struct Session {
     questions: Vec<Question>,
     mode: Mode,
     queue: VecDeque<usize>,
@@ -73,7 +71,7 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(questions: Vec<Question>, mode: Mode) -> Self {
+    pub(crate) fn new(questions: Vec<Question>, mode: Mode) -> Self {
         let n = questions.len();
         Session {
             questions,
@@ -84,24 +82,16 @@ impl Session {
         }
     }
 
-    pub fn mode(&self) -> Mode {
+    pub(crate) fn mode(&self) -> Mode {
         self.mode
     }
 
-    pub fn questions(&self) -> &[Question] {
-        &self.questions
-    }
-
-    pub fn attempts(&self) -> &[Attempt] {
-        &self.attempts
-    }
-
     /// The question to ask now, or `None` when the session is over.
-    pub fn current(&self) -> Option<&Question> {
+    pub(crate) fn current(&self) -> Option<&Question> {
         self.queue.front().map(|&i| &self.questions[i])
     }
 
-    pub fn progress(&self) -> Progress {
+    pub(crate) fn progress(&self) -> Progress {
         let answered = self.first.iter().filter(|f| f.is_some()).count();
         let correct = self
             .first_attempts()
@@ -128,7 +118,7 @@ impl Session {
     ///
     /// # Panics
     /// When the session is over.
-    pub fn answer(&mut self, response: &Response, elapsed: Duration) -> &Attempt {
+    pub(crate) fn answer(&mut self, response: &Response, elapsed: Duration) -> &Attempt {
         let index = self
             .queue
             .pop_front()
@@ -145,7 +135,6 @@ impl Session {
             question: index,
             outcome,
             elapsed,
-            first,
         });
         self.attempts.last().expect("just pushed")
     }
@@ -157,7 +146,7 @@ impl Session {
     }
 
     /// The score so far: every question answered at least once, judged on its first attempt.
-    pub fn summary(&self) -> Summary {
+    pub(crate) fn summary(&self) -> Summary {
         let mut results = Vec::new();
         let mut by_kind: BTreeMap<Kind, Tally> = BTreeMap::new();
         let mut by_tag: BTreeMap<String, Tally> = BTreeMap::new();
@@ -206,7 +195,7 @@ impl Session {
 
 /// Right answers out of answered questions.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Tally {
+pub(crate) struct Tally {
     pub answered: usize,
     pub correct: usize,
 }
@@ -220,7 +209,7 @@ impl Tally {
 
 /// The outcome of one question, judged on its first attempt.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct QuestionResult {
+pub(crate) struct QuestionResult {
     /// 1-based position in the session.
     pub number: usize,
     pub deck_id: String,
@@ -238,7 +227,7 @@ pub struct QuestionResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub mode: Mode,
     /// Questions in the session.
     pub total: usize,
@@ -253,7 +242,7 @@ pub struct Summary {
 
 impl Summary {
     /// Percentage of answered questions that were right (0 when none was answered).
-    pub fn percent(&self) -> f64 {
+    pub(crate) fn percent(&self) -> f64 {
         if self.answered == 0 {
             0.0
         } else {

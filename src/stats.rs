@@ -17,11 +17,11 @@ use crate::schedule::{CardState, Phase};
 /// How many days [`DeckStats::due_per_day`] covers.
 pub const FORECAST_DAYS: usize = 14;
 /// How many cards [`DeckStats::hardest`] lists at most.
-pub const HARDEST_CARDS: usize = 5;
+pub(crate) const HARDEST_CARDS: usize = 5;
 /// Length in days of the rolling window of [`DeckStats::last_7_days`].
-pub const SHORT_WINDOW_DAYS: i64 = 7;
+pub(crate) const SHORT_WINDOW_DAYS: i64 = 7;
 /// Length in days of the rolling window of [`DeckStats::last_30_days`].
-pub const LONG_WINDOW_DAYS: i64 = 30;
+pub(crate) const LONG_WINDOW_DAYS: i64 = 30;
 
 /// Answers given in a time window, and how many of them were right.
 ///
@@ -124,7 +124,7 @@ pub struct DeckStats {
 /// [`crate::store::Store::deck_history`]. Card counts, the forecast and the
 /// hardest cards cover only the cards in `cards`; answer counts cover the
 /// whole history, including cards since removed from the deck.
-pub fn deck_stats(
+pub(crate) fn deck_stats(
     cards: &[(String, Option<CardState>)],
     history: &DeckHistory,
     now: DateTime<Utc>,
@@ -177,7 +177,7 @@ pub fn deck_stats(
 }
 
 /// The calendar day of `at` at `offset`.
-pub fn local_day(at: DateTime<Utc>, offset: FixedOffset) -> NaiveDate {
+pub(crate) fn local_day(at: DateTime<Utc>, offset: FixedOffset) -> NaiveDate {
     at.with_timezone(&offset).date_naive()
 }
 

@@ -36,7 +36,7 @@ use crate::stats::{
 pub const DB_FILE_NAME: &str = "pmquiz.db";
 
 /// The schema version this build reads and writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+pub(crate) const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 /// Numbered migrations: `MIGRATIONS[n]` takes a database from schema version
 /// `n` to `n + 1`. Released entries are never edited; a schema change is a
@@ -127,6 +127,7 @@ pub struct Store {
 const CARD_COLUMNS: &str =
     "deck_id, card_id, phase, stability, difficulty, due, last_review, reps, lapses";
 
+#[cfg(test)]
 const ANSWER_COLUMNS: &str = "deck_id, card_id, question_kind, correct, rating, given, expected, \
                               answered_at, duration_ms, session_id";
 
@@ -289,7 +290,10 @@ impl Store {
     }
 
     /// The schedules of all answered cards of a deck, by card id.
-    pub fn card_states(&self, deck_id: &str) -> Result<HashMap<String, CardState>, StoreError> {
+    pub(crate) fn card_states(
+        &self,
+        deck_id: &str,
+    ) -> Result<HashMap<String, CardState>, StoreError> {
         let mut states = HashMap::new();
         self.for_each_card_state(deck_id, |card_id, state| {
             states.insert(card_id.to_string(), state);
@@ -300,7 +304,7 @@ impl Store {
     /// Calls `f` with the id and the schedule of each answered card of a deck, in no
     /// particular order. The id is borrowed from the row read: unlike
     /// [`Store::card_states`], this allocates nothing per card.
-    pub fn for_each_card_state(
+    pub(crate) fn for_each_card_state(
         &self,
         deck_id: &str,
         mut f: impl FnMut(&str, CardState),
@@ -354,7 +358,7 @@ impl Store {
 
     /// The earliest due time strictly after `now` among the given decks'
     /// cards, `None` if no card is scheduled after `now`.
-    pub fn upcoming(
+    pub(crate) fn upcoming(
         &self,
         deck_ids: &[String],
         now: DateTime<Utc>,
@@ -378,7 +382,7 @@ impl Store {
     }
 
     /// How many of the given decks' cards are due in `[from, to)`.
-    pub fn due_between(
+    pub(crate) fn due_between(
         &self,
         deck_ids: &[String],
         from: DateTime<Utc>,
@@ -405,7 +409,7 @@ impl Store {
     /// Resets the schedule of one card (`Some(card_id)`) or of every card of
     /// a deck (`None`), so they are new again. The answer history is kept.
     /// Returns how many cards were reset.
-    pub fn forget(&self, deck_id: &str, card_id: Option<&str>) -> Result<usize, StoreError> {
+    pub(crate) fn forget(&self, deck_id: &str, card_id: Option<&str>) -> Result<usize, StoreError> {
         let result = match card_id {
             Some(card) => self.conn.execute(
                 "DELETE FROM cards WHERE deck_id = ?1 AND card_id = ?2",
@@ -420,7 +424,8 @@ impl Store {
 
     /// All answers to the given decks given at or after `since`, oldest
     /// first.
-    pub fn answers_since(
+    #[cfg(test)]
+    pub(crate) fn answers_since(
         &self,
         deck_ids: &[String],
         since: DateTime<Utc>,
@@ -867,6 +872,7 @@ fn str_col<'r>(r: &'r Row<'_>, idx: usize) -> rusqlite::Result<&'r str> {
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
 }
 
+#[cfg(test)]
 fn answer_from_row(r: &Row<'_>) -> rusqlite::Result<AnswerRecord> {
     let rating: u8 = r.get(4)?;
     let rating = Rating::try_from(rating)
@@ -1482,7 +1488,10 @@ mod tests {
         let upcoming = store.upcoming(&decks(&["main"]), now).unwrap();
         assert_eq!(due.len(), 50);
         // 100 relearning cards, all in "main" and due: they fill the top 50.
-        assert!(due.iter().all(|d| d.state.phase.is_learning()));
+        assert!(
+            due.iter()
+                .all(|d| matches!(d.state.phase, Phase::Learning | Phase::Relearning))
+        );
         assert!(due.windows(2).all(|w| w[0].state.due <= w[1].state.due));
         let all = store.due(&decks(&["main"]), now, None).unwrap();
         assert!(all.len() > 30_000, "{}", all.len());
@@ -1532,7 +1541,7 @@ mod tests {
         assert_eq!(t, [("x", 4, 2), ("y", 3, 1)]);
 
         // Studied today and yesterday, then a gap (3 days ago).
-        let d = |m, day| chrono::NaiveDate::from_ymd_opt(2025, m, day).unwrap();
+        let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
         assert_eq!(h.study_days, [d(6, 2), d(6, 1)]);
 
         let stats =
@@ -1755,12 +1764,12 @@ mod tests {
         store: &Store,
         cards: &[(String, Option<CardState>)],
     ) -> Vec<String> {
-        let all: Vec<crate::stats::CardTally> = store
+        let all: Vec<CardTally> = store
             .conn
             .prepare("SELECT card_id, COUNT(*), SUM(correct = 0) FROM answers GROUP BY card_id")
             .unwrap()
             .query_map([], |r| {
-                Ok(crate::stats::CardTally {
+                Ok(CardTally {
                     card_id: r.get(0)?,
                     answers: r.get::<_, i64>(1)? as u64,
                     misses: r.get::<_, i64>(2)? as u64,

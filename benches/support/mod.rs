@@ -16,28 +16,28 @@ use std::path::Path;
 use std::time::Duration;
 
 /// The clock of every benchmark (`PMQUIZ_NOW` for the binary).
-pub const NOW: &str = "2026-01-31T09:00:00Z";
+pub(crate) const NOW: &str = "2026-01-31T09:00:00Z";
 
 /// Id of the deck the review history belongs to.
-pub const HISTORY_DECK: &str = "bench-100k";
+pub(crate) const HISTORY_DECK: &str = "bench-100k";
 
 /// Cards in the deck the history belongs to, and the number of answered cards.
-pub const HISTORY_CARDS: usize = 100_000;
+pub(crate) const HISTORY_CARDS: usize = 100_000;
 
 /// Answers in the review history.
-pub const HISTORY_ANSWERS: usize = 1_000_000;
+pub(crate) const HISTORY_ANSWERS: usize = 1_000_000;
 
 /// Deck sizes measured: 1 000, 10 000 and 100 000 cards.
-pub const DECK_SIZES: [usize; 3] = [1_000, 10_000, 100_000];
+pub(crate) const DECK_SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 
-pub fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(NOW)
         .expect("NOW is RFC 3339")
         .with_timezone(&Utc)
 }
 
 /// `bench-1k`, `bench-10k`, `bench-100k`.
-pub fn deck_id(cards: usize) -> String {
+pub(crate) fn deck_id(cards: usize) -> String {
     if cards.is_multiple_of(1000) {
         format!("bench-{}k", cards / 1000)
     } else {
@@ -115,7 +115,7 @@ impl Text {
 /// A valid deck of `cards` cards cycling through every kind (card, term, statement, cloze,
 /// choice, table), about 100 bytes of text per card, three cards in four with an explicit id
 /// and the rest with an id derived from their text. The same arguments give the same text.
-pub fn deck_toml(id: &str, cards: usize, seed: u64) -> String {
+pub(crate) fn deck_toml(id: &str, cards: usize, seed: u64) -> String {
     let mut t = Text {
         rng: ChaCha8Rng::seed_from_u64(seed),
     };
@@ -240,7 +240,7 @@ pub fn deck_toml(id: &str, cards: usize, seed: u64) -> String {
 }
 
 /// Parses a generated deck; a generated deck that does not validate is a bug here.
-pub fn parse(text: &str, id: &str) -> Deck {
+pub(crate) fn parse(text: &str, id: &str) -> Deck {
     parse_deck(text, &format!("{id}.toml"), id, Origin::BuiltIn).unwrap_or_else(|errors| {
         let shown: Vec<String> = errors.iter().take(5).map(ToString::to_string).collect();
         panic!("generated deck {id} is invalid:\n{}", shown.join("\n"))
@@ -248,7 +248,7 @@ pub fn parse(text: &str, id: &str) -> Deck {
 }
 
 /// The generated deck of `cards` cards, parsed.
-pub fn deck(cards: usize) -> Deck {
+pub(crate) fn deck(cards: usize) -> Deck {
     let id = deck_id(cards);
     parse(&deck_toml(&id, cards, cards as u64), &id)
 }
@@ -279,7 +279,7 @@ const KINDS: [&str; 5] = ["flash", "mcq", "tf", "blank", "typed"];
 /// With [`Writer::Store`] every answer then goes through [`Store::record`], one transaction
 /// each, as in a session (with synchronous commits, several minutes for a million answers);
 /// with [`Writer::Bulk`] the same rows are inserted with the same statements in one transaction.
-pub fn fill_history(
+pub(crate) fn fill_history(
     data_dir: &Path,
     deck_id: &str,
     card_ids: &[String],
@@ -382,7 +382,7 @@ pub fn fill_history(
 
 /// How [`fill_history`] writes the answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Writer {
+pub(crate) enum Writer {
     /// [`Store::record`] for every answer.
     Store,
     /// One transaction for everything, with the statements of [`Store::record`].
@@ -470,7 +470,7 @@ impl Sink {
 
 /// An answer to record in latency measurements: card `i` of the history deck answered right
 /// at `now` plus `i` seconds.
-pub fn answer(deck_id: &str, card_id: &str, i: usize) -> AnswerRecord {
+pub(crate) fn answer(deck_id: &str, card_id: &str, i: usize) -> AnswerRecord {
     AnswerRecord {
         deck_id: deck_id.to_string(),
         card_id: card_id.to_string(),

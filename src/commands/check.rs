@@ -1,11 +1,12 @@
 //! `pmquiz check FILE...`: validate deck files and report every problem.
 
 use super::{FAILURE, OK};
-use crate::deck::{load_file, plural};
+use crate::deck::plural;
+use crate::library::load_file;
 use crate::quiz::{Filter, available_questions};
 use std::path::PathBuf;
 
-pub fn run(files: &[PathBuf]) -> u8 {
+pub(super) fn run(files: &[PathBuf]) -> u8 {
     let mut code = OK;
     for path in files {
         match load_file(path) {

@@ -2,10 +2,11 @@
 
 use super::{Context, OK};
 use crate::cli::Format;
-use crate::deck::{DeckSource, list_decks};
+use crate::deck::Origin;
+use crate::library::list_decks;
 use serde_json::json;
 
-pub fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
+pub(super) fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
     let entries = list_decks(&cx.deck_dirs, cx.cache.as_ref());
     match format {
         Format::Json => {
@@ -13,8 +14,8 @@ pub fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
                 .iter()
                 .map(|e| {
                     let source = match &e.source {
-                        DeckSource::BuiltIn => "built-in".to_string(),
-                        DeckSource::File(p) => p.display().to_string(),
+                        Origin::BuiltIn => "built-in".to_string(),
+                        Origin::File(p) => p.display().to_string(),
                     };
                     match &e.deck {
                         Ok(d) => json!({"id": d.id, "name": d.name, "cards": d.card_count(), "source": source, "description": d.description}),
@@ -34,8 +35,8 @@ pub fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
                 match (&e.deck, &e.source) {
                     (Ok(d), source) => {
                         let from = match source {
-                            DeckSource::BuiltIn => "built-in".to_string(),
-                            DeckSource::File(p) => p.display().to_string(),
+                            Origin::BuiltIn => "built-in".to_string(),
+                            Origin::File(p) => p.display().to_string(),
                         };
                         println!(
                             "{:width$}  {:>10}  {}  ({from})",
@@ -44,12 +45,12 @@ pub fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
                             d.name
                         );
                     }
-                    (Err(err), DeckSource::File(p)) => {
+                    (Err(err), Origin::File(p)) => {
                         let stem = p
                             .file_stem()
                             .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
                         let problems = match err {
-                            crate::deck::LoadError::Invalid(ds) => ds.len(),
+                            crate::library::LoadError::Invalid(ds) => ds.len(),
                             _ => 1,
                         };
                         let first = err
@@ -71,7 +72,7 @@ pub fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
                             p.display()
                         );
                     }
-                    (Err(err), DeckSource::BuiltIn) => println!("built-in deck error: {err}"),
+                    (Err(err), Origin::BuiltIn) => println!("built-in deck error: {err}"),
                 }
             }
             println!(

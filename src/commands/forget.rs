@@ -2,11 +2,12 @@
 
 use super::{Context, FAILURE, OK};
 use crate::cli::ForgetArgs;
-use crate::deck::{LoadError, plural, resolve};
+use crate::deck::plural;
+use crate::library::{LoadError, resolve};
 use crate::store::Store;
 use std::io::IsTerminal;
 
-pub fn run(cx: &Context, args: &ForgetArgs) -> anyhow::Result<u8> {
+pub(super) fn run(cx: &Context, args: &ForgetArgs) -> anyhow::Result<u8> {
     // A deck that no longer exists can still have a schedule: accept its bare id.
     let (deck_id, cards) = match resolve(&args.deck, &cx.deck_dirs, cx.cache.as_ref()) {
         Ok(deck) => (deck.id.clone(), Some(deck.review_ids())),

@@ -1,7 +1,7 @@
 //! The review history as a session sees it: every answer recorded and scheduled as it is given.
 
 use super::Context;
-use super::run::Recorder;
+use super::study::Recorder;
 use crate::cli::SessionArgs;
 use crate::quiz::{Grade, Question, Verdict};
 use crate::schedule::{Rating, Scheduler, is_slow, rating_for_answer};
@@ -10,7 +10,7 @@ use crate::store::{AnswerRecord, Store};
 use chrono::{DateTime, Utc};
 
 /// Records answers in the store and moves each card along its FSRS schedule.
-pub struct History {
+pub(super) struct History {
     pub store: Store,
     scheduler: Scheduler,
     session_id: String,
@@ -19,7 +19,7 @@ pub struct History {
 }
 
 impl History {
-    pub fn new(cx: &Context, store: Store, opts: &SessionArgs) -> anyhow::Result<Self> {
+    pub(super) fn new(cx: &Context, store: Store, opts: &SessionArgs) -> anyhow::Result<Self> {
         let scheduler = Scheduler::new(cx.retention(opts.retention))?;
         let now = cx.now();
         Ok(History {
@@ -33,7 +33,7 @@ impl History {
 
 /// The scheduler rating for an answer: the learner's own grade on a flashcard; otherwise wrong →
 /// Again, right with a typo or after a long think → Hard, right → Good.
-pub fn rating(attempt: &Attempt) -> Rating {
+pub(super) fn rating(attempt: &Attempt) -> Rating {
     match attempt.outcome.grade {
         Some(Grade::Again) => Rating::Again,
         Some(Grade::Hard) => Rating::Hard,
@@ -73,7 +73,7 @@ impl Recorder for History {
 }
 
 /// Opens the history for a session, or `None` with `--no-save`.
-pub fn open(cx: &Context, opts: &SessionArgs) -> anyhow::Result<Option<History>> {
+pub(super) fn open(cx: &Context, opts: &SessionArgs) -> anyhow::Result<Option<History>> {
     if opts.no_save {
         return Ok(None);
     }
@@ -96,7 +96,6 @@ mod tests {
                 grade,
             },
             elapsed: Duration::from_secs(secs),
-            first: true,
         }
     }
 

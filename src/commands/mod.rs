@@ -9,22 +9,24 @@ mod review;
 mod run;
 mod show;
 pub mod stats;
+mod study;
 
 use crate::cli::{Cli, Command};
-use crate::deck::{self, Deck, DeckCache, LoadError};
+use crate::deck::Deck;
+use crate::library::{self, DeckCache, LoadError};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use std::path::PathBuf;
 
 /// Exit code for success.
-pub const OK: u8 = 0;
+pub(crate) const OK: u8 = 0;
 /// Exit code for a failed check or any error.
-pub const FAILURE: u8 = 1;
+pub(crate) const FAILURE: u8 = 1;
 /// Exit code after Ctrl-C.
-pub const INTERRUPTED: u8 = 130;
+pub(crate) const INTERRUPTED: u8 = 130;
 
 /// Where pmquiz finds its data and decks, resolved once from flags and environment.
-pub struct Context {
+pub(crate) struct Context {
     pub data_dir: PathBuf,
     pub deck_dirs: Vec<PathBuf>,
     /// Validated large decks, so that they are not parsed on every start.
@@ -91,7 +93,7 @@ impl Context {
             }
         };
         let cache = DeckCache::new(cache_dir);
-        let deck_dirs = deck::deck_dirs(&data_dir, std::env::var_os("PMQUIZ_DECKS").as_deref());
+        let deck_dirs = library::deck_dirs(&data_dir, std::env::var_os("PMQUIZ_DECKS").as_deref());
         let fixed_now = match std::env::var("PMQUIZ_NOW") {
             Ok(text) if !text.is_empty() => Some(
                 DateTime::parse_from_rfc3339(&text)
@@ -115,24 +117,24 @@ impl Context {
     }
 
     /// The current time: `PMQUIZ_NOW` when set, otherwise the system clock.
-    pub fn now(&self) -> DateTime<Utc> {
+    pub(crate) fn now(&self) -> DateTime<Utc> {
         self.fixed_now.unwrap_or_else(Utc::now)
     }
 
     /// Desired retention: the flag, else `retention` in config.toml, else 0.9.
-    pub fn retention(&self, flag: Option<f32>) -> f32 {
+    pub(crate) fn retention(&self, flag: Option<f32>) -> f32 {
         flag.or(self.config.retention)
             .unwrap_or(crate::schedule::DEFAULT_RETENTION)
     }
 
     /// Resolves deck arguments; none means every available deck (built-in and user decks that
     /// load). The decks are kept until the process ends (see [`keep`]).
-    pub fn decks_or_all(&self, args: &[String]) -> Result<&'static [Deck], LoadError> {
+    pub(crate) fn decks_or_all(&self, args: &[String]) -> Result<&'static [Deck], LoadError> {
         if !args.is_empty() {
             return self.decks(args);
         }
         Ok(keep(
-            deck::list_decks(&self.deck_dirs, self.cache.as_ref())
+            library::list_decks(&self.deck_dirs, self.cache.as_ref())
                 .into_iter()
                 .filter_map(|e| e.deck.ok())
                 .collect(),
@@ -141,13 +143,13 @@ impl Context {
 
     /// Resolves deck arguments; none means every built-in deck. The decks are kept until the
     /// process ends (see [`keep`]).
-    pub fn decks(&self, args: &[String]) -> Result<&'static [Deck], LoadError> {
+    pub(crate) fn decks(&self, args: &[String]) -> Result<&'static [Deck], LoadError> {
         if args.is_empty() {
-            return Ok(keep(deck::builtin_decks()));
+            return Ok(keep(crate::deck::builtin_decks()));
         }
         let mut decks: Vec<Deck> = Vec::new();
         for arg in args {
-            let d = deck::resolve(arg, &self.deck_dirs, self.cache.as_ref())?;
+            let d = library::resolve(arg, &self.deck_dirs, self.cache.as_ref())?;
             if !decks.iter().any(|x| x.id == d.id) {
                 decks.push(d);
             }

@@ -6,9 +6,9 @@ use std::io::Write;
 use std::path::Path;
 
 /// The starter deck. A test checks that it passes `pmquiz check`.
-pub const STARTER: &str = include_str!("starter.toml");
+pub(super) const STARTER: &str = include_str!("starter.toml");
 
-pub fn run(path: &Path) -> anyhow::Result<u8> {
+pub(super) fn run(path: &Path) -> anyhow::Result<u8> {
     if path.extension().is_none_or(|e| e != "toml") {
         anyhow::bail!(
             "{} does not end in .toml; deck files need the .toml extension to be found",

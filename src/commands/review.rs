@@ -1,7 +1,7 @@
 //! `pmquiz review`: ask the cards that are due, missed and most overdue first.
 
 use super::history::History;
-use super::run::{Recorder, drive, filter};
+use super::study::{Recorder, drive, filter};
 use super::{Context, OK};
 use crate::cli::{Format, ReviewArgs};
 use crate::quiz::{Filter, generate_for};
@@ -12,7 +12,7 @@ use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 use std::collections::HashMap;
 
-pub fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
+pub(super) fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
     let decks = cx.decks_or_all(&args.deck)?;
     let deck_ids: Vec<String> = decks.iter().map(|d| d.id.clone()).collect();
     let store = Store::open(&cx.data_dir)?;
@@ -102,7 +102,7 @@ fn tomorrow(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
 }
 
 /// "in 3 h", "in 12 min", "in 2 days".
-pub fn until(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
+pub(super) fn until(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
     let d = (then - now).max(Duration::zero());
     if d < Duration::hours(1) {
         format!("in {} min", d.num_minutes().max(1))

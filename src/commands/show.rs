@@ -5,8 +5,8 @@ use crate::cli::Format;
 use crate::deck::{Content, Deck};
 use std::fmt::Write as _;
 
-pub fn run(cx: &Context, args: &crate::cli::ShowArgs) -> anyhow::Result<u8> {
-    let deck = crate::deck::resolve(&args.deck, &cx.deck_dirs, cx.cache.as_ref())?;
+pub(super) fn run(cx: &Context, args: &crate::cli::ShowArgs) -> anyhow::Result<u8> {
+    let deck = crate::library::resolve(&args.deck, &cx.deck_dirs, cx.cache.as_ref())?;
     match args.format {
         Format::Json => {
             let mut value = serde_json::to_value(&deck)?;

@@ -12,7 +12,7 @@ use console::style;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-pub fn run(cx: &Context, args: &StatsArgs) -> anyhow::Result<u8> {
+pub(crate) fn run(cx: &Context, args: &StatsArgs) -> anyhow::Result<u8> {
     let decks = cx.decks_or_all(args.deck.as_slice())?;
     let store = Store::open(&cx.data_dir)?;
     let now = cx.now();

@@ -4,7 +4,7 @@ use super::load::parse_deck;
 use super::model::{Deck, Origin};
 
 /// `(id, TOML text)` of every built-in deck, in the order they are listed.
-pub const BUILTIN: [(&str, &str); 3] = [
+pub(crate) const BUILTIN: [(&str, &str); 3] = [
     ("differences", include_str!("../../decks/differences.toml")),
     ("definitions", include_str!("../../decks/definitions.toml")),
     ("faq", include_str!("../../decks/faq.toml")),

@@ -1034,7 +1034,7 @@ fn is_valid_id(id: &str) -> bool {
 }
 
 /// `1 cell`, `3 cells`.
-pub fn plural(n: usize, word: &str) -> String {
+pub(crate) fn plural(n: usize, word: &str) -> String {
     match (n, word.ends_with('s')) {
         (1, _) => format!("1 {word}"),
         (_, true) => format!("{n} {word}es"),
@@ -1043,7 +1043,7 @@ pub fn plural(n: usize, word: &str) -> String {
 }
 
 /// `Sector relevance` → `sector-relevance`.
-pub fn slug(text: &str) -> String {
+pub(crate) fn slug(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars() {
         if c.is_alphanumeric() {

@@ -106,7 +106,7 @@ pub fn normalize(text: &str) -> String {
 }
 
 /// How many edits a typed answer may be off by: 1 from 5 characters, 2 from 12.
-pub fn typo_allowance(expected_len: usize) -> usize {
+pub(crate) fn typo_allowance(expected_len: usize) -> usize {
     match expected_len {
         0..=4 => 0,
         5..=11 => 1,

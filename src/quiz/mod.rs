@@ -5,6 +5,6 @@ mod answer;
 mod generate;
 mod question;
 
-pub use answer::{Grade, Outcome, Response, Verdict, check, normalize, typo_allowance};
+pub use answer::{Grade, Outcome, Response, Verdict, check, normalize};
 pub use generate::{Filter, available_questions, generate, generate_for};
 pub use question::{Body, Kind, Question};

@@ -1,12 +1,12 @@
 //! Front ends: the interactive terminal (dialoguer), the scripted line reader, and the text
 //! rendering of questions, feedback and summaries that both share.
 
-pub mod render;
+pub(crate) mod render;
 mod script;
 mod terminal;
 
-pub use script::{Script, parse_bool, parse_choice, parse_grade};
-pub use terminal::Terminal;
+pub(crate) use script::Script;
+pub(crate) use terminal::Terminal;
 
 use crate::quiz::{Question, Response};
 use crate::session::{Attempt, Progress};
@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What came back from asking a question.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Asked {
+pub(crate) enum Asked {
     Answer(Response),
     /// End of input: the session ends with the summary of what was answered.
     End,
@@ -23,28 +23,26 @@ pub enum Asked {
 }
 
 /// A way of asking questions and showing feedback.
-pub trait Frontend {
+pub(crate) trait Frontend {
     fn ask(&mut self, question: &Question, progress: &Progress) -> std::io::Result<Asked>;
     fn feedback(&mut self, question: &Question, attempt: &Attempt) -> std::io::Result<()>;
-    /// Shows a line of text (messages, notices).
-    fn say(&mut self, text: &str) -> std::io::Result<()>;
 }
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// Installs the Ctrl-C handler that lets a session end cleanly with its summary.
-pub fn catch_interrupts() {
+pub(crate) fn catch_interrupts() {
     // An error here means a handler is already installed, which is just as good.
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
 }
 
 /// Whether Ctrl-C was pressed.
-pub fn interrupted() -> bool {
+pub(crate) fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }
 
 /// Colours follow the terminal; `NO_COLOR` (non-empty) turns them off.
-pub fn configure_colors() {
+pub(crate) fn configure_colors() {
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         console::set_colors_enabled(false);
         console::set_colors_enabled_stderr(false);

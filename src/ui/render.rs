@@ -8,7 +8,7 @@ use std::time::Duration;
 
 /// `[3/10]  score 2/2  · multiple choice`; in exam mode without the score; a question asked
 /// again in learn mode says so and how many are left.
-pub fn header(progress: &Progress, question: &Question) -> String {
+pub(crate) fn header(progress: &Progress, question: &Question) -> String {
     let place = if progress.retry {
         format!("[again, {} left]", progress.remaining)
     } else {
@@ -26,13 +26,8 @@ pub fn header(progress: &Progress, question: &Question) -> String {
     )
 }
 
-/// Option letters: a, b, c, …
-pub fn letter(i: usize) -> char {
-    char::from(b'a' + (i as u8 % 26))
-}
-
 /// The question as plain text, with numbered options and how to answer.
-pub fn question_text(question: &Question) -> String {
+pub(crate) fn question_text(question: &Question) -> String {
     let mut out = format!("{}\n", style(&question.prompt).bold());
     match &question.body {
         Body::Choice { options, .. } => {
@@ -53,12 +48,12 @@ pub fn question_text(question: &Question) -> String {
 }
 
 /// The grading line shown after a flashcard's back.
-pub fn grade_prompt() -> &'static str {
+pub(crate) fn grade_prompt() -> &'static str {
     "How well did you know it? 1) Again  2) Hard  3) Good  4) Easy: "
 }
 
 /// Right or wrong, the right answer, and the explanation.
-pub fn feedback(question: &Question, attempt: &Attempt) -> String {
+pub(crate) fn feedback(question: &Question, attempt: &Attempt) -> String {
     let mut out = String::new();
     let expected = question.expected();
     match (attempt.outcome.verdict, question.kind) {
@@ -110,7 +105,7 @@ fn terminal_width() -> Option<usize> {
 }
 
 /// Splits `text` into lines of at most `width` characters at spaces (a longer word stands alone).
-pub fn wrap(text: &str, width: Option<usize>) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: Option<usize>) -> Vec<String> {
     let Some(width) = width.filter(|w| *w >= 20) else {
         return vec![text.to_string()];
     };
@@ -144,7 +139,12 @@ fn first_line(text: &str) -> String {
 }
 
 /// The end-of-session summary. In exam mode every question is reviewed, otherwise the missed ones.
-pub fn summary(summary: &Summary, seed: u64, elapsed: Duration, replay: Option<&str>) -> String {
+pub(crate) fn summary(
+    summary: &Summary,
+    seed: u64,
+    elapsed: Duration,
+    replay: Option<&str>,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "\n{}", style("Summary").bold().underlined());
     if !summary.complete {

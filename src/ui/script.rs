@@ -10,14 +10,14 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::Duration;
 
 /// Reads answers from a line source and writes prompts to `out`.
-pub struct Script {
+pub(crate) struct Script {
     lines: Receiver<String>,
     out: Box<dyn Write>,
 }
 
 impl Script {
     /// Reads lines from `input` on a background thread, so that Ctrl-C is noticed while waiting.
-    pub fn new(input: impl BufRead + Send + 'static, out: Box<dyn Write>) -> Self {
+    pub(crate) fn new(input: impl BufRead + Send + 'static, out: Box<dyn Write>) -> Self {
         let (tx, rx) = channel();
         std::thread::spawn(move || {
             for line in input.lines() {
@@ -72,7 +72,7 @@ fn skip(line: &str) -> Option<Response> {
 }
 
 /// `2`, `b` or the option's text → option index.
-pub fn parse_choice(line: &str, options: &[String]) -> Option<usize> {
+pub(crate) fn parse_choice(line: &str, options: &[String]) -> Option<usize> {
     let t = line.trim();
     if let Ok(n) = t.parse::<usize>() {
         return (1..=options.len()).contains(&n).then(|| n - 1);
@@ -88,7 +88,7 @@ pub fn parse_choice(line: &str, options: &[String]) -> Option<usize> {
 }
 
 /// `t`, `true`, `y`, `yes` / `f`, `false`, `n`, `no`.
-pub fn parse_bool(line: &str) -> Option<bool> {
+pub(crate) fn parse_bool(line: &str) -> Option<bool> {
     match line.trim().to_ascii_lowercase().as_str() {
         "t" | "true" | "y" | "yes" => Some(true),
         "f" | "false" | "n" | "no" => Some(false),
@@ -97,7 +97,7 @@ pub fn parse_bool(line: &str) -> Option<bool> {
 }
 
 /// `1`-`4` or `again`, `hard`, `good`, `easy` (or their first letters).
-pub fn parse_grade(line: &str) -> Option<Grade> {
+pub(crate) fn parse_grade(line: &str) -> Option<Grade> {
     match line.trim().to_ascii_lowercase().as_str() {
         "1" | "again" | "a" => Some(Grade::Again),
         "2" | "hard" | "h" => Some(Grade::Hard),
@@ -154,11 +154,6 @@ impl Frontend for Script {
 
     fn feedback(&mut self, question: &Question, attempt: &Attempt) -> std::io::Result<()> {
         write!(self.out, "{}", render::feedback(question, attempt))?;
-        self.out.flush()
-    }
-
-    fn say(&mut self, text: &str) -> std::io::Result<()> {
-        writeln!(self.out, "{text}")?;
         self.out.flush()
     }
 }

@@ -9,14 +9,14 @@ use console::{Term, style};
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Input, Select};
 
-pub struct Terminal {
+pub(crate) struct Terminal {
     term: Term,
     theme: ColorfulTheme,
 }
 
 impl Terminal {
     /// Draws on `term`: stdout, or stderr when stdout carries a JSON summary.
-    pub fn new(term: Term) -> Self {
+    pub(crate) fn new(term: Term) -> Self {
         Terminal {
             term,
             // The answer line is echoed with a neutral mark: whether it was right comes next.
@@ -111,10 +111,6 @@ impl Frontend for Terminal {
 
     fn feedback(&mut self, question: &Question, attempt: &Attempt) -> std::io::Result<()> {
         self.term.write_str(&render::feedback(question, attempt))
-    }
-
-    fn say(&mut self, text: &str) -> std::io::Result<()> {
-        self.term.write_line(text)
     }
 }
 

@@ -14,12 +14,12 @@ use tempfile::TempDir;
 const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The directory holding the committed fixture decks.
-pub fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
 /// One invocation of `pmquiz`, built up and then run.
-pub struct Pmquiz {
+pub(crate) struct Pmquiz {
     args: Vec<OsString>,
     stdin: Vec<u8>,
     cwd: Option<PathBuf>,
@@ -29,14 +29,14 @@ pub struct Pmquiz {
 
 /// What a run printed and how it ended.
 #[derive(Debug)]
-pub struct Output {
+pub(crate) struct Output {
     pub stdout: String,
     pub stderr: String,
     pub code: i32,
 }
 
 /// Starts building a run of `pmquiz` with these arguments.
-pub fn pmquiz<I, S>(args: I) -> Pmquiz
+pub(crate) fn pmquiz<I, S>(args: I) -> Pmquiz
 where
     I: IntoIterator<Item = S>,
     S: Into<OsString>,
@@ -51,7 +51,7 @@ where
 }
 
 /// The environment every spawned `pmquiz` gets, on top of an empty one.
-pub fn sealed_env(cmd: &mut Command, data_dir: &Path) {
+pub(crate) fn sealed_env(cmd: &mut Command, data_dir: &Path) {
     cmd.env_clear();
     for keep in ["PATH", "SYSTEMROOT", "LLVM_PROFILE_FILE"] {
         if let Some(value) = std::env::var_os(keep) {
@@ -67,18 +67,18 @@ pub fn sealed_env(cmd: &mut Command, data_dir: &Path) {
 }
 
 impl Pmquiz {
-    pub fn arg(mut self, arg: impl Into<OsString>) -> Self {
+    pub(crate) fn arg(mut self, arg: impl Into<OsString>) -> Self {
         self.args.push(arg.into());
         self
     }
 
-    pub fn stdin(mut self, text: impl AsRef<[u8]>) -> Self {
+    pub(crate) fn stdin(mut self, text: impl AsRef<[u8]>) -> Self {
         self.stdin = text.as_ref().to_vec();
         self
     }
 
     /// Answers, one per line.
-    pub fn lines<S: AsRef<str>>(self, lines: &[S]) -> Self {
+    pub(crate) fn lines<S: AsRef<str>>(self, lines: &[S]) -> Self {
         let mut text = String::new();
         for line in lines {
             text.push_str(line.as_ref());
@@ -87,30 +87,30 @@ impl Pmquiz {
         self.stdin(text)
     }
 
-    pub fn current_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+    pub(crate) fn current_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.cwd = Some(dir.into());
         self
     }
 
-    pub fn env(mut self, key: &str, value: impl Into<OsString>) -> Self {
+    pub(crate) fn env(mut self, key: &str, value: impl Into<OsString>) -> Self {
         self.env.push((key.to_string(), value.into()));
         self
     }
 
     /// The data directory this run will use (`PMQUIZ_DATA_DIR`).
-    pub fn data_dir(&self) -> &Path {
+    pub(crate) fn data_dir(&self) -> &Path {
         self.data.path()
     }
 
     /// Writes a user deck into `DATA_DIR/decks/NAME`.
-    pub fn user_deck(self, name: &str, text: &str) -> Self {
+    pub(crate) fn user_deck(self, name: &str, text: &str) -> Self {
         let dir = self.data.path().join("decks");
         std::fs::create_dir_all(&dir).expect("create user deck folder");
         std::fs::write(dir.join(name), text).expect("write user deck");
         self
     }
 
-    pub fn run(&self) -> Output {
+    pub(crate) fn run(&self) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_pmquiz"));
         sealed_env(&mut cmd, self.data.path());
         for (key, value) in &self.env {
@@ -172,7 +172,7 @@ impl Pmquiz {
 impl Output {
     /// Fails the test, showing both streams, unless the exit code is `code`.
     #[track_caller]
-    pub fn code(&self, code: i32) -> &Self {
+    pub(crate) fn code(&self, code: i32) -> &Self {
         assert_eq!(
             self.code, code,
             "unexpected exit code\n--- stdout\n{}\n--- stderr\n{}",
@@ -182,13 +182,13 @@ impl Output {
     }
 
     #[track_caller]
-    pub fn success(&self) -> &Self {
+    pub(crate) fn success(&self) -> &Self {
         self.code(0)
     }
 
     /// Parses stdout as one JSON value.
     #[track_caller]
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
             panic!(
                 "stdout is not JSON: {e}\n--- stdout\n{}\n--- stderr\n{}",
@@ -200,7 +200,7 @@ impl Output {
 
 /// Asserts that `haystack` contains `needle`, showing the haystack otherwise.
 #[track_caller]
-pub fn assert_contains(haystack: &str, needle: &str) {
+pub(crate) fn assert_contains(haystack: &str, needle: &str) {
     assert!(
         haystack.contains(needle),
         "expected to find {needle:?} in:\n{haystack}"
@@ -208,7 +208,7 @@ pub fn assert_contains(haystack: &str, needle: &str) {
 }
 
 #[track_caller]
-pub fn assert_not_contains(haystack: &str, needle: &str) {
+pub(crate) fn assert_not_contains(haystack: &str, needle: &str) {
     assert!(
         !haystack.contains(needle),
         "expected not to find {needle:?} in:\n{haystack}"
@@ -218,7 +218,7 @@ pub fn assert_not_contains(haystack: &str, needle: &str) {
 /// One question of a scripted session, as learned from a practice run: what was asked, the
 /// options shown (multiple choice), and the answer pmquiz expects.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Asked {
+pub(crate) struct Asked {
     pub card_id: String,
     /// `flash`, `mcq`, `tf`, `blank` or `typed`.
     pub kind: String,
@@ -229,14 +229,14 @@ pub struct Asked {
 
 /// A question block of a scripted transcript: its header's kind label and its options.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Block {
+pub(crate) struct Block {
     pub header: String,
     pub label: String,
     pub options: Vec<String>,
 }
 
 /// Splits the prompts a scripted session printed into question blocks.
-pub fn transcript(text: &str) -> Vec<Block> {
+pub(crate) fn transcript(text: &str) -> Vec<Block> {
     let mut blocks: Vec<Block> = Vec::new();
     let mut in_options = false;
     for line in text.lines() {
@@ -271,7 +271,7 @@ pub fn transcript(text: &str) -> Vec<Block> {
 }
 
 /// `multiple choice` → `mcq`, and so on.
-pub fn kind_of_label(label: &str) -> &'static str {
+pub(crate) fn kind_of_label(label: &str) -> &'static str {
     match label {
         "flashcard" => "flash",
         "multiple choice" => "mcq",
@@ -294,7 +294,7 @@ fn any_answer(kind: &str) -> Vec<String> {
 
 /// Learns the questions `pmquiz ARGS` asks (ARGS must fix the seed), by running the session in
 /// practice mode with JSON output and answering one more question on each run.
-pub fn learn_session(args: &[&str]) -> Vec<Asked> {
+pub(crate) fn learn_session(args: &[&str]) -> Vec<Asked> {
     let mut kinds: Vec<&'static str> = Vec::new();
     loop {
         let input: Vec<String> = kinds.iter().flat_map(|k| any_answer(k)).collect();
@@ -328,7 +328,7 @@ pub fn learn_session(args: &[&str]) -> Vec<Asked> {
 
 impl Asked {
     /// 1-based number of the right option of a multiple-choice question.
-    pub fn right_option(&self) -> usize {
+    pub(crate) fn right_option(&self) -> usize {
         self.options
             .iter()
             .position(|o| *o == self.expected)
@@ -337,7 +337,7 @@ impl Asked {
     }
 
     /// The input lines that answer this question right.
-    pub fn right(&self) -> Vec<String> {
+    pub(crate) fn right(&self) -> Vec<String> {
         match self.kind.as_str() {
             "mcq" => vec![self.right_option().to_string()],
             "flash" => vec![String::new(), "3".into()],
@@ -346,7 +346,7 @@ impl Asked {
     }
 
     /// The input lines that answer this question wrong.
-    pub fn wrong(&self) -> Vec<String> {
+    pub(crate) fn wrong(&self) -> Vec<String> {
         match self.kind.as_str() {
             "mcq" => {
                 let right = self.right_option();
@@ -360,7 +360,7 @@ impl Asked {
 }
 
 /// Input lines answering each question right (`true`) or wrong (`false`).
-pub fn answers(questions: &[Asked], plan: &[bool]) -> Vec<String> {
+pub(crate) fn answers(questions: &[Asked], plan: &[bool]) -> Vec<String> {
     assert_eq!(questions.len(), plan.len());
     questions
         .iter()

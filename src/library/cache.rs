@@ -13,8 +13,8 @@
 //! diagnostic still comes from parsing the file. Entries are written to a temporary file and
 //! renamed into place, so concurrent pmquiz processes never see half an entry.
 
-use super::discover::{LoadError, into_text, parse_text, read_bytes};
-use super::model::{Deck, Origin};
+use super::file::{LoadError, into_text, parse_text, read_bytes};
+use crate::deck::{Deck, Origin};
 use rkyv::rancor;
 use rkyv::util::AlignedVec;
 use std::fs::File;
@@ -24,7 +24,7 @@ use std::time::{Duration, SystemTime};
 use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
 
 /// Deck files smaller than this are always parsed: it takes a few milliseconds at most.
-pub const CACHE_FROM: usize = 64 * 1024;
+pub(super) const CACHE_FROM: usize = 64 * 1024;
 
 /// Entries not used for this long are removed when another entry is written.
 const KEEP_UNUSED: Duration = Duration::from_secs(30 * 24 * 60 * 60);

@@ -1,0 +1,110 @@
+//! Finding decks: built-in ones, the user's deck folder, folders named in `PMQUIZ_DECKS`, and
+//! paths given on the command line.
+
+use super::cache::DeckCache;
+use super::file::{LoadError, load_file};
+use crate::deck::{Deck, Origin, builtin_decks};
+use std::path::{Path, PathBuf};
+
+/// Loads a deck file through the cache when there is one.
+fn load(path: &Path, cache: Option<&DeckCache>) -> Result<Deck, LoadError> {
+    match cache {
+        Some(cache) => cache.load(path),
+        None => load_file(path),
+    }
+}
+
+/// The folders searched for user decks: `DATA_DIR/decks`, then each folder in `PMQUIZ_DECKS`.
+pub(crate) fn deck_dirs(data_dir: &Path, env_decks: Option<&std::ffi::OsStr>) -> Vec<PathBuf> {
+    let mut dirs = vec![data_dir.join("decks")];
+    if let Some(list) = env_decks {
+        dirs.extend(std::env::split_paths(list).filter(|p| !p.as_os_str().is_empty()));
+    }
+    dirs
+}
+
+/// A deck found during discovery: loaded, or the reason it could not be.
+#[derive(Debug)]
+pub(crate) struct DeckEntry {
+    pub source: Origin,
+    pub deck: Result<Deck, LoadError>,
+}
+
+/// Every deck available: user decks first (they hide built-in decks with the same id), then the
+/// built-in decks. A broken user deck is listed with its error. Deck files are read through
+/// `cache` when given.
+pub(crate) fn list_decks(dirs: &[PathBuf], cache: Option<&DeckCache>) -> Vec<DeckEntry> {
+    let mut entries = Vec::new();
+    for dir in dirs {
+        let Ok(read) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = read
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+            .collect();
+        files.sort();
+        for path in files {
+            entries.push(DeckEntry {
+                source: Origin::File(path.clone()),
+                deck: load(&path, cache),
+            });
+        }
+    }
+    let user_ids: Vec<String> = entries
+        .iter()
+        .filter_map(|e| e.deck.as_ref().ok().map(|d| d.id.clone()))
+        .collect();
+    for deck in builtin_decks() {
+        if !user_ids.contains(&deck.id) {
+            entries.push(DeckEntry {
+                source: Origin::BuiltIn,
+                deck: Ok(deck),
+            });
+        }
+    }
+    entries
+}
+
+/// Resolves a deck argument: a path to a `.toml` file, or the id of a known deck. An id that
+/// only a broken deck file could have (its file is named after the id) gets that file's errors,
+/// even when a built-in deck has the id: the user's deck would hide it if it loaded.
+pub(crate) fn resolve(
+    arg: &str,
+    dirs: &[PathBuf],
+    cache: Option<&DeckCache>,
+) -> Result<Deck, LoadError> {
+    let path = Path::new(arg);
+    if arg.ends_with(".toml") || arg.contains(std::path::MAIN_SEPARATOR) || arg.contains('/') {
+        return load(path, cache);
+    }
+    let mut known = Vec::new();
+    let mut built_in = None;
+    let mut broken = None;
+    for entry in list_decks(dirs, cache) {
+        match (entry.deck, entry.source) {
+            (Ok(deck), Origin::File(_)) if deck.id == arg => return Ok(deck),
+            (Ok(deck), Origin::BuiltIn) if deck.id == arg => built_in = Some(deck),
+            (Ok(deck), _) => known.push(deck.id),
+            (Err(error), Origin::File(file)) => {
+                if broken.is_none() && file.file_stem().is_some_and(|s| s == arg) {
+                    broken = Some(error);
+                }
+            }
+            (Err(_), Origin::BuiltIn) => {}
+        }
+    }
+    if let Some(error) = broken {
+        return Err(error);
+    }
+    if let Some(deck) = built_in {
+        return Ok(deck);
+    }
+    if path.is_file() {
+        return load(path, cache);
+    }
+    Err(LoadError::UnknownDeck {
+        id: arg.to_string(),
+        known,
+    })
+}

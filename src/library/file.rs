@@ -1,0 +1,89 @@
+//! Reading one deck file: its bytes, its text, the deck it holds, and why it could not be
+//! loaded. Shared by discovery and the deck cache.
+
+use crate::deck::{Deck, Origin, parse_deck};
+use crate::diagnostic::Diagnostic;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Why a deck file could not be loaded.
+#[derive(Debug)]
+pub enum LoadError {
+    /// The file could not be read (missing, a directory, no permission).
+    Io { path: PathBuf, message: String },
+    /// The file is not UTF-8 text.
+    NotUtf8 { path: PathBuf, offset: usize },
+    /// The file was read but is not a valid deck.
+    Invalid(Vec<Diagnostic>),
+    /// No deck has this id.
+    UnknownDeck { id: String, known: Vec<String> },
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Io { path, message } => {
+                write!(f, "{}: error: cannot read deck: {message}", path.display())
+            }
+            LoadError::NotUtf8 { path, offset } => write!(
+                f,
+                "{}: error: not UTF-8 text (invalid byte at offset {offset}); save the file as UTF-8",
+                path.display()
+            ),
+            LoadError::Invalid(diagnostics) => {
+                let shown: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+                write!(f, "{}", shown.join("\n\n"))
+            }
+            LoadError::UnknownDeck { id, known } => write!(
+                f,
+                "error: no deck with id `{id}`; known decks: {} (or give a path to a .toml file)",
+                known.join(", ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Reads and validates one deck file.
+pub fn load_file(path: &Path) -> Result<Deck, LoadError> {
+    let text = into_text(path, read_bytes(path)?)?;
+    parse_text(path, &text)
+}
+
+/// Reads a deck file.
+pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
+    let io = |message: String| LoadError::Io {
+        path: path.to_path_buf(),
+        message,
+    };
+    if path.is_dir() {
+        return Err(io("is a directory, not a deck file".to_string()));
+    }
+    std::fs::read(path).map_err(|e| io(describe_io(&e)))
+}
+
+/// The contents of the deck file at `path` as text, which must be UTF-8.
+pub(crate) fn into_text(path: &Path, bytes: Vec<u8>) -> Result<String, LoadError> {
+    String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
+        path: path.to_path_buf(),
+        offset: e.utf8_error().valid_up_to(),
+    })
+}
+
+/// Validates the text of the deck file at `path`.
+pub(crate) fn parse_text(path: &Path, text: &str) -> Result<Deck, LoadError> {
+    let stem = path
+        .file_stem()
+        .map_or_else(|| "deck".to_string(), |s| s.to_string_lossy().into_owned());
+    let shown = path.display().to_string();
+    parse_deck(text, &shown, &stem, Origin::File(path.to_path_buf())).map_err(LoadError::Invalid)
+}
+
+fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}

@@ -1,0 +1,11 @@
+//! The user's deck library on disk: deck files read and validated, found in the deck folders,
+//! and kept in a cache of validated large decks. This is the I/O edge of [`crate::deck`], which
+//! only models and parses.
+
+mod cache;
+mod discover;
+mod file;
+
+pub use cache::DeckCache;
+pub(crate) use discover::{deck_dirs, list_decks, resolve};
+pub use file::{LoadError, load_file};
