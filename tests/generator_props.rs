@@ -499,7 +499,7 @@ fn check_question(deck: &Deck, question: &Question) -> Result<(), TestCaseError>
             prop_assert_eq!(question.kind, Kind::Tf);
             prop_assert_eq!(*answer, truth(deck, question), "{:?}", question);
         }
-        Body::Blank { blanks } => {
+        Body::Blank { blanks, .. } => {
             prop_assert_eq!(question.kind, Kind::Blank);
             prop_assert!(!blanks.is_empty());
             prop_assert!(
@@ -514,7 +514,7 @@ fn check_question(deck: &Deck, question: &Question) -> Result<(), TestCaseError>
                 question
             );
         }
-        Body::Typed { accepted } => {
+        Body::Typed { accepted, .. } => {
             prop_assert_eq!(question.kind, Kind::Typed);
             prop_assert!(!accepted.is_empty());
         }

@@ -646,6 +646,46 @@ fn several_blanks_are_answered_in_order_separated_by_semicolons() {
 }
 
 #[test]
+fn feedback_shows_the_right_spelling_and_the_items_a_list_missed() {
+    let args = [
+        "run",
+        "--deck",
+        "valid/judging.toml",
+        "--kinds",
+        "typed",
+        "--seed",
+        "1",
+    ];
+    let questions = learn_session(&args);
+    let lines: Vec<&str> = questions
+        .iter()
+        .map(|q| match q.card_id.as_str() {
+            "greeting" => "como estas",
+            _ => "inventory and machinery downtime",
+        })
+        .collect();
+    let out = pmquiz(args).lines(&lines).run();
+    out.success();
+    assert_contains(&out.stdout, "✓ Right: accepted; spelled: ¿Cómo estás?\n");
+    assert_contains(
+        &out.stdout,
+        "✗ Wrong. Missed: quality defects. The answer is: Machinery downtime, quality defects and inventory\n",
+    );
+    let lines: Vec<&str> = questions
+        .iter()
+        .map(|q| match q.card_id.as_str() {
+            "greeting" => "¿Cómo estás?",
+            _ => "inventory; quality defects; machinery downtime",
+        })
+        .collect();
+    let summary = pmquiz(args_with(&args, &["--format", "json"]))
+        .lines(&lines)
+        .run()
+        .json();
+    assert_eq!(summary["correct"], 2, "{summary:#}");
+}
+
+#[test]
 fn flashcards_reveal_the_back_and_take_a_self_grade() {
     let args = [
         "run",

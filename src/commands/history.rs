@@ -94,6 +94,7 @@ mod tests {
                 verdict,
                 given: String::new(),
                 grade,
+                note: None,
             },
             elapsed: Duration::from_secs(secs),
         }

@@ -39,7 +39,7 @@ pub(super) fn run(path: &Path) -> anyhow::Result<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::deck::{Origin, parse_deck};
+    use crate::deck::{Content, Origin, parse_deck};
 
     #[test]
     fn the_starter_deck_is_valid_and_uses_every_kind() {
@@ -51,5 +51,18 @@ mod tests {
             kinds,
             ["card", "choice", "cloze", "statement", "table", "term"]
         );
+        // It shows the optional fields that change how answers are judged.
+        let has = |f: &dyn Fn(&Content) -> bool| deck.cards.iter().any(|c| f(&c.content));
+        assert!(has(
+            &|c| matches!(c, Content::Card { keywords, .. } if !keywords.is_empty())
+        ));
+        assert!(has(&|c| matches!(
+            c,
+            Content::Card {
+                list: Some(true),
+                ..
+            }
+        )));
+        assert!(STARTER.contains("`any_order = true`"));
     }
 }

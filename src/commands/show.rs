@@ -42,10 +42,18 @@ fn render(deck: &Deck) -> String {
                 answer,
                 accept,
                 wrong,
+                keywords,
+                list,
             } => {
                 let _ = writeln!(out, "  Q: {question}\n  A: {answer}");
                 if !accept.is_empty() {
                     let _ = writeln!(out, "  also accepted: {}", accept.join(" | "));
+                }
+                if !keywords.is_empty() {
+                    let _ = writeln!(out, "  keywords: {}", keywords.join(", "));
+                }
+                if let Some(list) = list {
+                    let _ = writeln!(out, "  list: {}", if *list { "any order" } else { "no" });
                 }
                 if !wrong.is_empty() {
                     let _ = writeln!(out, "  wrong options: {}", wrong.join(" | "));

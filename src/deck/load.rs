@@ -455,6 +455,19 @@ impl<'s> Cx<'s> {
                         }
                     }
                 }
+                let keywords = self.keywords(f, answer.as_ref().map(|a| a.0.as_str()));
+                let list = f.boolean(self, "list");
+                if list == Some(true)
+                    && let Some((answer, _)) = &answer
+                    && crate::quiz::list_items(answer).len() < 2
+                {
+                    let span = f.span_of("list").unwrap_or(f.header.clone());
+                    self.error(
+                        span,
+                        format!("`list = true`, but the answer `{answer}` is one item"),
+                        "separate the answer's items with commas, `;`, `and` or `or`, or remove `list`",
+                    );
+                }
                 let key = question.as_ref().map_or_else(String::new, |q| q.0.clone());
                 let content = match (question, answer) {
                     (Some(q), Some(a)) => Some(Content::Card {
@@ -462,10 +475,16 @@ impl<'s> Cx<'s> {
                         answer: a.0,
                         accept: accept.into_iter().map(|s| s.0).collect(),
                         wrong: wrong.into_iter().map(|s| s.0).collect(),
+                        keywords,
+                        list,
                     }),
                     _ => None,
                 };
-                (content, key, &["question", "answer", "accept", "wrong"])
+                (
+                    content,
+                    key,
+                    &["question", "answer", "accept", "wrong", "keywords", "list"],
+                )
             }
             "term" => {
                 let term = f.string(self, "term", true);
@@ -532,12 +551,25 @@ impl<'s> Cx<'s> {
             }
             "cloze" => {
                 let text = f.string(self, "text", true);
+                let any_order = f.boolean(self, "any_order");
                 let key = text.as_ref().map_or_else(String::new, |t| t.0.clone());
                 let content = text.and_then(|(text, span)| {
                     let cloze = self.cloze(&text, span)?;
-                    Some(Content::Cloze { text, cloze })
+                    if any_order == Some(true) && cloze.blanks().len() < 2 {
+                        let span = f.span_of("any_order").unwrap_or(f.header.clone());
+                        self.error(
+                            span,
+                            "`any_order = true` on a text with one blank",
+                            "`any_order` lets several blanks be filled in any order; remove it here",
+                        );
+                    }
+                    Some(Content::Cloze {
+                        text,
+                        cloze,
+                        any_order,
+                    })
                 });
-                (content, key, &["text"])
+                (content, key, &["text", "any_order"])
             }
             "choice" => {
                 let question = f.string(self, "question", true);
@@ -662,6 +694,62 @@ impl<'s> Cx<'s> {
             explicit_id: explicit.map(|e| e.1),
             header: f.header.clone(),
         })
+    }
+
+    /// A card's `keywords`: each one present in the card's own answer, none repeated.
+    fn keywords(&mut self, f: &mut Fields<'_, '_>, answer: Option<&str>) -> Vec<String> {
+        let keywords = f.strings(self, "keywords");
+        let written_empty = f
+            .get("keywords")
+            .and_then(|v| v.get_ref().as_array())
+            .is_some_and(|a| a.is_empty());
+        if written_empty {
+            let span = f.span_of("keywords").unwrap_or(f.header.clone());
+            self.error(
+                span,
+                "`keywords` is empty",
+                "list the words a typed answer must contain, e.g. `keywords = [\"planning\", \"quality\"]`, or remove the line",
+            );
+        }
+        let mut seen: Vec<String> = Vec::new();
+        let mut ok = Vec::new();
+        for (keyword, span) in keywords {
+            let alternatives: Vec<String> =
+                keyword.split('|').map(|k| k.trim().to_string()).collect();
+            if alternatives
+                .iter()
+                .any(|a| crate::quiz::normalize(a).is_empty())
+            {
+                self.error(
+                    span,
+                    format!("empty alternative in keyword `{keyword}`"),
+                    "write a word on each side of `|`, e.g. `labor|labour`",
+                );
+                continue;
+            }
+            let norm = crate::quiz::normalize(&keyword);
+            if seen.contains(&norm) {
+                self.error(
+                    span,
+                    format!("keyword `{keyword}` is listed twice"),
+                    "remove one of them",
+                );
+                continue;
+            }
+            seen.push(norm);
+            if let Some(answer) = answer
+                && !crate::quiz::contains_keyword(answer, &alternatives)
+            {
+                self.error(
+                    span,
+                    format!("keyword `{keyword}` is not in the answer `{answer}`"),
+                    "keywords are words of `answer` that a typed reply must contain; use the answer's own words, with alternatives after `|` (`whole|entire`)",
+                );
+                continue;
+            }
+            ok.push(keyword);
+        }
+        ok
     }
 
     fn rows(&mut self, f: &mut Fields<'_, '_>, columns: usize) -> Vec<Row> {
@@ -1277,6 +1365,62 @@ mod tests {
         let (l, c, m, _) = one(&src);
         assert_eq!((l, c), (9, 9));
         assert_eq!(m, "this row has 3 cells but the table has 2 subjects");
+    }
+
+    #[test]
+    fn keywords_must_be_words_of_the_answer() {
+        let card = "[[card]]\nquestion = \"Q\"\nanswer = \"Planning, quality and cost control\"\n";
+        let ok = format!("{HEAD}{card}keywords = [\"planning\", \"Quality\", \"costs|cost\"]\n");
+        let deck = parse_deck(&ok, "t.toml", "t", Origin::BuiltIn).unwrap();
+        let Content::Card { keywords, .. } = &deck.cards[0].content else {
+            panic!()
+        };
+        assert_eq!(keywords, &["planning", "Quality", "costs|cost"]);
+        let (l, c, m, h) = one(&format!(
+            "{HEAD}{card}keywords = [\"planning\", \"delivery\"]\n"
+        ));
+        assert_eq!((l, c), (7, 25));
+        assert_eq!(
+            m,
+            "keyword `delivery` is not in the answer `Planning, quality and cost control`"
+        );
+        assert!(h.contains("alternatives after `|`"), "{h}");
+        let (l, c, m, _) = one(&format!("{HEAD}{card}keywords = []\n"));
+        assert_eq!((l, c, m.as_str()), (7, 12, "`keywords` is empty"));
+        let (_, _, m, _) = one(&format!(
+            "{HEAD}{card}keywords = [\"quality\", \"QUALITY\"]\n"
+        ));
+        assert_eq!(m, "keyword `QUALITY` is listed twice");
+        let (_, _, m, _) = one(&format!("{HEAD}{card}keywords = [\"cost|\"]\n"));
+        assert_eq!(m, "empty alternative in keyword `cost|`");
+    }
+
+    #[test]
+    fn a_list_answer_needs_several_items() {
+        let (l, c, m, _) = one(&format!(
+            "{HEAD}[[card]]\nquestion = \"Q\"\nanswer = \"Lean\"\nlist = true\n"
+        ));
+        assert_eq!((l, c), (7, 8));
+        assert_eq!(m, "`list = true`, but the answer `Lean` is one item");
+        let ok =
+            format!("{HEAD}[[card]]\nquestion = \"Q\"\nanswer = \"Lean and TQM\"\nlist = true\n");
+        assert!(parse_deck(&ok, "t.toml", "t", Origin::BuiltIn).is_ok());
+    }
+
+    #[test]
+    fn any_order_needs_several_blanks() {
+        let (l, c, m, _) = one(&format!(
+            "{HEAD}[[cloze]]\ntext = \"a {{{{b}}}}\"\nany_order = true\n"
+        ));
+        assert_eq!((l, c), (6, 13));
+        assert_eq!(m, "`any_order = true` on a text with one blank");
+        let (_, _, m, _) = one(&format!(
+            "{HEAD}[[cloze]]\ntext = \"{{{{a}}}} {{{{b}}}}\"\nany_order = \"yes\"\n"
+        ));
+        assert_eq!(
+            m,
+            "`any_order` in [[cloze]] must be a boolean, found string"
+        );
     }
 
     #[test]

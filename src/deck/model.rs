@@ -62,6 +62,14 @@ pub enum Content {
         answer: String,
         accept: Vec<String>,
         wrong: Vec<String>,
+        /// Words a typed answer must contain to be right, in any order; `a|b` gives
+        /// alternatives.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        keywords: Vec<String>,
+        /// Whether the answer is a list judged item by item; `None` leaves it to the answer's
+        /// form.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        list: Option<bool>,
     },
     /// A term and its definition, with usage examples.
     Term {
@@ -74,7 +82,14 @@ pub enum Content {
     /// A statement that is true or false.
     Statement { text: String, answer: bool },
     /// Text with blanks to fill in.
-    Cloze { text: String, cloze: Cloze },
+    Cloze {
+        text: String,
+        cloze: Cloze,
+        /// Whether every blank may be filled in any order; `None` lets blanks that form a list
+        /// be interchangeable.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        any_order: Option<bool>,
+    },
     /// A question with explicit options.
     Choice {
         question: String,
@@ -155,6 +170,56 @@ impl Cloze {
             .collect()
     }
 
+    /// Groups of blanks (by index) that may be filled in any order, given the card's
+    /// `any_order`: every blank, none, or by default the blanks of one list: blanks with only a
+    /// list separator between them (`{{a}}, {{b}} and {{c}}`, `{{a}} or {{b}}`).
+    pub fn interchangeable(&self, any_order: Option<bool>) -> Vec<Vec<usize>> {
+        let count = self.blank_count();
+        match any_order {
+            Some(false) => return Vec::new(),
+            Some(true) => {
+                return if count > 1 {
+                    vec![(0..count).collect()]
+                } else {
+                    Vec::new()
+                };
+            }
+            None => {}
+        }
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut current: Vec<usize> = Vec::new();
+        let mut flush = |current: &mut Vec<usize>| {
+            if current.len() > 1 {
+                groups.push(current.clone());
+            }
+            current.clear();
+        };
+        let mut joined = false;
+        let mut blank = 0;
+        for segment in &self.segments {
+            match segment {
+                Segment::Blank(_) => {
+                    if !joined {
+                        flush(&mut current);
+                    }
+                    current.push(blank);
+                    blank += 1;
+                    joined = false;
+                }
+                Segment::Text(text) => joined = is_list_separator(text),
+            }
+        }
+        flush(&mut current);
+        groups
+    }
+
+    fn blank_count(&self) -> usize {
+        self.segments
+            .iter()
+            .filter(|s| matches!(s, Segment::Blank(_)))
+            .count()
+    }
+
     /// Accepted answers of each blank, in order.
     pub fn blanks(&self) -> Vec<Vec<String>> {
         self.segments
@@ -164,6 +229,21 @@ impl Cloze {
                 Segment::Text(_) => None,
             })
             .collect()
+    }
+}
+
+/// Text between two blanks that only joins them as items of one list.
+fn is_list_separator(text: &str) -> bool {
+    let words: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let punctuated = text.contains([',', ';']);
+    match words.as_slice() {
+        [] => punctuated,
+        [w] => ["and", "or", "&", "and/or"].contains(&w.as_str()),
+        _ => false,
     }
 }
 
@@ -197,5 +277,57 @@ impl Deck {
             }
         }
         ids
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cloze(parts: &[&str]) -> Cloze {
+        // Odd positions are blanks.
+        Cloze {
+            segments: parts
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    if i % 2 == 1 {
+                        Segment::Blank(vec![p.to_string()])
+                    } else {
+                        Segment::Text(p.to_string())
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn blanks_of_one_list_are_interchangeable() {
+        let c = cloze(&[
+            "Production management might adopt ",
+            "Lean",
+            " or ",
+            "TQM",
+            ", whereas operation management might use ",
+            "Six Sigma",
+            " or ",
+            "BPR",
+            ".",
+        ]);
+        assert_eq!(c.interchangeable(None), [vec![0, 1], vec![2, 3]]);
+        assert_eq!(c.interchangeable(Some(true)), [vec![0, 1, 2, 3]]);
+        assert!(c.interchangeable(Some(false)).is_empty());
+        let c = cloze(&[
+            "through ",
+            "planning",
+            ", ",
+            "quality control",
+            ", and ",
+            "cost control",
+            "",
+        ]);
+        assert_eq!(c.interchangeable(None), [vec![0, 1, 2]]);
+        let c = cloze(&["machinery ", "downtime", ", quality ", "defects", ""]);
+        assert!(c.interchangeable(None).is_empty());
     }
 }

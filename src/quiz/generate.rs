@@ -2,8 +2,8 @@
 //! generator it is given. Work is linear in the deck size: an item list and answer pools are
 //! built once, and distractors are drawn by random probing rather than by comparing all pairs.
 
-use super::answer::normalize;
 use super::question::{Body, Kind, Question};
+use super::text::{normalize, reads_as_list, word_count};
 use crate::deck::{Card, Content, Deck, Row};
 use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};
@@ -29,6 +29,8 @@ impl Default for Filter {
 }
 
 const MAX_OPTIONS: usize = 4;
+/// Answers of more words than this are long: typed only with keywords or as a list.
+const LONG_ANSWER_WORDS: usize = 4;
 const GAP: &str = "_____";
 
 /// One way of asking an item. Cheap to enumerate; the text is only built for chosen variants.
@@ -284,12 +286,27 @@ fn items_of<'d>(decks: &'d [Deck], filter: &Filter) -> Vec<Item<'d>> {
 
 fn variants(item: &Item<'_>, pools: &Pools<'_>, out: &mut Vec<Variant>) {
     match (&item.card.content, item.row) {
-        (Content::Card { wrong, .. }, _) => {
+        (
+            Content::Card {
+                answer,
+                wrong,
+                keywords,
+                list,
+                ..
+            },
+            _,
+        ) => {
             out.push(Variant::Flash { reverse: false });
             if !wrong.is_empty() || pools.varied_answers {
                 out.push(Variant::Mcq { reverse: false });
             }
-            out.push(Variant::Typed);
+            // A long answer is only typed when the card says how to judge it.
+            if word_count(answer) <= LONG_ANSWER_WORDS
+                || !keywords.is_empty()
+                || list.unwrap_or_else(|| reads_as_list(answer))
+            {
+                out.push(Variant::Typed);
+            }
         }
         (
             Content::Term {
@@ -510,6 +527,8 @@ fn build(
                 answer,
                 accept,
                 wrong,
+                keywords,
+                list,
             },
             _,
         ) => match variant {
@@ -521,7 +540,19 @@ fn build(
             ),
             Variant::Typed => {
                 let accepted = std::iter::once(answer).chain(accept).cloned().collect();
-                (question.clone(), Body::Typed { accepted })
+                let keywords = keywords
+                    .iter()
+                    .map(|k| k.split('|').map(|a| a.trim().to_string()).collect())
+                    .collect();
+                let list = list.unwrap_or_else(|| reads_as_list(answer));
+                (
+                    question.clone(),
+                    Body::Typed {
+                        accepted,
+                        keywords,
+                        list,
+                    },
+                )
             }
             _ => {
                 let mut taken: Vec<String> = std::iter::once(answer)
@@ -641,7 +672,11 @@ fn build(
                     let accepted = std::iter::once(term).chain(accept).cloned().collect();
                     (
                         format!("Type the term this defines:\n{definition}"),
-                        Body::Typed { accepted },
+                        Body::Typed {
+                            accepted,
+                            keywords: Vec::new(),
+                            list: false,
+                        },
                     )
                 }
                 Variant::Tf { truthful } => {
@@ -684,7 +719,10 @@ fn build(
                             "Fill in the blank:\n{}\nHint: {definition}",
                             cloze.with_gaps(GAP)
                         ),
-                        Body::Blank { blanks },
+                        Body::Blank {
+                            blanks,
+                            any_order: Vec::new(),
+                        },
                     )
                 }
                 _ => unreachable!("variant {variant:?} of a term card"),
@@ -702,7 +740,12 @@ fn build(
                 Body::TrueFalse { answer: *answer },
             ),
         },
-        (Content::Cloze { cloze, .. }, _) => match variant {
+        (
+            Content::Cloze {
+                cloze, any_order, ..
+            },
+            _,
+        ) => match variant {
             Variant::Flash { .. } => (
                 format!("Recall the missing words:\n{}", cloze.with_gaps(GAP)),
                 Body::Flash {
@@ -713,6 +756,7 @@ fn build(
                 format!("Fill in the blank:\n{}", cloze.with_gaps(GAP)),
                 Body::Blank {
                     blanks: cloze.blanks(),
+                    any_order: cloze.interchangeable(*any_order),
                 },
             ),
         },

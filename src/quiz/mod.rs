@@ -1,10 +1,14 @@
-//! Questions: their kinds, the seeded generator that turns cards into questions, and answer
-//! checking.
+//! Questions: their kinds, the seeded generator that turns cards into questions, answer
+//! checking, and the text matching both rely on.
 
 mod answer;
 mod generate;
 mod question;
+mod text;
 
-pub use answer::{Grade, Outcome, Response, Verdict, check, normalize};
+pub(crate) use answer::contains_keyword;
+pub use answer::{Grade, Note, Outcome, Response, Verdict, check};
 pub use generate::{Filter, available_questions, generate, generate_for};
 pub use question::{Body, Kind, Question};
+pub(crate) use text::list_items;
+pub use text::normalize;

@@ -99,10 +99,19 @@ pub enum Body {
     /// Accepted answers of each blank, the first of each being the one shown.
     Blank {
         blanks: Vec<Vec<String>>,
+        /// Groups of blanks (indices) whose answers may be given in any order.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        any_order: Vec<Vec<usize>>,
     },
     /// Accepted answers, the first being the one shown.
     Typed {
         accepted: Vec<String>,
+        /// Words that make an answer right when all appear, each with its alternatives.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        keywords: Vec<Vec<String>>,
+        /// The answer is a list, judged item by item in any order.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        list: bool,
     },
 }
 
@@ -113,12 +122,12 @@ impl Question {
             Body::Flash { back } => back.clone(),
             Body::Choice { options, correct } => options[*correct].clone(),
             Body::TrueFalse { answer } => if *answer { "true" } else { "false" }.to_string(),
-            Body::Blank { blanks } => blanks
+            Body::Blank { blanks, .. } => blanks
                 .iter()
                 .map(|b| b[0].as_str())
                 .collect::<Vec<_>>()
                 .join("; "),
-            Body::Typed { accepted } => accepted[0].clone(),
+            Body::Typed { accepted, .. } => accepted[0].clone(),
         }
     }
 }

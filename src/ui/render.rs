@@ -1,6 +1,6 @@
 //! Text for people: question headers, feedback and the end-of-session summary.
 
-use crate::quiz::{Body, Kind, Question, Verdict};
+use crate::quiz::{Body, Kind, Note, Question, Verdict};
 use crate::session::{Attempt, Progress, Summary};
 use console::style;
 use std::fmt::Write as _;
@@ -37,7 +37,7 @@ pub(crate) fn question_text(question: &Question) -> String {
             let _ = write!(out, "Answer (1-{}): ", options.len());
         }
         Body::TrueFalse { .. } => out.push_str("Answer (t/f): "),
-        Body::Blank { blanks } if blanks.len() > 1 => {
+        Body::Blank { blanks, .. } if blanks.len() > 1 => {
             let _ = write!(out, "Missing words ({}, separated by ;): ", blanks.len());
         }
         Body::Blank { .. } => out.push_str("Missing word(s): "),
@@ -68,9 +68,19 @@ pub(crate) fn feedback(question: &Question, attempt: &Attempt) -> String {
         (Verdict::Wrong, Kind::Flash) => {
             let _ = writeln!(out, "{} (Again)", style("✗ Not yet").red().bold());
         }
-        (Verdict::Right, _) => {
-            let _ = writeln!(out, "{}", style("✓ Right").green().bold());
-        }
+        (Verdict::Right, _) => match &attempt.outcome.note {
+            Some(Note::Spelled(spelled)) => {
+                let _ = writeln!(
+                    out,
+                    "{} accepted; spelled: {}",
+                    style("✓ Right:").green().bold(),
+                    style(spelled).bold()
+                );
+            }
+            _ => {
+                let _ = writeln!(out, "{}", style("✓ Right").green().bold());
+            }
+        },
         (Verdict::RightWithTypo, _) => {
             let _ = writeln!(
                 out,
@@ -80,9 +90,13 @@ pub(crate) fn feedback(question: &Question, attempt: &Attempt) -> String {
             );
         }
         (Verdict::Wrong, _) => {
+            let missed = match &attempt.outcome.note {
+                Some(Note::Missed(items)) => format!("Missed: {}. ", items.join(", ")),
+                _ => String::new(),
+            };
             let _ = writeln!(
                 out,
-                "{} The answer is: {}",
+                "{} {missed}The answer is: {}",
                 style("✗ Wrong.").red().bold(),
                 style(&expected).bold()
             );

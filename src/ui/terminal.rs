@@ -84,7 +84,7 @@ impl Frontend for Terminal {
                 .select("True or false", &["True".to_string(), "False".to_string()])?
                 .map(|i| Response::Bool(i == 0)),
             Body::Typed { .. } => self.input("Your answer")?.map(Response::Text),
-            Body::Blank { blanks } => {
+            Body::Blank { blanks, .. } => {
                 let prompt = if blanks.len() > 1 {
                     format!("Missing words ({}, separated by ;)", blanks.len())
                 } else {
