@@ -10,6 +10,7 @@ mod support;
 
 use chrono::FixedOffset;
 use criterion::{Criterion, criterion_group, criterion_main};
+use pmquiz::day::Days;
 use pmquiz::deck::Deck;
 use pmquiz::library::load_file;
 use pmquiz::quiz::{Filter, generate_for};
@@ -96,7 +97,7 @@ fn queries(c: &mut Criterion) {
     let (_dir, store, deck) = history_copy(&source);
     let now = support::now();
     let ids = vec![deck.id.clone()];
-    let utc = FixedOffset::east_opt(0).expect("UTC");
+    let utc = Days::new(FixedOffset::east_opt(0).expect("UTC"), 0);
 
     let mut group = c.benchmark_group("history_1m");
     group.sample_size(20);
@@ -131,14 +132,14 @@ fn queries(c: &mut Criterion) {
 
     // `pmquiz stats` for the deck, after loading it.
     group.bench_function("stats", |b| {
-        b.iter(|| pmquiz::commands::stats::of_deck(&store, &deck, now, utc).expect("stats"))
+        b.iter(|| pmquiz::commands::stats::of_deck(&store, &deck, now, &utc).expect("stats"))
     });
     let review_ids = deck.review_ids();
     let in_deck: HashSet<&str> = review_ids.iter().map(String::as_str).collect();
     group.bench_function("deck_history", |b| {
         b.iter(|| {
             store
-                .deck_history(&deck.id, now, utc, |id| in_deck.contains(id))
+                .deck_history(&deck.id, now, &utc, |id| in_deck.contains(id))
                 .expect("history")
         })
     });

@@ -1,6 +1,7 @@
 //! The command-line surface: every command and flag, documented here.
 
 use crate::quiz::Kind;
+use crate::schedule::Retention;
 use crate::session::Mode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -32,7 +33,7 @@ Examples:
 pmquiz asks questions generated from TOML decks (built-in decks on production vs operation \
 management, or your own), scores the answers and schedules missed cards for review with FSRS.\n\n\
 When standard input is not a terminal, pmquiz reads one answer per line, so sessions can be \
-scripted: multiple choice by number or letter, true/false as t/f/true/false/y/n, typed text as \
+scripted: multiple choice by the option's text, number or letter, true/false as t/f/true/false/y/n, typed text as \
 is (several blanks separated by `;`), flashcards: any line reveals, then a grade 1-4.",
     after_help = EXIT_CODES,
     after_long_help = format!("{EXAMPLES}\n\n{EXIT_CODES}"),
@@ -118,8 +119,8 @@ pub(crate) struct SessionArgs {
 
     /// Desired retention for scheduling, from 0.7 to 0.99; higher means shorter intervals
     /// [default: 0.9, or `retention` in DATA_DIR/config.toml]
-    #[arg(long, value_parser = parse_retention)]
-    pub retention: Option<f32>,
+    #[arg(long)]
+    pub retention: Option<Retention>,
 }
 
 #[derive(Debug, Args)]
@@ -157,7 +158,8 @@ pub(crate) struct ReviewArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct StatsArgs {
-    /// Only this deck (id or path) [default: every deck with history, and the built-in decks]
+    /// Only this deck (id or path) [default: every available deck: the built-in decks and the
+    /// user decks that load]
     #[arg(long, short, value_name = "DECK")]
     pub deck: Option<String>,
 
@@ -201,17 +203,6 @@ pub(crate) struct CheckArgs {
 pub(crate) struct NewArgs {
     /// Where to write the new deck (refuses to overwrite an existing file)
     pub path: PathBuf,
-}
-
-fn parse_retention(s: &str) -> Result<f32, String> {
-    use crate::schedule::{MAX_RETENTION, MIN_RETENTION};
-    match s.parse::<f32>() {
-        Ok(r) if (MIN_RETENTION..=MAX_RETENTION).contains(&r) => Ok(r),
-        Ok(_) => Err(format!(
-            "must be from {MIN_RETENTION} to {MAX_RETENTION}, e.g. 0.9"
-        )),
-        Err(e) => Err(e.to_string()),
-    }
 }
 
 fn parse_count(s: &str) -> Result<usize, String> {

@@ -6,6 +6,8 @@
 
 pub mod cli;
 pub mod commands;
+mod config;
+pub mod day;
 pub mod deck;
 pub mod diagnostic;
 pub mod library;

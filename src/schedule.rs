@@ -40,12 +40,10 @@ pub(crate) const SLOW_ANSWER: Duration = Duration::from_secs(25);
 /// The longest interval pmquiz schedules: about a hundred years.
 pub(crate) const MAX_INTERVAL_DAYS: i64 = 36_500;
 
-/// Lowest desired retention accepted (exclusive).
-pub(crate) const MIN_RETENTION: f32 = 0.7;
+/// Lowest desired retention accepted (inclusive).
+const MIN_RETENTION: f32 = 0.7;
 /// Highest desired retention accepted (inclusive).
-pub(crate) const MAX_RETENTION: f32 = 0.99;
-/// The desired retention used when the user sets none.
-pub(crate) const DEFAULT_RETENTION: f32 = 0.9;
+const MAX_RETENTION: f32 = 0.99;
 
 const LEARN_AGAIN_STEP: TimeDelta = TimeDelta::minutes(1);
 const LEARN_HARD_STEP: TimeDelta = TimeDelta::minutes(6);
@@ -170,11 +168,58 @@ pub struct CardState {
     pub lapses: u32,
 }
 
+/// The desired retention: the probability of recalling a card when it is due, from 0.7 to
+/// 0.99 (both included). Every retention pmquiz uses (the `--retention` flag, `retention` in
+/// config.toml) is checked here, once.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Deserialize)]
+#[serde(try_from = "f32")]
+pub struct Retention(f32);
+
+impl Retention {
+    /// The retention used when the user sets none.
+    pub const DEFAULT: Retention = Retention(0.9);
+
+    pub fn new(value: f32) -> Result<Retention, ScheduleError> {
+        if (MIN_RETENTION..=MAX_RETENTION).contains(&value) {
+            Ok(Retention(value))
+        } else {
+            Err(ScheduleError::InvalidRetention(value))
+        }
+    }
+
+    pub fn get(self) -> f32 {
+        self.0
+    }
+}
+
+impl TryFrom<f32> for Retention {
+    type Error = ScheduleError;
+
+    fn try_from(value: f32) -> Result<Self, Self::Error> {
+        Retention::new(value)
+    }
+}
+
+impl FromStr for Retention {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let value: f32 = s.trim().parse().map_err(|e| format!("{e}"))?;
+        Retention::new(value).map_err(|e| e.to_string())
+    }
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention::DEFAULT
+    }
+}
+
 /// Errors from building a scheduler or parsing scheduling values.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ScheduleError {
     #[error(
-        "desired retention must be between {MIN_RETENTION} and {MAX_RETENTION} \
+        "desired retention must be from {MIN_RETENTION} to {MAX_RETENTION} \
          (for example 0.9), got {0}"
     )]
     InvalidRetention(f32),
@@ -182,8 +227,6 @@ pub enum ScheduleError {
     InvalidRating(u8),
     #[error("unknown card phase {0:?}: expected new, learning, review or relearning")]
     InvalidPhase(String),
-    #[error("the FSRS model rejected its parameters: {0}")]
-    Model(String),
 }
 
 /// Computes the next [`CardState`] of a card from a review.
@@ -195,18 +238,13 @@ pub struct Scheduler {
 
 impl Scheduler {
     /// A scheduler with FSRS's default parameters that aims for
-    /// `desired_retention` (the probability of recalling a card when it is
-    /// due), which must be greater than 0.7 and at most 0.99.
-    pub fn new(desired_retention: f32) -> Result<Self, ScheduleError> {
-        if !(MIN_RETENTION..=MAX_RETENTION).contains(&desired_retention) {
-            return Err(ScheduleError::InvalidRetention(desired_retention));
-        }
-        let fsrs =
-            FSRS::new(&DEFAULT_PARAMETERS).map_err(|e| ScheduleError::Model(format!("{e:?}")))?;
-        Ok(Scheduler {
+    /// `desired_retention`.
+    pub fn new(desired_retention: Retention) -> Self {
+        let fsrs = FSRS::new(&DEFAULT_PARAMETERS).expect("FSRS takes its default parameters");
+        Scheduler {
             fsrs,
-            desired_retention,
-        })
+            desired_retention: desired_retention.get(),
+        }
     }
 
     /// The state of a card after it was rated `rating` at `now`.
@@ -286,7 +324,7 @@ impl Scheduler {
 
 impl Default for Scheduler {
     fn default() -> Self {
-        Scheduler::new(DEFAULT_RETENTION).expect("the default retention is valid")
+        Scheduler::new(Retention::DEFAULT)
     }
 }
 
@@ -349,17 +387,22 @@ mod tests {
     }
 
     fn sched() -> Scheduler {
-        Scheduler::new(0.9).unwrap()
+        Scheduler::new(Retention::new(0.9).unwrap())
     }
 
     #[test]
     fn retention_bounds_are_enforced() {
         for bad in [0.0, 0.5, 0.69, 0.995, 1.0, 1.5, f32::NAN, f32::INFINITY] {
-            let err = Scheduler::new(bad).unwrap_err();
+            let err = Retention::new(bad).unwrap_err();
             assert!(err.to_string().contains("desired retention"), "{err}");
+            assert!(format!("{bad}").parse::<Retention>().is_err(), "{bad}");
         }
         for good in [0.7, 0.71, 0.8, 0.9, 0.99] {
-            assert!(Scheduler::new(good).is_ok(), "{good}");
+            assert_eq!(Retention::new(good).map(Retention::get), Ok(good));
+            assert_eq!(
+                format!("{good}").parse::<Retention>().ok(),
+                Retention::new(good).ok()
+            );
         }
     }
 
@@ -491,10 +534,8 @@ mod tests {
     #[test]
     fn higher_retention_gives_shorter_intervals() {
         let now = t0();
-        let lax = Scheduler::new(0.8).unwrap().review(None, Rating::Easy, now);
-        let strict = Scheduler::new(0.97)
-            .unwrap()
-            .review(None, Rating::Easy, now);
+        let lax = Scheduler::new(Retention::new(0.8).unwrap()).review(None, Rating::Easy, now);
+        let strict = Scheduler::new(Retention::new(0.97).unwrap()).review(None, Rating::Easy, now);
         assert!(strict.due < lax.due);
     }
 
@@ -549,7 +590,7 @@ mod tests {
             ),
             retention in 0.71f32..=0.99,
         ) {
-            let s = Scheduler::new(retention).unwrap();
+            let s = Scheduler::new(Retention::new(retention).unwrap());
             let mut now = t0();
             let mut state: Option<CardState> = None;
             for (rating, wait_secs, on_time) in steps {

@@ -41,6 +41,9 @@ pub(crate) struct Attempt {
     pub question: usize,
     pub outcome: Outcome,
     pub elapsed: Duration,
+    /// Whether this is the question's first attempt. Later attempts (learn mode, after a miss)
+    /// are practice: they do not score and do not move the card's schedule.
+    pub first: bool,
 }
 
 /// Where the session stands, for the header.
@@ -135,6 +138,7 @@ impl Session {
             question: index,
             outcome,
             elapsed,
+            first,
         });
         self.attempts.last().expect("just pushed")
     }
@@ -182,6 +186,7 @@ impl Session {
             total: self.questions.len(),
             answered: results.len(),
             correct,
+            retries: self.attempts.len() - results.len(),
             complete: self.queue.is_empty(),
             by_kind: by_kind
                 .into_iter()
@@ -233,6 +238,8 @@ pub(crate) struct Summary {
     pub total: usize,
     pub answered: usize,
     pub correct: usize,
+    /// Questions asked again after a miss (learn mode): practice, not scored.
+    pub retries: usize,
     /// Every question was answered (the session was not cut short).
     pub complete: bool,
     pub by_kind: BTreeMap<String, Tally>,
@@ -313,8 +320,10 @@ mod tests {
         s.answer(&Response::Bool(true), Duration::ZERO); // finally right
         assert!(s.current().is_none());
         let sum = s.summary();
-        assert_eq!((sum.answered, sum.correct), (2, 1));
+        assert_eq!((sum.answered, sum.correct, sum.retries), (2, 1, 2));
         assert_eq!(sum.results[0].attempts, 3);
+        let firsts: Vec<bool> = s.attempts.iter().map(|a| a.first).collect();
+        assert_eq!(firsts, [true, true, false, false]);
     }
 
     #[test]

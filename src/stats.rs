@@ -3,15 +3,18 @@
 //!
 //! This module owns the numbers `pmquiz stats` shows. It is pure: it works on
 //! the card schedules and the [`DeckHistory`] that [`crate::store::Store`]
-//! loads, and takes the current time and the user's UTC offset as arguments.
-//! "Days" (streak, forecast) are calendar days at that offset; the answer
-//! windows ("last 7 days", "last 30 days") are rolling, ending at `now`.
+//! loads, and takes the current time and the learner's [`Days`] (time zone
+//! and day start) as arguments. "Days" (streak, forecast) are those days,
+//! each moment in its own offset, so they are right across daylight-saving
+//! changes; the answer windows ("last 7 days", "last 30 days") are rolling,
+//! ending at `now`.
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use serde::Serialize;
 
+use crate::day::Days;
 use crate::schedule::{CardState, Phase};
 
 /// How many days [`DeckStats::due_per_day`] covers.
@@ -59,11 +62,14 @@ pub struct DeckHistory {
     pub last_7_days: AnswerCount,
     /// Answers in the last [`LONG_WINDOW_DAYS`] days, up to `now`.
     pub last_30_days: AnswerCount,
+    /// Practice answers (see [`AnswerWindow::practice`]) in the same two windows.
+    pub practice_7_days: usize,
+    pub practice_30_days: usize,
     /// Answers and misses per card, over all time, in any order, of at least every card that
     /// can be among [`DeckStats::hardest`]. The store loads only a few of the most missed
     /// cards (see [`crate::store::Store::deck_history`]); a longer list is fine.
     pub tallies: Vec<CardTally>,
-    /// Days (at the user's offset) on which the deck was studied, newest
+    /// Days (the learner's [`Days`]) on which the deck was studied, newest
     /// first, without repeats. The store loads only the latest run of
     /// consecutive days, which is all the streak needs; a longer list is fine.
     pub study_days: Vec<NaiveDate>,
@@ -72,10 +78,14 @@ pub struct DeckHistory {
 /// Answers in a time window.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct AnswerWindow {
+    /// Reviews: answers that moved a card's schedule.
     pub answers: usize,
     pub correct: usize,
     /// `correct / answers`, from 0 to 1; `None` without answers.
     pub accuracy: Option<f64>,
+    /// Practice: a question asked again in the same session after a miss (learn mode). Not
+    /// counted in `answers`, `correct` or `accuracy`.
+    pub practice: usize,
 }
 
 /// A card that is often missed.
@@ -124,13 +134,13 @@ pub struct DeckStats {
 /// [`crate::store::Store::deck_history`]. Card counts, the forecast and the
 /// hardest cards cover only the cards in `cards`; answer counts cover the
 /// whole history, including cards since removed from the deck.
-pub(crate) fn deck_stats(
+pub(crate) fn deck_stats<Tz: TimeZone>(
     cards: &[(String, Option<CardState>)],
     history: &DeckHistory,
     now: DateTime<Utc>,
-    offset: FixedOffset,
+    days: &Days<Tz>,
 ) -> DeckStats {
-    let today = local_day(now, offset);
+    let today = days.day_of(now);
     let mut stats = DeckStats {
         cards: cards.len(),
         new: 0,
@@ -138,8 +148,8 @@ pub(crate) fn deck_stats(
         review: 0,
         due_now: 0,
         due_within_7_days: 0,
-        last_7_days: window(history.last_7_days),
-        last_30_days: window(history.last_30_days),
+        last_7_days: window(history.last_7_days, history.practice_7_days),
+        last_30_days: window(history.last_30_days, history.practice_30_days),
         streak_days: 0,
         studied_today: false,
         hardest: Vec::new(),
@@ -162,7 +172,7 @@ pub(crate) fn deck_stats(
         if state.due <= week_ahead {
             stats.due_within_7_days += 1;
         }
-        let day = (local_day(state.due, offset) - today).num_days().max(0);
+        let day = (days.day_of(state.due) - today).num_days().max(0);
         if let Some(slot) = usize::try_from(day)
             .ok()
             .and_then(|d| stats.due_per_day.get_mut(d))
@@ -176,17 +186,13 @@ pub(crate) fn deck_stats(
     stats
 }
 
-/// The calendar day of `at` at `offset`.
-pub(crate) fn local_day(at: DateTime<Utc>, offset: FixedOffset) -> NaiveDate {
-    at.with_timezone(&offset).date_naive()
-}
-
-fn window(count: AnswerCount) -> AnswerWindow {
+fn window(count: AnswerCount, practice: usize) -> AnswerWindow {
     let AnswerCount { answers, correct } = count;
     AnswerWindow {
         answers,
         correct,
         accuracy: (answers > 0).then(|| correct as f64 / answers as f64),
+        practice,
     }
 }
 
@@ -253,15 +259,15 @@ fn hardest(cards: &[(String, Option<CardState>)], tallies: &[CardTally]) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::FixedOffset;
 
     fn now() -> DateTime<Utc> {
         // 10:00 UTC on a Wednesday.
         Utc.with_ymd_and_hms(2025, 5, 14, 10, 0, 0).unwrap()
     }
 
-    fn utc() -> FixedOffset {
-        FixedOffset::east_opt(0).unwrap()
+    fn utc() -> Days<FixedOffset> {
+        Days::new(FixedOffset::east_opt(0).unwrap(), 0)
     }
 
     fn state(phase: Phase, due: DateTime<Utc>) -> Option<CardState> {
@@ -307,7 +313,7 @@ mod tests {
             ),
             ("g".to_string(), state(Phase::New, n)),
         ];
-        let s = deck_stats(&cards, &DeckHistory::default(), n, utc());
+        let s = deck_stats(&cards, &DeckHistory::default(), n, &utc());
         assert_eq!(s.cards, 7);
         assert_eq!((s.new, s.learning, s.review), (2, 2, 3));
         assert_eq!(s.due_now, 2);
@@ -344,7 +350,7 @@ mod tests {
             ),
             ("new".to_string(), None),
         ];
-        let s = deck_stats(&cards, &DeckHistory::default(), n, utc());
+        let s = deck_stats(&cards, &DeckHistory::default(), n, &utc());
         let mut expected = [0; FORECAST_DAYS];
         expected[0] = 2;
         expected[1] = 1;
@@ -352,10 +358,26 @@ mod tests {
         assert_eq!(s.due_per_day, expected);
 
         // At UTC-12 it is 22:00 the day before, so 13 h ahead is tomorrow.
-        let west = FixedOffset::west_opt(12 * 3600).unwrap();
-        let s = deck_stats(&cards, &DeckHistory::default(), n, west);
+        let west = Days::new(FixedOffset::west_opt(12 * 3600).unwrap(), 0);
+        let s = deck_stats(&cards, &DeckHistory::default(), n, &west);
         assert_eq!(s.due_per_day[0], 1);
         assert_eq!(s.due_per_day[1], 2);
+    }
+
+    #[test]
+    fn forecast_days_follow_daylight_saving() {
+        // Saturday noon in Berlin (CET, +1); the clocks go forward that night.
+        let now = Utc.with_ymd_and_hms(2026, 3, 28, 11, 0, 0).unwrap();
+        let at = |h| Utc.with_ymd_and_hms(2026, 3, 29, h, 30, 0).unwrap();
+        let cards = vec![
+            // 23:30 CEST on Sunday: tomorrow.
+            ("sunday".to_string(), state(Phase::Review, at(21))),
+            // 00:30 CEST on Monday (23:30 at Saturday's offset): the day after.
+            ("monday".to_string(), state(Phase::Review, at(22))),
+        ];
+        let berlin = Days::new(chrono_tz::Europe::Berlin, 0);
+        let s = deck_stats(&cards, &DeckHistory::default(), now, &berlin);
+        assert_eq!(&s.due_per_day[..3], [0, 1, 1]);
     }
 
     #[test]
@@ -373,7 +395,7 @@ mod tests {
             },
             ..DeckHistory::default()
         };
-        let s = deck_stats(&[], &history, now(), utc());
+        let s = deck_stats(&[], &history, now(), &utc());
         assert_eq!(s.last_7_days.answers, 3);
         assert_eq!(s.last_7_days.correct, 2);
         assert!((s.last_7_days.accuracy.unwrap() - 2.0 / 3.0).abs() < 1e-9);
@@ -389,7 +411,7 @@ mod tests {
             },
             ..DeckHistory::default()
         };
-        let s = deck_stats(&[], &history, now(), utc());
+        let s = deck_stats(&[], &history, now(), &utc());
         assert_eq!(s.last_7_days.accuracy, None);
         assert_eq!(s.last_30_days.accuracy, Some(0.0));
     }
@@ -425,7 +447,7 @@ mod tests {
             &[],
             &with_days(vec![day(2025, 5, 14), day(2025, 5, 13), day(2025, 5, 12)]),
             n,
-            utc(),
+            &utc(),
         );
         assert_eq!((s.streak_days, s.studied_today), (3, true));
 
@@ -433,11 +455,11 @@ mod tests {
             &[],
             &with_days(vec![day(2025, 5, 13), day(2025, 5, 12), day(2025, 5, 10)]),
             n,
-            utc(),
+            &utc(),
         );
         assert_eq!((s.streak_days, s.studied_today), (2, false));
 
-        let s = deck_stats(&[], &with_days(vec![day(2025, 5, 12)]), n, utc());
+        let s = deck_stats(&[], &with_days(vec![day(2025, 5, 12)]), n, &utc());
         assert_eq!((s.streak_days, s.studied_today), (0, false));
 
         // A day studied in the future (clock trouble) neither counts nor breaks.
@@ -445,7 +467,7 @@ mod tests {
             &[],
             &with_days(vec![day(2025, 5, 20), day(2025, 5, 14)]),
             n,
-            utc(),
+            &utc(),
         );
         assert_eq!((s.streak_days, s.studied_today), (1, true));
     }
@@ -474,7 +496,7 @@ mod tests {
             .iter()
             .map(|id| (id.to_string(), None))
             .collect();
-        let s = deck_stats(&cards, &history, now(), utc());
+        let s = deck_stats(&cards, &history, now(), &utc());
         let ids: Vec<&str> = s.hardest.iter().map(|h| h.card_id.as_str()).collect();
         assert_eq!(ids, ["c", "b", "f", "g", "e"]);
         assert_eq!(
@@ -493,7 +515,7 @@ mod tests {
             &[("a".to_string(), None)],
             &DeckHistory::default(),
             now(),
-            utc(),
+            &utc(),
         );
         let json = serde_json::to_value(&s).unwrap();
         assert_eq!(json["new"], 1);

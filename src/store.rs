@@ -19,17 +19,17 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use rusqlite::types::Type;
 use rusqlite::{
     Connection, ErrorCode, OpenFlags, OptionalExtension, Row, Transaction, TransactionBehavior,
     params, params_from_iter,
 };
 
+use crate::day::Days;
 use crate::schedule::{CardState, Phase, Rating};
 use crate::stats::{
     AnswerCount, CardTally, DeckHistory, HARDEST_CARDS, LONG_WINDOW_DAYS, SHORT_WINDOW_DAYS,
-    local_day,
 };
 
 /// Name of the database file inside the data directory.
@@ -44,6 +44,8 @@ pub(crate) const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 const MIGRATIONS: &[&str] = &[
     // 1: answers and cards.
     include_str!("schema.sql"),
+    // 2: practice answers, and the card ids derived by pmquiz before 64-bit ids.
+    include_str!("schema-2.sql"),
 ];
 
 /// How many of the most missed cards [`Store::hardest_by_misses`] reads at most.
@@ -107,6 +109,19 @@ pub struct AnswerRecord {
     pub duration: Duration,
     /// Identifies the quiz or review session the answer belongs to.
     pub session_id: String,
+}
+
+/// What recording one answer did: enough to take it back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    /// The answer's row: in `answers`, or in `practice` for a practice answer.
+    pub row: i64,
+    /// The answer was practice: it did not move the card's schedule.
+    pub practice: bool,
+    /// The card's schedule before the answer (`None`: new).
+    pub previous: Option<CardState>,
+    /// The card's schedule after the answer (the same as `previous` for practice).
+    pub next: Option<CardState>,
 }
 
 /// A card that is due, with its schedule.
@@ -220,8 +235,7 @@ impl Store {
         if check_version(&self.conn, &self.path)? == SCHEMA_VERSION {
             return Ok(());
         }
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
-            .map_err(|e| self.err(e))?;
+        let tx = self.write()?;
         // Another pmquiz may have migrated while we waited for the lock.
         let found = check_version(&tx, &self.path)?;
         if found == 0 {
@@ -237,18 +251,57 @@ impl Store {
 
     /// Records one answer and, if given, the card's new schedule, in one
     /// transaction committed before returning. With `state` `None` only the
-    /// history is written (e.g. a practice run that does not schedule).
+    /// history is written. Sessions use [`Store::review`], which computes the
+    /// schedule inside the transaction; this is for tools that already know it.
     pub fn record(
         &self,
         answer: &AnswerRecord,
         state: Option<&CardState>,
     ) -> Result<(), StoreError> {
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
-            .map_err(|e| self.err(e))?;
+        let tx = self.write()?;
+        insert_answer(&tx, answer).map_err(|e| self.err(e))?;
+        if let Some(state) = state {
+            upsert_card(&tx, &answer.deck_id, &answer.card_id, state).map_err(|e| self.err(e))?;
+        }
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// Records one answer and moves its card along its schedule, in one
+    /// transaction: the card's current schedule is read, `schedule` computes
+    /// the next one from it, and the answer and the new schedule are written
+    /// together. The transaction takes the write lock before reading, so
+    /// pmquiz processes answering the same card at once are serialized and
+    /// each schedules from the state the one before it wrote.
+    pub fn review(
+        &self,
+        answer: &AnswerRecord,
+        schedule: impl FnOnce(Option<&CardState>) -> CardState,
+    ) -> Result<Recorded, StoreError> {
+        let tx = self.write()?;
+        let previous =
+            read_card_state(&tx, &answer.deck_id, &answer.card_id).map_err(|e| self.err(e))?;
+        let next = schedule(previous.as_ref());
+        let row = insert_answer(&tx, answer).map_err(|e| self.err(e))?;
+        upsert_card(&tx, &answer.deck_id, &answer.card_id, &next).map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(Recorded {
+            row,
+            practice: false,
+            previous,
+            next: Some(next),
+        })
+    }
+
+    /// Records an answer as practice: kept in the history (the `practice`
+    /// table) without moving the card's schedule. Its rating is not stored.
+    pub(crate) fn practice(&self, answer: &AnswerRecord) -> Result<Recorded, StoreError> {
+        let tx = self.write()?;
+        let state =
+            read_card_state(&tx, &answer.deck_id, &answer.card_id).map_err(|e| self.err(e))?;
         tx.prepare_cached(
-            "INSERT INTO answers (deck_id, card_id, question_kind, correct, rating, given, \
-             expected, answered_at, duration_ms, session_id) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO practice (deck_id, card_id, question_kind, correct, given, expected, \
+             answered_at, duration_ms, session_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )
         .and_then(|mut stmt| {
             stmt.execute(params![
@@ -256,7 +309,6 @@ impl Store {
                 answer.card_id,
                 answer.question_kind,
                 answer.correct,
-                answer.rating.as_u8(),
                 answer.given,
                 answer.expected,
                 to_millis(answer.answered_at),
@@ -265,10 +317,85 @@ impl Store {
             ])
         })
         .map_err(|e| self.err(e))?;
-        if let Some(state) = state {
-            upsert_card(&tx, &answer.deck_id, &answer.card_id, state).map_err(|e| self.err(e))?;
+        let row = tx.last_insert_rowid();
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(Recorded {
+            row,
+            practice: true,
+            previous: state.clone(),
+            next: state,
+        })
+    }
+
+    /// Card ids of a deck's history that an older pmquiz derived from the
+    /// card's text (32-bit ids) and that no current card has claimed yet.
+    /// Usually none: one index seek.
+    pub(crate) fn legacy_ids(&self, deck_id: &str) -> Result<Vec<String>, StoreError> {
+        self.conn
+            .prepare_cached("SELECT card_id FROM legacy_ids WHERE deck_id = ?1")
+            .and_then(|mut stmt| stmt.query_map([deck_id], |r| r.get(0))?.collect())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Moves the history and schedule of each `(old, new)` card id of a deck
+    /// to the new id, in one transaction. Should the new id already have a
+    /// schedule, it is kept and the old one dropped; every answer is kept.
+    /// Returns how many ids moved.
+    pub(crate) fn adopt_ids(
+        &self,
+        deck_id: &str,
+        renames: &[(String, String)],
+    ) -> Result<usize, StoreError> {
+        if renames.is_empty() {
+            return Ok(0);
         }
-        tx.commit().map_err(|e| self.err(e))
+        let tx = self.write()?;
+        let mut moved = 0;
+        for (old, new) in renames {
+            let run = |sql: &str| tx.execute(sql, params![deck_id, old, new]);
+            // Another pmquiz may have moved it while this one waited for the lock.
+            let pending: bool = tx
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM legacy_ids WHERE deck_id = ?1 AND card_id = ?2)",
+                    params![deck_id, old],
+                    |r| r.get(0),
+                )
+                .map_err(|e| self.err(e))?;
+            if !pending {
+                continue;
+            }
+            run("UPDATE answers SET card_id = ?3 WHERE deck_id = ?1 AND card_id = ?2")
+                .and_then(|_| {
+                    run("UPDATE practice SET card_id = ?3 WHERE deck_id = ?1 AND card_id = ?2")
+                })
+                .and_then(|_| {
+                    run("UPDATE OR IGNORE cards SET card_id = ?3 \
+                         WHERE deck_id = ?1 AND card_id = ?2")
+                })
+                .and_then(|_| {
+                    tx.execute(
+                        "DELETE FROM cards WHERE deck_id = ?1 AND card_id = ?2",
+                        params![deck_id, old],
+                    )
+                })
+                .and_then(|_| {
+                    tx.execute(
+                        "DELETE FROM legacy_ids WHERE deck_id = ?1 AND card_id = ?2",
+                        params![deck_id, old],
+                    )
+                })
+                .map_err(|e| self.err(e))?;
+            moved += 1;
+        }
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(moved)
+    }
+
+    /// Starts a write transaction, taking the write lock at once (waiting
+    /// for another pmquiz up to the busy timeout).
+    fn write(&self) -> Result<Transaction<'_>, StoreError> {
+        Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+            .map_err(|e| self.err(e))
     }
 
     /// The schedule of one card, `None` if it was never answered (or was
@@ -278,15 +405,7 @@ impl Store {
         deck_id: &str,
         card_id: &str,
     ) -> Result<Option<CardState>, StoreError> {
-        let sql = format!("SELECT {CARD_COLUMNS} FROM cards WHERE deck_id = ?1 AND card_id = ?2");
-        self.conn
-            .prepare_cached(&sql)
-            .and_then(|mut stmt| {
-                stmt.query_row(params![deck_id, card_id], card_from_row)
-                    .optional()
-            })
-            .map(|found| found.map(|c| c.state))
-            .map_err(|e| self.err(e))
+        read_card_state(&self.conn, deck_id, card_id).map_err(|e| self.err(e))
     }
 
     /// The schedules of all answered cards of a deck, by card id.
@@ -450,19 +569,19 @@ impl Store {
     }
 
     /// The history of one deck that [`crate::stats::deck_stats`] needs: the answers (and right
-    /// answers) of the last 7 and 30 days up to `now`, answer and miss counts over all time of
-    /// the most missed cards, enough to find the hardest cards among those for which `in_deck`
-    /// holds (the cards currently in the deck), and the latest run of consecutive days studied
-    /// (calendar days at `offset`) up to `now`.
+    /// answers) and the practice answers of the last 7 and 30 days up to `now`, answer and miss
+    /// counts over all time of the most missed cards, enough to find the hardest cards among
+    /// those for which `in_deck` holds (the cards currently in the deck), and the latest run of
+    /// consecutive days studied (the learner's `days`) up to `now`.
     ///
     /// Stays fast with a million answers: the answer windows are counted in SQL, per-card
     /// counts come from a covering index and only the top few are returned, and the study days
     /// take one index seek per day.
-    pub fn deck_history(
+    pub fn deck_history<Tz: TimeZone>(
         &self,
         deck_id: &str,
         now: DateTime<Utc>,
-        offset: FixedOffset,
+        days: &Days<Tz>,
         in_deck: impl Fn(&str) -> bool,
     ) -> Result<DeckHistory, StoreError> {
         let now_ms = to_millis(now);
@@ -473,41 +592,46 @@ impl Store {
         let long_ms = to_millis(now - TimeDelta::days(LONG_WINDOW_DAYS));
         let last_7_days = self.count_answers(deck_id, short_ms, now_ms)?;
         let last_30_days = last_7_days + self.count_answers(deck_id, long_ms, short_ms)?;
+        let practice_7_days = self.count_practice(deck_id, short_ms, now_ms)?;
+        let practice_30_days = practice_7_days + self.count_practice(deck_id, long_ms, short_ms)?;
 
         let tallies = self.hardest_tallies(deck_id, in_deck)?;
 
         // The latest run of consecutive study days: the day of the last answer up to `now`,
         // then, day by day going back, the last answer before the start of the day found. Each
         // step is one seek in `answers_deck_time`, so a streak of N days costs N + 1 seeks
-        // however many answers each day has; the run ends at the first day missed.
+        // however many answers each day has; the run ends at the first day missed. (Practice
+        // answers follow a review of the same session, so they add no study day.)
         let study_days = self
             .conn
             .prepare_cached(
                 "SELECT MAX(answered_at) FROM answers WHERE deck_id = ?1 AND answered_at <= ?2",
             )
             .and_then(|mut stmt| {
-                let mut days = Vec::new();
+                let mut found: Vec<NaiveDate> = Vec::new();
                 let mut until_ms = now_ms;
                 while let Some(ms) =
                     stmt.query_row(params![deck_id, until_ms], |r| r.get::<_, Option<i64>>(0))?
                 {
-                    let day = local_day(from_millis(ms)?, offset);
-                    if days
+                    let day = days.day_of(from_millis(ms)?);
+                    if found
                         .last()
                         .is_some_and(|&last| last - day > TimeDelta::days(1))
                     {
                         break;
                     }
-                    days.push(day);
-                    until_ms = day_start_millis(day, offset) - 1;
+                    found.push(day);
+                    until_ms = to_millis(days.start_of(day)) - 1;
                 }
-                Ok(days)
+                Ok(found)
             })
             .map_err(|e| self.err(e))?;
 
         Ok(DeckHistory {
             last_7_days,
             last_30_days,
+            practice_7_days,
+            practice_30_days,
             tallies,
             study_days,
         })
@@ -669,6 +793,24 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// The practice answers to a deck given after `after_ms` and up to `until_ms`.
+    fn count_practice(
+        &self,
+        deck_id: &str,
+        after_ms: i64,
+        until_ms: i64,
+    ) -> Result<usize, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT COUNT(*) FROM practice \
+                 WHERE deck_id = ?1 AND answered_at > ?2 AND answered_at <= ?3",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_row(params![deck_id, after_ms, until_ms], |r| count_col(r, 0))
+            })
+            .map_err(|e| self.err(e))
+    }
+
     fn err(&self, e: rusqlite::Error) -> StoreError {
         sql_error(&self.path, e)
     }
@@ -813,6 +955,42 @@ fn sql_error(path: &Path, e: rusqlite::Error) -> StoreError {
     }
 }
 
+/// The schedule of one card, read on `conn` (a transaction's, to read and write in one).
+fn read_card_state(
+    conn: &Connection,
+    deck_id: &str,
+    card_id: &str,
+) -> rusqlite::Result<Option<CardState>> {
+    conn.prepare_cached(
+        "SELECT phase, stability, difficulty, due, last_review, reps, lapses \
+         FROM cards WHERE deck_id = ?1 AND card_id = ?2",
+    )?
+    .query_row(params![deck_id, card_id], |r| state_from_row(r, 0))
+    .optional()
+}
+
+/// Appends an answer to the history; returns its row id.
+fn insert_answer(tx: &Transaction<'_>, answer: &AnswerRecord) -> rusqlite::Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO answers (deck_id, card_id, question_kind, correct, rating, given, \
+         expected, answered_at, duration_ms, session_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        answer.deck_id,
+        answer.card_id,
+        answer.question_kind,
+        answer.correct,
+        answer.rating.as_u8(),
+        answer.given,
+        answer.expected,
+        to_millis(answer.answered_at),
+        duration_millis(answer.duration),
+        answer.session_id,
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
 fn upsert_card(
     tx: &Transaction<'_>,
     deck_id: &str,
@@ -911,12 +1089,6 @@ fn from_millis(ms: i64) -> rusqlite::Result<DateTime<Utc>> {
     DateTime::from_timestamp_millis(ms).ok_or(rusqlite::Error::IntegralValueOutOfRange(0, ms))
 }
 
-/// The first millisecond of the calendar day `day` at `offset`, since the epoch.
-fn day_start_millis(day: NaiveDate, offset: FixedOffset) -> i64 {
-    day.and_time(NaiveTime::MIN).and_utc().timestamp_millis()
-        - i64::from(offset.local_minus_utc()) * 1000
-}
-
 /// A count (`COUNT(*)`, `SUM` of 0/1 values) read from column `idx`.
 fn count_col(r: &Row<'_>, idx: usize) -> rusqlite::Result<usize> {
     let n: i64 = r.get(idx)?;
@@ -932,7 +1104,7 @@ fn from_millis_col(r: &Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {
 mod tests {
     use super::*;
     use crate::schedule::Scheduler;
-    use chrono::TimeZone;
+    use chrono::{FixedOffset, TimeZone};
     use std::collections::HashSet;
     use std::sync::{Arc, Barrier};
 
@@ -940,8 +1112,8 @@ mod tests {
         Utc.with_ymd_and_hms(2025, 6, 2, 8, 30, 0).unwrap()
     }
 
-    fn utc() -> FixedOffset {
-        FixedOffset::east_opt(0).unwrap()
+    fn utc() -> Days<FixedOffset> {
+        Days::new(FixedOffset::east_opt(0).unwrap(), 0)
     }
 
     fn answer(deck: &str, card: &str, correct: bool, at: DateTime<Utc>) -> AnswerRecord {
@@ -1527,7 +1699,7 @@ mod tests {
             .record(&answer("other", "x", false, now), None)
             .unwrap();
 
-        let h = store.deck_history("d", now, utc(), |_| true).unwrap();
+        let h = store.deck_history("d", now, &utc(), |_| true).unwrap();
         let count = |answers, correct| AnswerCount { answers, correct };
         assert_eq!(h.last_7_days, count(4, 3));
         assert_eq!(h.last_30_days, count(5, 3));
@@ -1545,7 +1717,7 @@ mod tests {
         assert_eq!(h.study_days, [d(6, 2), d(6, 1)]);
 
         let stats =
-            crate::stats::deck_stats(&[("x".into(), None), ("y".into(), None)], &h, now, utc());
+            crate::stats::deck_stats(&[("x".into(), None), ("y".into(), None)], &h, now, &utc());
         assert_eq!(stats.streak_days, 2);
         assert_eq!(stats.last_30_days.answers, 5);
         assert_eq!(stats.hardest[0].card_id, "x");
@@ -1581,29 +1753,29 @@ mod tests {
         }
         let count = |answers, correct| AnswerCount { answers, correct };
 
-        let h = store.deck_history("d", now, utc(), |_| true).unwrap();
+        let h = store.deck_history("d", now, &utc(), |_| true).unwrap();
         assert_eq!(h.last_7_days, count(3, 2));
         assert_eq!(h.last_30_days, count(5, 3));
-        let h = store.deck_history("other", now, utc(), |_| true).unwrap();
+        let h = store.deck_history("other", now, &utc(), |_| true).unwrap();
         assert_eq!(h.last_7_days, count(2, 2));
         assert_eq!(h.last_30_days, count(2, 2));
 
         // A millisecond later both windows have moved: the answers at 30 days and at 7 days
         // before the old `now`, plus 1 ms, left them; the one at the old `now` plus 1 ms
         // entered both.
-        let h = store.deck_history("d", now + ms, utc(), |_| true).unwrap();
+        let h = store.deck_history("d", now + ms, &utc(), |_| true).unwrap();
         assert_eq!(h.last_7_days, count(3, 2));
         assert_eq!(h.last_30_days, count(5, 3));
 
         // Stored times are whole milliseconds; a `now` between two of them counts the answer
         // at the millisecond before it and not the one after.
         let between = now + TimeDelta::microseconds(500);
-        let h = store.deck_history("d", between, utc(), |_| true).unwrap();
+        let h = store.deck_history("d", between, &utc(), |_| true).unwrap();
         assert_eq!(h.last_7_days, count(3, 2));
         assert_eq!(h.last_30_days, count(5, 3));
 
         // A deck without answers.
-        let h = store.deck_history("none", now, utc(), |_| true).unwrap();
+        let h = store.deck_history("none", now, &utc(), |_| true).unwrap();
         assert_eq!(h, DeckHistory::default());
     }
 
@@ -1627,14 +1799,14 @@ mod tests {
         let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
         let days = |offset| {
             store
-                .deck_history("d", now, offset, |_| true)
+                .deck_history("d", now, &Days::new(offset, 0), |_| true)
                 .unwrap()
                 .study_days
         };
         let east = FixedOffset::east_opt(2 * 3600).unwrap();
         assert_eq!(days(east), [d(6, 2), d(6, 1), d(5, 31)]);
         // In UTC: 1 June, then nothing on 31 May.
-        assert_eq!(days(utc()), [d(6, 1)]);
+        assert_eq!(days(FixedOffset::east_opt(0).unwrap()), [d(6, 1)]);
         // At -12:00 it is still 1 June (20:30); 30 May and 29 May are not consecutive with it.
         let west = FixedOffset::west_opt(12 * 3600).unwrap();
         assert_eq!(days(west), [d(6, 1)]);
@@ -1655,7 +1827,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             store
-                .deck_history("e", now, utc(), |_| true)
+                .deck_history("e", now, &utc(), |_| true)
                 .unwrap()
                 .study_days,
             [d(5, 23), d(5, 22)]
@@ -1663,14 +1835,14 @@ mod tests {
         store.record(&answer("e", "c", true, now), None).unwrap();
         assert_eq!(
             store
-                .deck_history("e", now, utc(), |_| true)
+                .deck_history("e", now, &utc(), |_| true)
                 .unwrap()
                 .study_days,
             [d(6, 2)]
         );
         assert!(
             store
-                .deck_history("none", now, east, |_| true)
+                .deck_history("none", now, &Days::new(east, 0), |_| true)
                 .unwrap()
                 .study_days
                 .is_empty()
@@ -1706,11 +1878,13 @@ mod tests {
 
         for hours in [-5, 0, 2, 12, 15] {
             let offset = FixedOffset::east_opt(hours * 3600).unwrap();
-            let h = store.deck_history("d", now, offset, |_| true).unwrap();
-            let today = local_day(now, offset);
+            let h = store
+                .deck_history("d", now, &Days::new(offset, 0), |_| true)
+                .unwrap();
+            let today = Days::new(offset, 0).day_of(now);
             let expected: Vec<NaiveDate> = (0..400).map(|i| today - TimeDelta::days(i)).collect();
             assert_eq!(h.study_days, expected, "at {offset}");
-            let stats = crate::stats::deck_stats(&[], &h, now, offset);
+            let stats = crate::stats::deck_stats(&[], &h, now, &Days::new(offset, 0));
             assert_eq!((stats.streak_days, stats.studied_today), (400, true));
         }
 
@@ -1729,7 +1903,7 @@ mod tests {
             let mut all: Vec<NaiveDate> = times
                 .iter()
                 .filter(|&&t| t <= now)
-                .map(|&t| local_day(t, offset))
+                .map(|&t| Days::new(offset, 0).day_of(t))
                 .collect();
             all.sort_unstable_by(|a, b| b.cmp(a));
             all.dedup();
@@ -1737,7 +1911,9 @@ mod tests {
                 .windows(2)
                 .take_while(|w| w[0] - w[1] == TimeDelta::days(1))
                 .count();
-            let h = store.deck_history("d", now, offset, |_| true).unwrap();
+            let h = store
+                .deck_history("d", now, &Days::new(offset, 0), |_| true)
+                .unwrap();
             assert_eq!(h.study_days, all[..run], "at {offset}");
         }
     }
@@ -1782,7 +1958,7 @@ mod tests {
             tallies: all,
             ..DeckHistory::default()
         };
-        crate::stats::deck_stats(cards, &history, t0(), utc())
+        crate::stats::deck_stats(cards, &history, t0(), &utc())
             .hardest
             .into_iter()
             .map(|h| h.card_id)
@@ -1798,9 +1974,9 @@ mod tests {
     fn hardest_of(store: &Store, cards: &[(String, Option<CardState>)]) -> Vec<(String, u64, u64)> {
         let ids: HashSet<&str> = cards.iter().map(|(id, _)| id.as_str()).collect();
         let h = store
-            .deck_history("d", t0(), utc(), |id| ids.contains(id))
+            .deck_history("d", t0(), &utc(), |id| ids.contains(id))
             .unwrap();
-        let hardest: Vec<(String, u64, u64)> = crate::stats::deck_stats(cards, &h, t0(), utc())
+        let hardest: Vec<(String, u64, u64)> = crate::stats::deck_stats(cards, &h, t0(), &utc())
             .hardest
             .into_iter()
             .map(|h| (h.card_id, h.misses, h.answers))
@@ -1878,7 +2054,7 @@ mod tests {
         assert!(hardest_of(&store, &[]).is_empty());
         assert!(
             store
-                .deck_history("none", now, utc(), |_| true)
+                .deck_history("none", now, &utc(), |_| true)
                 .unwrap()
                 .tallies
                 .is_empty()
@@ -1988,9 +2164,9 @@ mod tests {
                 .collect();
             let ids: HashSet<&str> = cards.iter().map(|(id, _)| id.as_str()).collect();
             let h = store
-                .deck_history("d", now, utc(), |id| ids.contains(id))
+                .deck_history("d", now, &utc(), |id| ids.contains(id))
                 .unwrap();
-            let stats = crate::stats::deck_stats(&cards, &h, now, utc());
+            let stats = crate::stats::deck_stats(&cards, &h, now, &utc());
             let got: Vec<String> = stats.hardest.iter().map(|h| h.card_id.clone()).collect();
             assert_eq!(got, hardest_from_all_tallies(&store, &cards), "keep {keep}");
         }

@@ -254,6 +254,29 @@ fn two_cards_with_the_same_text_and_no_id_have_the_same_derived_id() {
 }
 
 #[test]
+fn cards_without_ids_whose_old_32_bit_ids_clashed_are_valid() {
+    // Two of 130 000 generated questions that got the same derived id when ids were 32 bits:
+    // `check` then reported a duplicate id the user never wrote.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("capitals.toml"),
+        "[deck]\nname = \"Capitals\"\n\n\
+         [[card]]\nquestion = \"What is the capital of country 41679?\"\nanswer = \"a\"\n\n\
+         [[card]]\nquestion = \"What is the capital of country 74894?\"\nanswer = \"b\"\n",
+    )
+    .unwrap();
+    let out = pmquiz(["check", "capitals.toml"])
+        .current_dir(dir.path())
+        .run();
+    out.code(0);
+    assert!(
+        out.stdout.starts_with("capitals.toml: ok, 2 cards, "),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn a_table_row_needs_one_cell_per_subject() {
     rejects(
         "invalid/table-cells.toml",

@@ -8,6 +8,7 @@
 //! statements only: asked with `--kinds tf`, `t` is always right and `f` always wrong, whatever
 //! the (seeded, random) order of the questions.
 
+use pmquiz::schedule::CardState;
 use rusqlite::{Connection, OpenFlags};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -89,12 +90,17 @@ impl Env {
     }
 
     fn command(&self, now: &str, args: &[&str]) -> Command {
+        self.command_in("UTC", now, args)
+    }
+
+    /// A command run with the time zone `tz` (a name from the time-zone database).
+    fn command_in(&self, tz: &str, now: &str, args: &[&str]) -> Command {
         let mut cmd = Command::new(BIN);
         cmd.args(args)
             .env("PMQUIZ_DATA_DIR", self.data.path())
             .env("PMQUIZ_DECKS", self.decks.path())
             .env("NO_COLOR", "1")
-            .env("TZ", "UTC")
+            .env("TZ", tz)
             .env("PMQUIZ_NOW", now)
             .env_remove("XDG_DATA_HOME")
             .stdin(Stdio::piped())
@@ -648,6 +654,303 @@ fn two_concurrent_sessions_keep_all_their_answers() {
             panic!("round {round}: {e}");
         }
     }
+}
+
+/// A deck of one true statement, for sessions that must all answer the same card.
+const ONE_CARD: &str = "[deck]\nid = \"one\"\nname = \"One card\"\n\n\
+                        [[statement]]\nid = \"only\"\ntext = \"The sun rises in the east.\"\nanswer = true\n";
+
+/// The card's schedule as the `cards` table holds it, and as a sequential replay of its
+/// recorded answers (in the order they were committed) through the scheduler gives it.
+fn stored_and_replayed(db: &Path, deck: &str, card: &str) -> (CardState, CardState, usize) {
+    use pmquiz::schedule::{Phase, Rating, Scheduler};
+    let conn = open(db);
+    let ms = |v: i64| chrono::DateTime::from_timestamp_millis(v).unwrap();
+    let stored = conn
+        .query_row(
+            "SELECT phase, stability, difficulty, due, last_review, reps, lapses FROM cards \
+             WHERE deck_id = ?1 AND card_id = ?2",
+            [deck, card],
+            |r| {
+                let phase = match r.get::<_, String>(0)?.as_str() {
+                    "learning" => Phase::Learning,
+                    "review" => Phase::Review,
+                    "relearning" => Phase::Relearning,
+                    _ => Phase::New,
+                };
+                Ok(CardState {
+                    phase,
+                    stability: r.get::<_, f64>(1)? as f32,
+                    difficulty: r.get::<_, f64>(2)? as f32,
+                    due: ms(r.get(3)?),
+                    last_review: ms(r.get(4)?),
+                    reps: r.get(5)?,
+                    lapses: r.get(6)?,
+                })
+            },
+        )
+        .unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT rating, answered_at FROM answers WHERE deck_id = ?1 AND card_id = ?2 \
+             ORDER BY id",
+        )
+        .unwrap();
+    let answers: Vec<(u8, i64)> = stmt
+        .query_map([deck, card], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let scheduler = Scheduler::default();
+    let mut replayed: Option<CardState> = None;
+    for &(rating, at) in &answers {
+        let rating = Rating::try_from(rating).unwrap();
+        replayed = Some(scheduler.review(replayed.as_ref(), rating, ms(at)));
+    }
+    (stored, replayed.unwrap(), answers.len())
+}
+
+/// Many pmquiz processes answering the same card at once: each schedules from the state the
+/// one before it wrote, so the card's schedule is what answering one after the other gives.
+#[test]
+fn concurrent_answers_to_the_same_card_all_move_its_schedule() {
+    const SESSIONS: usize = 30;
+    let env = Env::new();
+    let deck = env.decks.path().join("one.toml");
+    std::fs::write(&deck, ONE_CARD).unwrap();
+    let deck = deck.to_str().unwrap();
+    let args = [
+        "run", "--deck", deck, "--kinds", "tf", "--count", "1", "--format", "json",
+    ];
+    env.run(T0, &args, "t\n").assert_code(0);
+    let children: Vec<Child> = (0..SESSIONS)
+        .map(|_| env.command(T0, &args).spawn().unwrap())
+        .collect();
+    let outs: Vec<Out> = std::thread::scope(|s| {
+        let handles: Vec<_> = children
+            .into_iter()
+            .map(|child| s.spawn(|| finish(child, "t\n")))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for out in &outs {
+        out.assert_code(0);
+    }
+    let (stored, replayed, answers) = stored_and_replayed(&env.db(), "one", "only");
+    assert_eq!(answers, SESSIONS + 1);
+    assert_eq!(stored.reps as usize, SESSIONS + 1, "{stored:?}");
+    assert_eq!(stored, replayed);
+}
+
+/// In learn mode a missed question comes back in the same session; answering it then is
+/// practice: kept in the history, but the card's schedule is the one its first answer gave.
+#[test]
+fn a_learn_mode_retry_is_practice_and_leaves_the_schedule_alone() {
+    let env = Env::new();
+    let deck = env.decks.path().join("one.toml");
+    std::fs::write(&deck, ONE_CARD).unwrap();
+    let deck = deck.to_str().unwrap();
+    let args = [
+        "run", "--deck", deck, "--kinds", "tf", "--count", "1", "--mode", "learn", "--format",
+        "json",
+    ];
+    let out = env.run(T0, &args, "f\nt\n");
+    out.assert_code(0);
+    let summary = out.json();
+    assert_eq!(
+        (
+            &summary["answered"],
+            &summary["correct"],
+            &summary["retries"]
+        ),
+        (&1.into(), &0.into(), &1.into()),
+        "{summary}"
+    );
+    let rows = answer_rows(&env.db());
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(!rows[0].correct);
+    let practice: Vec<(String, bool)> = open(&env.db())
+        .prepare("SELECT card_id, correct FROM practice ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(practice, [("only".to_string(), true)]);
+    // Missed once: learning, due again in a minute, one review.
+    let (stored, replayed, answers) = stored_and_replayed(&env.db(), "one", "only");
+    assert_eq!((answers, stored.reps), (1, 1));
+    assert_eq!(stored.phase, pmquiz::schedule::Phase::Learning);
+    assert_eq!(stored, replayed);
+
+    let out = env.run(T0, &["stats", "--deck", deck, "--format", "json"], "");
+    out.assert_code(0);
+    let one = deck_stats(&out.json(), "one").clone();
+    assert_eq!(one["last_7_days"]["answers"], 1, "{one}");
+    assert_eq!(one["last_7_days"]["practice"], 1, "{one}");
+    let out = env.run(T0, &["stats", "--deck", deck], "");
+    assert!(
+        out.stdout.contains("practice   1 in 7 days, 1 in 30 days"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// Streaks and "studied today" count the learner's local days, each answer at the offset its
+/// own moment had: a daylight-saving change between studying and `stats` moves no answer to
+/// another day.
+#[test]
+fn streaks_count_local_days_across_daylight_saving_changes() {
+    // (time zone, answers (UTC), when `stats` runs (UTC), streak, studied today)
+    let cases: [(&str, &[&str], &str, u64, bool); 5] = [
+        // Berlin springs forward on Sunday 29 March 2026. 23:30 on Friday (CET) is not
+        // Saturday, so on Sunday the streak is over.
+        (
+            "Europe/Berlin",
+            &["2026-03-27T22:30:00Z"],
+            "2026-03-29T10:00:00Z",
+            0,
+            false,
+        ),
+        // Friday and Saturday at 23:30 CET: two days, and Sunday not yet studied.
+        (
+            "Europe/Berlin",
+            &["2026-03-27T22:30:00Z", "2026-03-28T22:30:00Z"],
+            "2026-03-29T10:00:00Z",
+            2,
+            false,
+        ),
+        // Berlin falls back on Sunday 25 October: 00:30 CEST on Sunday is Sunday.
+        (
+            "Europe/Berlin",
+            &["2026-10-24T22:30:00Z"],
+            "2026-10-26T10:00:00Z",
+            1,
+            false,
+        ),
+        // New York falls back on Sunday 1 November: 00:30 EDT on Sunday was Sunday, and on
+        // Monday that is yesterday.
+        (
+            "America/New_York",
+            &["2026-11-01T04:30:00Z"],
+            "2026-11-02T15:00:00Z",
+            1,
+            false,
+        ),
+        // Kolkata has no daylight saving: 23:59 on Saturday, then Sunday.
+        (
+            "Asia/Kolkata",
+            &["2026-03-28T18:29:00Z"],
+            "2026-03-29T10:00:00Z",
+            1,
+            false,
+        ),
+    ];
+    for (tz, answers, then, streak, today) in cases {
+        let env = Env::new();
+        let deck = env.decks.path().join("one.toml");
+        std::fs::write(&deck, ONE_CARD).unwrap();
+        let deck = deck.to_str().unwrap();
+        for at in answers {
+            let args = ["run", "--deck", deck, "--kinds", "tf", "--count", "1"];
+            let child = env.command_in(tz, at, &args).spawn().unwrap();
+            finish(child, "t\n").assert_code(0);
+        }
+        let child = env
+            .command_in(tz, then, &["stats", "--deck", deck, "--format", "json"])
+            .spawn()
+            .unwrap();
+        let out = finish(child, "");
+        out.assert_code(0);
+        let one = deck_stats(&out.json(), "one").clone();
+        assert_eq!(one["streak_days"], streak, "{tz} {answers:?} {then}: {one}");
+        assert_eq!(
+            one["studied_today"], today,
+            "{tz} {answers:?} {then}: {one}"
+        );
+    }
+}
+
+/// A history recorded by pmquiz 0.1.0, whose derived card ids were 32 bits
+/// (tests/fixtures/history/legacy.db, made by scripts/make-legacy-history.sh), moves to the
+/// current ids the first time its deck is used: every card keeps its answers and schedule.
+#[test]
+fn a_history_under_the_old_derived_ids_moves_to_the_new_ids() {
+    let env = Env::new();
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/history");
+    std::fs::copy(format!("{fixtures}/legacy.db"), env.db()).unwrap();
+    let deck = format!("{fixtures}/legacy.toml");
+    let before = answer_rows(&env.db());
+    assert_eq!(before.len(), 7);
+    assert!(
+        before
+            .iter()
+            .all(|r| r.card_id.split('/').next().unwrap().len() < 20)
+    );
+
+    let out = env.run(
+        "2026-01-31T10:00:00Z",
+        &["stats", "--deck", &deck, "--format", "json"],
+        "",
+    );
+    out.assert_code(0);
+    let legacy = deck_stats(&out.json(), "legacy").clone();
+    assert_eq!(
+        (&legacy["cards"], &legacy["review"], &legacy["new"]),
+        (&7.into(), &7.into(), &0.into()),
+        "{legacy}"
+    );
+    assert_eq!(legacy["last_7_days"]["answers"], 7, "{legacy}");
+
+    let show = env.run(T0, &["show", &deck, "--format", "json"], "");
+    show.assert_code(0);
+    let mut ids: Vec<String> = Vec::new();
+    for card in show.json()["cards"].as_array().unwrap() {
+        let id = card["id"].as_str().unwrap().to_string();
+        match card["rows"].as_array() {
+            Some(rows) => ids.extend(
+                rows.iter()
+                    .map(|r| format!("{id}/{}", r["id"].as_str().unwrap())),
+            ),
+            None => ids.push(id),
+        }
+    }
+    ids.sort();
+    let mut answered: Vec<String> = answer_rows(&env.db())
+        .into_iter()
+        .map(|r| r.card_id)
+        .collect();
+    answered.sort();
+    assert_eq!(
+        answered, ids,
+        "every answer now names its card by the current id"
+    );
+    let scheduled: Vec<String> = card_rows(&env.db()).into_iter().map(|c| c.1).collect();
+    assert_eq!(scheduled, ids);
+    let pending: i64 = open(&env.db())
+        .query_row("SELECT COUNT(*) FROM legacy_ids", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(pending, 0);
+
+    // Due a few days later, and asked under the new ids.
+    let out = env.run(
+        "2026-02-20T09:00:00Z",
+        &[
+            "review",
+            "--deck",
+            &deck,
+            "--kinds",
+            "flash",
+            "--format",
+            "json",
+            "--no-save",
+        ],
+        &"\n3\n".repeat(7),
+    );
+    out.assert_code(0);
+    let mut reviewed = card_ids(&out.json());
+    reviewed.sort();
+    assert_eq!(reviewed, ids);
 }
 
 /// Several pmquiz processes starting at once on a data directory without a database: none may

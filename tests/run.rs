@@ -787,3 +787,31 @@ fn the_documented_scripted_example_answers_all_three_questions() {
     assert_eq!(json["answered"], 3, "{json}");
     assert_eq!(json["complete"], true);
 }
+
+#[test]
+fn a_scripted_line_equal_to_an_option_s_text_picks_that_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let deck = dir.path().join("numbers.toml");
+    std::fs::write(
+        &deck,
+        "[deck]\nname = \"Numbers\"\n\n[[choice]]\nquestion = \"How many sides has a pentagon?\"\n\
+         options = [\"3\", \"4\", \"5\"]\nanswer = \"5\"\n",
+    )
+    .unwrap();
+    let deck = deck.to_str().unwrap();
+    // `5` is the text of the third option (and no position); `3` is the first option's text,
+    // not the third position.
+    for (line, given, correct) in [("5", "5", true), ("3", "3", false)] {
+        let out = pmquiz([
+            "run", "--deck", deck, "--kinds", "mcq", "--count", "1", "--seed", "1", "--format",
+            "json",
+        ])
+        .lines(&[line])
+        .run();
+        out.success();
+        let summary = out.json();
+        let result = &results(&summary)[0];
+        assert_eq!(result["correct"], correct, "{line}: {summary}");
+        assert_eq!(result["given"], given, "{line}: {summary}");
+    }
+}

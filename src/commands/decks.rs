@@ -7,7 +7,8 @@ use crate::library::list_decks;
 use serde_json::json;
 
 pub(super) fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
-    let entries = list_decks(&cx.deck_dirs, cx.cache.as_ref());
+    let dirs = cx.deck_dirs()?;
+    let entries = list_decks(&dirs, cx.cache());
     match format {
         Format::Json => {
             let list: Vec<_> = entries
@@ -77,8 +78,7 @@ pub(super) fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
             }
             println!(
                 "\nUser decks are read from: {}",
-                cx.deck_dirs
-                    .iter()
+                dirs.iter()
                     .map(|d| d.display().to_string())
                     .collect::<Vec<_>>()
                     .join(", ")

@@ -1,19 +1,26 @@
 //! `pmquiz forget DECK [--card ID]`: clear a schedule after confirmation; the history stays.
 
+use super::history::open_store;
 use super::{Context, FAILURE, OK};
 use crate::cli::ForgetArgs;
-use crate::deck::plural;
-use crate::library::{LoadError, resolve};
-use crate::store::Store;
+use crate::deck::{Deck, plural};
+use crate::library::LoadError;
 use std::io::IsTerminal;
 
 pub(super) fn run(cx: &Context, args: &ForgetArgs) -> anyhow::Result<u8> {
     // A deck that no longer exists can still have a schedule: accept its bare id.
-    let (deck_id, cards) = match resolve(&args.deck, &cx.deck_dirs, cx.cache.as_ref()) {
-        Ok(deck) => (deck.id.clone(), Some(deck.review_ids())),
-        Err(LoadError::UnknownDeck { id, .. }) => (id, None),
-        Err(e) => return Err(e.into()),
+    let (deck, deck_id) = match cx.deck(&args.deck) {
+        Ok(deck) => {
+            let id = deck.id.clone();
+            (Some(deck), id)
+        }
+        Err(e) => match e.downcast::<LoadError>() {
+            Ok(LoadError::UnknownDeck { id, .. }) => (None, id),
+            Ok(other) => return Err(other.into()),
+            Err(e) => return Err(e),
+        },
     };
+    let cards = deck.as_ref().map(Deck::review_ids);
     let what = match &args.card {
         Some(card) => format!("the schedule of card `{card}` in deck `{deck_id}`"),
         None => format!("the schedule of every card in deck `{deck_id}`"),
@@ -26,7 +33,7 @@ pub(super) fn run(cx: &Context, args: &ForgetArgs) -> anyhow::Result<u8> {
         return Ok(FAILURE);
     }
 
-    let store = Store::open(&cx.data_dir)?;
+    let store = open_store(cx, deck.as_slice())?;
     let scheduled = store.card_states(&deck_id)?;
     if cards.is_none() && scheduled.is_empty() {
         anyhow::bail!("no deck and no schedule with id `{deck_id}`; see `pmquiz decks`");

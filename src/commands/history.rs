@@ -1,8 +1,10 @@
-//! The review history as a session sees it: every answer recorded and scheduled as it is given.
+//! The review history as a session sees it: every answer recorded, and the first answer to each
+//! question scheduled, as it is given.
 
 use super::Context;
 use super::study::Recorder;
 use crate::cli::SessionArgs;
+use crate::deck::{Deck, legacy_renames};
 use crate::quiz::{Grade, Question, Verdict};
 use crate::schedule::{Rating, Scheduler, is_slow, rating_for_answer};
 use crate::session::Attempt;
@@ -10,8 +12,8 @@ use crate::store::{AnswerRecord, Store};
 use chrono::{DateTime, Utc};
 
 /// Records answers in the store and moves each card along its FSRS schedule.
-pub(super) struct History {
-    pub store: Store,
+pub(crate) struct History {
+    store: Store,
     scheduler: Scheduler,
     session_id: String,
     /// The clock for tests (`PMQUIZ_NOW`); otherwise the time of each answer.
@@ -19,21 +21,21 @@ pub(super) struct History {
 }
 
 impl History {
-    pub(super) fn new(cx: &Context, store: Store, opts: &SessionArgs) -> anyhow::Result<Self> {
-        let scheduler = Scheduler::new(cx.retention(opts.retention))?;
-        let now = cx.now();
+    pub(crate) fn new(cx: &Context, store: Store, opts: &SessionArgs) -> anyhow::Result<Self> {
+        let scheduler = Scheduler::new(cx.retention(opts.retention)?);
+        let now = cx.now()?;
         Ok(History {
             store,
             scheduler,
             session_id: format!("{}-{}", now.timestamp_millis(), std::process::id()),
-            fixed_now: cx.fixed_now,
+            fixed_now: cx.fixed_now()?,
         })
     }
 }
 
 /// The scheduler rating for an answer: the learner's own grade on a flashcard; otherwise wrong →
 /// Again, right with a typo or after a long think → Hard, right → Good.
-pub(super) fn rating(attempt: &Attempt) -> Rating {
+pub(crate) fn rating(attempt: &Attempt) -> Rating {
     match attempt.outcome.grade {
         Some(Grade::Again) => Rating::Again,
         Some(Grade::Hard) => Rating::Hard,
@@ -48,13 +50,12 @@ pub(super) fn rating(attempt: &Attempt) -> Rating {
 }
 
 impl Recorder for History {
+    /// The first attempt at a question is a review: recorded and scheduled in one transaction.
+    /// A later attempt (learn mode, after a miss, seconds later) is practice: recorded, but the
+    /// card's schedule stays as the first attempt left it.
     fn record(&mut self, question: &Question, attempt: &Attempt) -> anyhow::Result<()> {
         let now = self.fixed_now.unwrap_or_else(Utc::now);
         let rating = rating(attempt);
-        let previous = self
-            .store
-            .card_state(&question.deck_id, &question.card_id)?;
-        let next = self.scheduler.review(previous.as_ref(), rating, now);
         let record = AnswerRecord {
             deck_id: question.deck_id.clone(),
             card_id: question.card_id.clone(),
@@ -67,17 +68,40 @@ impl Recorder for History {
             duration: attempt.elapsed,
             session_id: self.session_id.clone(),
         };
-        self.store.record(&record, Some(&next))?;
+        if attempt.first {
+            let scheduler = &self.scheduler;
+            self.store
+                .review(&record, |previous| scheduler.review(previous, rating, now))?;
+        } else {
+            self.store.practice(&record)?;
+        }
         Ok(())
     }
 }
 
-/// Opens the history for a session, or `None` with `--no-save`.
-pub(super) fn open(cx: &Context, opts: &SessionArgs) -> anyhow::Result<Option<History>> {
+/// Opens the review history for sessions and statistics over `decks`. History recorded under
+/// the card ids older pmquiz versions derived (32-bit) moves to the cards' current ids first.
+pub(crate) fn open_store(cx: &Context, decks: &[Deck]) -> anyhow::Result<Store> {
+    let store = Store::open(cx.data_dir()?)?;
+    for deck in decks {
+        let old = store.legacy_ids(&deck.id)?;
+        if !old.is_empty() {
+            store.adopt_ids(&deck.id, &legacy_renames(deck, &old))?;
+        }
+    }
+    Ok(store)
+}
+
+/// Opens the history for a session over `decks`, or `None` with `--no-save`.
+pub(crate) fn open(
+    cx: &Context,
+    decks: &[Deck],
+    opts: &SessionArgs,
+) -> anyhow::Result<Option<History>> {
     if opts.no_save {
         return Ok(None);
     }
-    let store = Store::open(&cx.data_dir)?;
+    let store = open_store(cx, decks)?;
     Ok(Some(History::new(cx, store, opts)?))
 }
 
@@ -97,6 +121,7 @@ mod tests {
                 note: None,
             },
             elapsed: Duration::from_secs(secs),
+            first: true,
         }
     }
 

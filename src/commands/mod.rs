@@ -12,11 +12,14 @@ pub mod stats;
 mod study;
 
 use crate::cli::{Cli, Command};
+use crate::config::{CONFIG_FILE_NAME, Config, ConfigError};
+use crate::day::Days;
 use crate::deck::Deck;
 use crate::library::{self, DeckCache, LoadError};
-use chrono::{DateTime, Utc};
-use serde::Deserialize;
-use std::path::PathBuf;
+use crate::schedule::Retention;
+use chrono::{DateTime, Local, Utc};
+use std::cell::OnceCell;
+use std::path::{Path, PathBuf};
 
 /// Exit code for success.
 pub(crate) const OK: u8 = 0;
@@ -25,76 +28,82 @@ pub(crate) const FAILURE: u8 = 1;
 /// Exit code after Ctrl-C.
 pub(crate) const INTERRUPTED: u8 = 130;
 
-/// Where pmquiz finds its data and decks, resolved once from flags and environment.
+/// Where pmquiz finds its data and decks, and the settings and clock of this run. Each part is
+/// resolved when a command first asks for it, so a command that does not need the data directory,
+/// the config or the clock (`check`, `new`, `show PATH`) works whatever they say.
 pub(crate) struct Context {
-    pub data_dir: PathBuf,
-    pub deck_dirs: Vec<PathBuf>,
-    /// Validated large decks, so that they are not parsed on every start.
-    pub cache: Option<DeckCache>,
-    /// The clock set by `PMQUIZ_NOW`, a testing aid.
-    pub fixed_now: Option<DateTime<Utc>>,
-    config: Config,
-}
-
-/// Settings read from `DATA_DIR/config.toml`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Config {
-    /// Desired retention for scheduling.
-    retention: Option<f32>,
-}
-
-impl Config {
-    /// Reads the config file; a missing file means the defaults.
-    fn read(path: &std::path::Path) -> anyhow::Result<Self> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(e) => anyhow::bail!("cannot read {}: {e}", path.display()),
-        };
-        let config: Config = toml::from_str(&text).map_err(|e| {
-            anyhow::anyhow!(
-                "{}: invalid config (the only setting is `retention = 0.9`):\n{e}",
-                path.display()
-            )
-        })?;
-        if let Some(r) = config.retention {
-            use crate::schedule::{MAX_RETENTION, MIN_RETENTION};
-            if !(MIN_RETENTION..=MAX_RETENTION).contains(&r) {
-                anyhow::bail!(
-                    "{}: `retention` must be from {MIN_RETENTION} to {MAX_RETENTION}, found {r}",
-                    path.display()
-                );
-            }
-        }
-        Ok(config)
-    }
+    /// The data directory and the deck cache's directory, or why they cannot be found.
+    dirs: Result<(PathBuf, PathBuf), String>,
+    cache: OnceCell<Option<DeckCache>>,
+    config: OnceCell<Config>,
+    fixed_now: OnceCell<Option<DateTime<Utc>>>,
 }
 
 impl Context {
-    fn new(data_dir: Option<PathBuf>) -> anyhow::Result<Self> {
+    fn new(data_dir: Option<PathBuf>) -> Self {
         // With a data directory of their own choosing, users (and tests) keep everything of
         // pmquiz's in it; otherwise the cache goes where the platform keeps caches.
-        let (data_dir, cache_dir) = match data_dir {
+        let dirs = match data_dir {
             Some(dir) => {
                 let cache = dir.join("cache");
-                (dir, cache)
+                Ok((dir, cache))
             }
-            None => {
-                let dirs = directories::ProjectDirs::from("", "", "pmquiz").ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "cannot find a home directory for pmquiz's data; set PMQUIZ_DATA_DIR or pass --data-dir"
-                    )
-                })?;
-                (
-                    dirs.data_dir().to_path_buf(),
-                    dirs.cache_dir().to_path_buf(),
-                )
-            }
+            None => directories::ProjectDirs::from("", "", "pmquiz")
+                .map(|dirs| (dirs.data_dir().to_path_buf(), dirs.cache_dir().to_path_buf()))
+                .ok_or_else(|| {
+                    "cannot find a home directory for pmquiz's data; set PMQUIZ_DATA_DIR or pass --data-dir"
+                        .to_string()
+                }),
         };
-        let cache = DeckCache::new(cache_dir);
-        let deck_dirs = library::deck_dirs(&data_dir, std::env::var_os("PMQUIZ_DECKS").as_deref());
-        let fixed_now = match std::env::var("PMQUIZ_NOW") {
+        Context {
+            dirs,
+            cache: OnceCell::new(),
+            config: OnceCell::new(),
+            fixed_now: OnceCell::new(),
+        }
+    }
+
+    /// The data directory: history, config and user decks.
+    pub(crate) fn data_dir(&self) -> anyhow::Result<&Path> {
+        match &self.dirs {
+            Ok((data, _)) => Ok(data),
+            Err(why) => Err(anyhow::anyhow!("{why}")),
+        }
+    }
+
+    /// The folders searched for user decks.
+    pub(crate) fn deck_dirs(&self) -> anyhow::Result<Vec<PathBuf>> {
+        Ok(library::deck_dirs(
+            self.data_dir()?,
+            std::env::var_os("PMQUIZ_DECKS").as_deref(),
+        ))
+    }
+
+    /// The cache of validated large decks, when there is somewhere to keep it.
+    pub(crate) fn cache(&self) -> Option<&DeckCache> {
+        self.cache
+            .get_or_init(|| {
+                let (_, dir) = self.dirs.as_ref().ok()?;
+                DeckCache::new(dir.clone())
+            })
+            .as_ref()
+    }
+
+    /// The settings in `DATA_DIR/config.toml` (the defaults when there is none).
+    pub(crate) fn config(&self) -> anyhow::Result<&Config> {
+        if let Some(config) = self.config.get() {
+            return Ok(config);
+        }
+        let config = Config::read(&self.data_dir()?.join(CONFIG_FILE_NAME))?;
+        Ok(self.config.get_or_init(|| config))
+    }
+
+    /// The clock set by `PMQUIZ_NOW`, a testing aid.
+    pub(crate) fn fixed_now(&self) -> anyhow::Result<Option<DateTime<Utc>>> {
+        if let Some(now) = self.fixed_now.get() {
+            return Ok(*now);
+        }
+        let now = match std::env::var("PMQUIZ_NOW") {
             Ok(text) if !text.is_empty() => Some(
                 DateTime::parse_from_rfc3339(&text)
                     .map_err(|e| {
@@ -106,35 +115,34 @@ impl Context {
             ),
             _ => None,
         };
-        let config = Config::read(&data_dir.join("config.toml"))?;
-        Ok(Context {
-            data_dir,
-            deck_dirs,
-            cache,
-            fixed_now,
-            config,
-        })
+        Ok(*self.fixed_now.get_or_init(|| now))
     }
 
     /// The current time: `PMQUIZ_NOW` when set, otherwise the system clock.
-    pub(crate) fn now(&self) -> DateTime<Utc> {
-        self.fixed_now.unwrap_or_else(Utc::now)
+    pub(crate) fn now(&self) -> anyhow::Result<DateTime<Utc>> {
+        Ok(self.fixed_now()?.unwrap_or_else(Utc::now))
     }
 
-    /// Desired retention: the flag, else `retention` in config.toml, else 0.9.
-    pub(crate) fn retention(&self, flag: Option<f32>) -> f32 {
-        flag.or(self.config.retention)
-            .unwrap_or(crate::schedule::DEFAULT_RETENTION)
+    /// The learner's days: the system's time zone (`TZ`), days starting at midnight.
+    pub(crate) fn days(&self) -> Days<Local> {
+        Days::new(Local, 0)
+    }
+
+    /// Desired retention: the flag, else `retention` in config.toml, else 0.9. A broken config
+    /// file is reported even when the flag is given.
+    pub(crate) fn retention(&self, flag: Option<Retention>) -> anyhow::Result<Retention> {
+        let config = self.config()?;
+        Ok(flag.or(config.retention).unwrap_or_default())
     }
 
     /// Resolves deck arguments; none means every available deck (built-in and user decks that
     /// load). The decks are kept until the process ends (see [`keep`]).
-    pub(crate) fn decks_or_all(&self, args: &[String]) -> Result<&'static [Deck], LoadError> {
+    pub(crate) fn decks_or_all(&self, args: &[String]) -> anyhow::Result<&'static [Deck]> {
         if !args.is_empty() {
             return self.decks(args);
         }
         Ok(keep(
-            library::list_decks(&self.deck_dirs, self.cache.as_ref())
+            library::list_decks(&self.deck_dirs()?, self.cache())
                 .into_iter()
                 .filter_map(|e| e.deck.ok())
                 .collect(),
@@ -143,18 +151,29 @@ impl Context {
 
     /// Resolves deck arguments; none means every built-in deck. The decks are kept until the
     /// process ends (see [`keep`]).
-    pub(crate) fn decks(&self, args: &[String]) -> Result<&'static [Deck], LoadError> {
+    pub(crate) fn decks(&self, args: &[String]) -> anyhow::Result<&'static [Deck]> {
         if args.is_empty() {
             return Ok(keep(crate::deck::builtin_decks()));
         }
         let mut decks: Vec<Deck> = Vec::new();
         for arg in args {
-            let d = library::resolve(arg, &self.deck_dirs, self.cache.as_ref())?;
+            let d = self.deck(arg)?;
             if !decks.iter().any(|x| x.id == d.id) {
                 decks.push(d);
             }
         }
         Ok(keep(decks))
+    }
+
+    /// Resolves one deck argument: a path to a deck file (which needs no data directory), or
+    /// the id of a known deck.
+    pub(crate) fn deck(&self, arg: &str) -> anyhow::Result<Deck> {
+        let dirs = if library::is_path(arg) {
+            Vec::new()
+        } else {
+            self.deck_dirs()?
+        };
+        Ok(library::resolve(arg, &dirs, self.cache())?)
     }
 }
 
@@ -168,7 +187,7 @@ fn keep(decks: Vec<Deck>) -> &'static [Deck] {
 
 /// Runs the parsed command line and returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
-    let cx = Context::new(cli.data_dir)?;
+    let cx = Context::new(cli.data_dir);
     match cli.command {
         Command::Decks(args) => decks::run(&cx, args.format),
         Command::Show(args) => show::run(&cx, &args),
@@ -185,6 +204,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
 pub fn describe(error: &anyhow::Error) -> String {
     if let Some(load) = error.downcast_ref::<LoadError>() {
         return load.to_string();
+    }
+    if let Some(config) = error.downcast_ref::<ConfigError>() {
+        return config.to_string();
     }
     format!("error: {error:#}")
 }

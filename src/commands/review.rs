@@ -1,22 +1,23 @@
 //! `pmquiz review`: ask the cards that are due, missed and most overdue first.
 
-use super::history::History;
+use super::history::{History, open_store};
 use super::study::{Recorder, drive, filter};
 use super::{Context, OK};
 use crate::cli::{Format, ReviewArgs};
 use crate::quiz::{Filter, generate_for};
 use crate::session::Session;
-use crate::store::Store;
-use chrono::{DateTime, Duration, Local, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 use std::collections::HashMap;
 
 pub(super) fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
+    // Settings problems are reported before anything is asked.
+    cx.config()?;
     let decks = cx.decks_or_all(&args.deck)?;
     let deck_ids: Vec<String> = decks.iter().map(|d| d.id.clone()).collect();
-    let store = Store::open(&cx.data_dir)?;
-    let now = cx.now();
+    let store = open_store(cx, decks)?;
+    let now = cx.now()?;
 
     // Cards removed from their deck drop out of review (generate_for skips them); their
     // history stays.
@@ -55,7 +56,9 @@ pub(super) fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
 
     if questions.is_empty() {
         let next = store.upcoming(&deck_ids, now)?;
-        let (start, end) = tomorrow(now);
+        let days = cx.days();
+        let start = days.next_day_start(now);
+        let end = days.next_day_start(start);
         let tomorrow = store.due_between(&deck_ids, start, end)?;
         let message = nothing_due(now, next, tomorrow);
         match args.session.format {
@@ -86,19 +89,6 @@ pub(super) fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
         None,
         history.as_mut().map(|h| h as &mut dyn Recorder),
     )
-}
-
-/// The start and end of tomorrow in local time.
-fn tomorrow(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
-    let local = now.with_timezone(&Local).date_naive();
-    let day = |d: chrono::NaiveDate| {
-        Local
-            .from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists"))
-            .earliest()
-            .map_or(now, |t| t.with_timezone(&Utc))
-    };
-    let start = local.succ_opt().unwrap_or(local);
-    (day(start), day(start.succ_opt().unwrap_or(start)))
 }
 
 /// "in 3 h", "in 12 min", "in 2 days".
@@ -134,6 +124,7 @@ fn nothing_due(now: DateTime<Utc>, next: Option<DateTime<Utc>>, tomorrow: usize)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     #[test]
     fn describes_when_the_next_review_is() {

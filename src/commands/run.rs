@@ -10,6 +10,8 @@ use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 
 pub(super) fn run(cx: &Context, args: &RunArgs) -> anyhow::Result<u8> {
+    // Settings problems are reported before anything is asked.
+    cx.config()?;
     let decks = cx.decks(&args.deck)?;
     let filter = filter(&args.session, &args.tag);
     let seed = args.session.seed.unwrap_or_else(rand::random);
@@ -31,7 +33,7 @@ pub(super) fn run(cx: &Context, args: &RunArgs) -> anyhow::Result<u8> {
         );
     }
     let replay = replay_command(args, seed);
-    let mut history = super::history::open(cx, &args.session)?;
+    let mut history = super::history::open(cx, decks, &args.session)?;
     drive(
         Session::new(questions, args.session.mode),
         &args.session,

@@ -6,7 +6,7 @@ use crate::deck::{Content, Deck};
 use std::fmt::Write as _;
 
 pub(super) fn run(cx: &Context, args: &crate::cli::ShowArgs) -> anyhow::Result<u8> {
-    let deck = crate::library::resolve(&args.deck, &cx.deck_dirs, cx.cache.as_ref())?;
+    let deck = cx.deck(&args.deck)?;
     match args.format {
         Format::Json => {
             let mut value = serde_json::to_value(&deck)?;

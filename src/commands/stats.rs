@@ -1,25 +1,28 @@
 //! `pmquiz stats`: progress per deck from the schedule and the answer history.
 
+use super::history::open_store;
 use super::{Context, OK};
 use crate::cli::{Format, StatsArgs};
+use crate::day::Days;
 use crate::deck::Deck;
 use crate::deck::plural;
 use crate::schedule::CardState;
 use crate::stats::{DeckStats, deck_stats};
 use crate::store::{Store, StoreError};
-use chrono::{DateTime, Duration, FixedOffset, Local, Offset, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use console::style;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
 pub(crate) fn run(cx: &Context, args: &StatsArgs) -> anyhow::Result<u8> {
+    cx.config()?;
     let decks = cx.decks_or_all(args.deck.as_slice())?;
-    let store = Store::open(&cx.data_dir)?;
-    let now = cx.now();
-    let offset = now.with_timezone(&Local).offset().fix();
+    let store = open_store(cx, decks)?;
+    let now = cx.now()?;
+    let days = cx.days();
     let mut all = Vec::new();
     for deck in decks {
-        all.push((deck, of_deck(&store, deck, now, offset)?));
+        all.push((deck, of_deck(&store, deck, now, &days)?));
     }
     match args.format {
         Format::Json => {
@@ -36,7 +39,7 @@ pub(crate) fn run(cx: &Context, args: &StatsArgs) -> anyhow::Result<u8> {
         }
         Format::Text => {
             crate::ui::configure_colors();
-            let today = now.with_timezone(&Local).date_naive();
+            let today = days.day_of(now);
             for (deck, stats) in &all {
                 print!("{}", render(&deck.id, &deck.name, stats, today));
             }
@@ -46,11 +49,11 @@ pub(crate) fn run(cx: &Context, args: &StatsArgs) -> anyhow::Result<u8> {
 }
 
 /// The statistics of one deck: its current cards with their schedules, and its history.
-pub fn of_deck(
+pub fn of_deck<Tz: TimeZone>(
     store: &Store,
     deck: &Deck,
     now: DateTime<Utc>,
-    offset: FixedOffset,
+    days: &Days<Tz>,
 ) -> Result<DeckStats, StoreError> {
     let ids = deck.review_ids();
     // Where each review id is in `ids` (the first place, should an id repeat). The schedules
@@ -66,10 +69,10 @@ pub fn of_deck(
             states[i] = Some(state);
         }
     })?;
-    let history = store.deck_history(&deck.id, now, offset, |id| place.contains_key(id))?;
+    let history = store.deck_history(&deck.id, now, days, |id| place.contains_key(id))?;
     drop(place);
     let cards: Vec<(String, Option<CardState>)> = ids.into_iter().zip(states).collect();
-    Ok(deck_stats(&cards, &history, now, offset))
+    Ok(deck_stats(&cards, &history, now, days))
 }
 
 fn percent(accuracy: Option<f64>) -> String {
@@ -102,6 +105,13 @@ fn render(id: &str, name: &str, s: &DeckStats, today: chrono::NaiveDate) -> Stri
         s.last_30_days.answers,
         percent(s.last_30_days.accuracy)
     );
+    if s.last_30_days.practice > 0 {
+        let _ = writeln!(
+            out,
+            "  practice   {} in 7 days, {} in 30 days (learn-mode retries, not counted above)",
+            s.last_7_days.practice, s.last_30_days.practice
+        );
+    }
     let days = if s.streak_days == 1 { "day" } else { "days" };
     let _ = writeln!(out, "  streak     {} {days} in a row", s.streak_days);
     if !s.hardest.is_empty() {

@@ -1,7 +1,7 @@
 //! Loading a deck from TOML text: parse with positions kept, validate every field, and build the
 //! model. All problems of a file are collected and returned together, each pointing at its spot.
 
-use super::id::derived_id;
+use super::id::{derived_id, id_text};
 use super::model::{Card, Cloze, Content, Deck, Origin, Row, Segment};
 use crate::diagnostic::Diagnostic;
 use std::collections::HashMap;
@@ -432,7 +432,7 @@ impl<'s> Cx<'s> {
         }
         let explain = f.string(self, "explain", false).map(|s| s.0);
 
-        let (content, key_text, extra): (Option<Content>, String, &[&str]) = match kind {
+        let (content, extra): (Option<Content>, &[&str]) = match kind {
             "card" => {
                 let question = f.string(self, "question", true);
                 let answer = f.string(self, "answer", true);
@@ -468,7 +468,6 @@ impl<'s> Cx<'s> {
                         "separate the answer's items with commas, `;`, `and` or `or`, or remove `list`",
                     );
                 }
-                let key = question.as_ref().map_or_else(String::new, |q| q.0.clone());
                 let content = match (question, answer) {
                     (Some(q), Some(a)) => Some(Content::Card {
                         question: q.0,
@@ -482,7 +481,6 @@ impl<'s> Cx<'s> {
                 };
                 (
                     content,
-                    key,
                     &["question", "answer", "accept", "wrong", "keywords", "list"],
                 )
             }
@@ -510,9 +508,6 @@ impl<'s> Cx<'s> {
                     };
                     examples.extend(cloze);
                 }
-                let key = term.as_ref().map_or_else(String::new, |t| t.0.clone())
-                    + "\u{1f}"
-                    + definition.as_ref().map_or("", |d| d.0.as_str());
                 let content = match (term, definition) {
                     (Some(t), Some(d)) => Some(Content::Term {
                         term: t.0,
@@ -525,7 +520,6 @@ impl<'s> Cx<'s> {
                 };
                 (
                     content,
-                    key,
                     &["term", "definition", "examples", "accept", "reverse"],
                 )
             }
@@ -539,7 +533,6 @@ impl<'s> Cx<'s> {
                         "add `answer = true` or `answer = false`",
                     );
                 }
-                let key = text.as_ref().map_or_else(String::new, |t| t.0.clone());
                 let content = match (text, answer) {
                     (Some(t), Some(a)) => Some(Content::Statement {
                         text: t.0,
@@ -547,12 +540,11 @@ impl<'s> Cx<'s> {
                     }),
                     _ => None,
                 };
-                (content, key, &["text", "answer"])
+                (content, &["text", "answer"])
             }
             "cloze" => {
                 let text = f.string(self, "text", true);
                 let any_order = f.boolean(self, "any_order");
-                let key = text.as_ref().map_or_else(String::new, |t| t.0.clone());
                 let content = text.and_then(|(text, span)| {
                     let cloze = self.cloze(&text, span)?;
                     if any_order == Some(true) && cloze.blanks().len() < 2 {
@@ -569,7 +561,7 @@ impl<'s> Cx<'s> {
                         any_order,
                     })
                 });
-                (content, key, &["text", "any_order"])
+                (content, &["text", "any_order"])
             }
             "choice" => {
                 let question = f.string(self, "question", true);
@@ -618,7 +610,6 @@ impl<'s> Cx<'s> {
                         );
                     }
                 }
-                let key = question.as_ref().map_or_else(String::new, |q| q.0.clone());
                 let content = match (question, index) {
                     (Some(q), Some(i)) => Some(Content::Choice {
                         question: q.0,
@@ -627,7 +618,7 @@ impl<'s> Cx<'s> {
                     }),
                     _ => None,
                 };
-                (content, key, &["question", "options", "answer"])
+                (content, &["question", "options", "answer"])
             }
             "table" => {
                 let title = f.string(self, "title", false).map(|s| s.0);
@@ -660,19 +651,12 @@ impl<'s> Cx<'s> {
                     }
                 }
                 let rows = self.rows(f, subjects.len());
-                let key = title.clone().unwrap_or_default()
-                    + "\u{1f}"
-                    + &subjects
-                        .iter()
-                        .map(|s| s.0.as_str())
-                        .collect::<Vec<_>>()
-                        .join("\u{1f}");
                 let content = Some(Content::Table {
                     title,
                     subjects: subjects.into_iter().map(|s| s.0).collect(),
                     rows,
                 });
-                (content, key, &["title", "subjects", "row"])
+                (content, &["title", "subjects", "row"])
             }
             _ => unreachable!("unknown card kind {kind}"),
         };
@@ -681,15 +665,17 @@ impl<'s> Cx<'s> {
         if self.errors.len() > errors_before {
             return None;
         }
-        let id = explicit
-            .as_ref()
-            .map_or_else(|| derived_id(kind, &key_text), |(id, _)| id.clone());
+        let content = content?;
+        let id = explicit.as_ref().map_or_else(
+            || derived_id(kind, &id_text(&content)),
+            |(id, _)| id.clone(),
+        );
         Some(Built {
             card: Card {
                 id,
                 tags,
                 explain,
-                content: content?,
+                content,
             },
             explicit_id: explicit.map(|e| e.1),
             header: f.header.clone(),

@@ -66,6 +66,12 @@ pub(crate) fn list_decks(dirs: &[PathBuf], cache: Option<&DeckCache>) -> Vec<Dec
     entries
 }
 
+/// Whether a deck argument names a file (ends in `.toml` or has a path separator) rather than a
+/// deck id.
+pub(crate) fn is_path(arg: &str) -> bool {
+    arg.ends_with(".toml") || arg.contains(std::path::MAIN_SEPARATOR) || arg.contains('/')
+}
+
 /// Resolves a deck argument: a path to a `.toml` file, or the id of a known deck. An id that
 /// only a broken deck file could have (its file is named after the id) gets that file's errors,
 /// even when a built-in deck has the id: the user's deck would hide it if it loaded.

@@ -147,7 +147,8 @@ fn duration(d: Duration) -> String {
     }
 }
 
-fn first_line(text: &str) -> String {
+/// Every line of `text` on one line, separated by ` / `.
+fn one_line(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines.join(" / ")
 }
@@ -168,9 +169,14 @@ pub(crate) fn summary(
             summary.answered, summary.total
         );
     }
+    let retries = if summary.retries > 0 {
+        format!("   Retries: {}", summary.retries)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "Score: {}/{} ({:.0}%)   Time: {}   Seed: {seed}",
+        "Score: {}/{} ({:.0}%){retries}   Time: {}   Seed: {seed}",
         summary.correct,
         summary.answered,
         summary.percent(),
@@ -217,7 +223,7 @@ pub(crate) fn summary(
             } else {
                 style("✗").red()
             };
-            let _ = writeln!(out, "  {mark} {}. {}", r.number, first_line(&r.prompt));
+            let _ = writeln!(out, "  {mark} {}. {}", r.number, one_line(&r.prompt));
             let given = if r.given.is_empty() {
                 "(no answer)"
             } else {
@@ -225,7 +231,7 @@ pub(crate) fn summary(
             };
             let _ = writeln!(out, "     your answer:  {given}");
             if !r.correct || r.typo {
-                let _ = writeln!(out, "     right answer: {}", first_line(&r.expected));
+                let _ = writeln!(out, "     right answer: {}", one_line(&r.expected));
             }
         }
     } else {

@@ -71,9 +71,14 @@ fn skip(line: &str) -> Option<Response> {
     line.trim().is_empty().then_some(Response::Skip)
 }
 
-/// `2`, `b` or the option's text → option index.
+/// The option a line picks: the option whose text it is (so that options such as `3` or `b`
+/// are picked by their text), or else a position (`2`) or a letter (`b`).
 pub(crate) fn parse_choice(line: &str, options: &[String]) -> Option<usize> {
     let t = line.trim();
+    let n = normalize(t);
+    if let Some(i) = options.iter().position(|o| normalize(o) == n) {
+        return Some(i);
+    }
     if let Ok(n) = t.parse::<usize>() {
         return (1..=options.len()).contains(&n).then(|| n - 1);
     }
@@ -83,8 +88,7 @@ pub(crate) fn parse_choice(line: &str, options: &[String]) -> Option<usize> {
         let i = (c as usize).wrapping_sub('a' as usize);
         return (c.is_ascii_lowercase() && i < options.len()).then_some(i);
     }
-    let n = normalize(t);
-    options.iter().position(|o| normalize(o) == n)
+    None
 }
 
 /// `t`, `true`, `y`, `yes` / `f`, `false`, `n`, `no`.
@@ -172,6 +176,19 @@ mod tests {
         assert_eq!(parse_choice("0", &options), None);
         assert_eq!(parse_choice("d", &options), None);
         assert_eq!(parse_choice("maybe", &options), None);
+    }
+
+    #[test]
+    fn an_option_s_own_text_wins_over_positions_and_letters() {
+        let numbers: Vec<String> = ["3", "4", "5"].map(String::from).to_vec();
+        assert_eq!(parse_choice("3", &numbers), Some(0));
+        assert_eq!(parse_choice("5", &numbers), Some(2));
+        assert_eq!(parse_choice("1", &numbers), Some(0), "a position otherwise");
+        assert_eq!(parse_choice("b", &numbers), Some(1));
+        let letters: Vec<String> = ["c", "a", "b"].map(String::from).to_vec();
+        assert_eq!(parse_choice("a", &letters), Some(1));
+        assert_eq!(parse_choice("C", &letters), Some(0));
+        assert_eq!(parse_choice("2", &letters), Some(1));
     }
 
     #[test]

@@ -1,0 +1,155 @@
+//! Calendar days as the learner lives them: in their time zone, with its daylight-saving
+//! changes, starting at a chosen hour. Streaks, "studied today", the due forecast and "due
+//! tomorrow" count in these days. Pure: the time zone is a value (the system's `Local`, or any
+//! `chrono::TimeZone` in tests), never read here.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
+
+/// The learner's days: a time zone and the hour at which a new day starts.
+#[derive(Debug, Clone)]
+pub struct Days<Tz: TimeZone> {
+    tz: Tz,
+    /// Hours after local midnight at which a day starts (0–23); 0 is midnight.
+    starts_at: u32,
+}
+
+impl<Tz: TimeZone> Days<Tz> {
+    /// Days in `tz` that start `starts_at` hours after midnight (0 to 23).
+    pub fn new(tz: Tz, starts_at: u32) -> Self {
+        Days {
+            tz,
+            starts_at: starts_at.min(23),
+        }
+    }
+
+    /// The day `at` belongs to: its local date, or the date before when it is earlier in the
+    /// night than the hour days start at.
+    pub fn day_of(&self, at: DateTime<Utc>) -> NaiveDate {
+        let local = at.with_timezone(&self.tz).naive_local();
+        (local - TimeDelta::hours(i64::from(self.starts_at))).date()
+    }
+
+    /// The first instant of `day`. Where the local clock skips the hour a day starts at (a
+    /// daylight-saving change at that hour), the day starts when the clock resumes.
+    pub fn start_of(&self, day: NaiveDate) -> DateTime<Utc> {
+        let start = day.and_time(NaiveTime::MIN) + TimeDelta::hours(i64::from(self.starts_at));
+        // A gap is at most a few hours; step through it a quarter of an hour at a time.
+        for quarter in 0..=4 * 24 {
+            let local = start + TimeDelta::minutes(15 * quarter);
+            if let Some(t) = self.tz.from_local_datetime(&local).earliest() {
+                return t.with_timezone(&Utc);
+            }
+        }
+        // No valid local time in a whole day: not a real time zone. Read it as UTC.
+        start.and_utc()
+    }
+
+    /// The first instant of the day after the one `at` belongs to.
+    pub fn next_day_start(&self, at: DateTime<Utc>) -> DateTime<Utc> {
+        let today = self.day_of(at);
+        self.start_of(today.succ_opt().unwrap_or(today))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::FixedOffset;
+    use chrono_tz::{America::New_York, Asia::Kolkata, Europe::Berlin};
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn days_follow_each_moment_s_own_offset_across_daylight_saving() {
+        let berlin = Days::new(Berlin, 0);
+        // 23:30 on Friday 27 March 2026 in Berlin (CET, +1), seen after the change to CEST
+        // (+2) on the 29th: still Friday, not Saturday.
+        assert_eq!(
+            berlin.day_of(utc("2026-03-27T22:30:00Z")),
+            date(2026, 3, 27)
+        );
+        assert_eq!(
+            berlin.day_of(utc("2026-03-28T22:30:00Z")),
+            date(2026, 3, 28)
+        );
+        // The same UTC time a day later is half past midnight CEST.
+        assert_eq!(
+            berlin.day_of(utc("2026-03-29T22:30:00Z")),
+            date(2026, 3, 30)
+        );
+        // Autumn: 23:30 CEST on 24 October and 23:30 CET on 25 October.
+        assert_eq!(
+            berlin.day_of(utc("2026-10-24T21:30:00Z")),
+            date(2026, 10, 24)
+        );
+        assert_eq!(
+            berlin.day_of(utc("2026-10-25T22:30:00Z")),
+            date(2026, 10, 25)
+        );
+        // The day of the change is 23 hours long in spring and 25 in autumn.
+        let length = |d: NaiveDate| berlin.start_of(d.succ_opt().unwrap()) - berlin.start_of(d);
+        assert_eq!(length(date(2026, 3, 29)), TimeDelta::hours(23));
+        assert_eq!(length(date(2026, 10, 25)), TimeDelta::hours(25));
+        assert_eq!(length(date(2026, 6, 1)), TimeDelta::hours(24));
+
+        let new_york = Days::new(New_York, 0);
+        // New York changes on 8 March and 1 November 2026.
+        assert_eq!(
+            new_york.start_of(date(2026, 3, 8)),
+            utc("2026-03-08T05:00:00Z")
+        );
+        assert_eq!(
+            new_york.start_of(date(2026, 3, 9)),
+            utc("2026-03-09T04:00:00Z")
+        );
+        assert_eq!(
+            new_york.start_of(date(2026, 11, 2)),
+            utc("2026-11-02T05:00:00Z")
+        );
+        assert_eq!(
+            new_york.day_of(utc("2026-11-01T04:30:00Z")),
+            date(2026, 11, 1)
+        );
+        assert_eq!(
+            new_york.day_of(utc("2026-03-08T04:30:00Z")),
+            date(2026, 3, 7)
+        );
+
+        // A zone without daylight saving.
+        let kolkata = Days::new(Kolkata, 0);
+        assert_eq!(
+            kolkata.start_of(date(2026, 3, 29)),
+            utc("2026-03-28T18:30:00Z")
+        );
+        assert_eq!(
+            kolkata.day_of(utc("2026-03-28T18:29:59Z")),
+            date(2026, 3, 28)
+        );
+    }
+
+    #[test]
+    fn a_day_can_start_at_a_later_hour() {
+        let days = Days::new(FixedOffset::east_opt(0).unwrap(), 4);
+        assert_eq!(days.day_of(utc("2026-05-02T03:59:00Z")), date(2026, 5, 1));
+        assert_eq!(days.day_of(utc("2026-05-02T04:00:00Z")), date(2026, 5, 2));
+        assert_eq!(days.start_of(date(2026, 5, 2)), utc("2026-05-02T04:00:00Z"));
+        assert_eq!(
+            days.next_day_start(utc("2026-05-02T03:00:00Z")),
+            utc("2026-05-02T04:00:00Z")
+        );
+        // Berlin springs forward at 02:00: a day starting at 2 am starts at 3 am that day.
+        let berlin = Days::new(Berlin, 2);
+        assert_eq!(
+            berlin.start_of(date(2026, 3, 29)),
+            utc("2026-03-29T01:00:00Z")
+        );
+    }
+}
