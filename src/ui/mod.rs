@@ -2,6 +2,7 @@
 //! rendering of questions, feedback and summaries that both share.
 
 pub(crate) mod render;
+pub(crate) mod screen;
 mod script;
 mod terminal;
 
