@@ -117,6 +117,11 @@ pub(crate) struct SessionArgs {
     #[arg(long)]
     pub no_save: bool,
 
+    /// After the full-screen view, print the whole summary (every kind and tag, every missed
+    /// question with your answer) instead of the short one
+    #[arg(long, short)]
+    pub verbose: bool,
+
     /// Desired retention for scheduling, from 0.7 to 0.99; higher means shorter intervals
     /// [default: 0.9, or `retention` in DATA_DIR/config.toml]
     #[arg(long)]

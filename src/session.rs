@@ -44,6 +44,30 @@ pub(crate) struct Attempt {
     /// Whether this is the question's first attempt. Later attempts (learn mode, after a miss)
     /// are practice: they do not score and do not move the card's schedule.
     pub first: bool,
+    /// The learner overrode a wrong verdict: the answer counts as right.
+    pub overridden: bool,
+}
+
+/// One change to the session, kept so that it can be undone.
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    Answered {
+        question: usize,
+        /// The answer was the question's first (it set `first`).
+        first: bool,
+        /// A miss put the question back at the end of the queue (learn mode).
+        requeued: bool,
+    },
+    Skipped {
+        question: usize,
+    },
+}
+
+/// What [`Session::undo`] took back.
+#[derive(Debug, Clone)]
+pub(crate) enum Undone {
+    Answer,
+    Skip,
 }
 
 /// Where the session stands, for the header.
@@ -71,6 +95,10 @@ pub(crate) struct Session {
     attempts: Vec<Attempt>,
     /// For each question, the index of its first attempt.
     first: Vec<Option<usize>>,
+    /// Everything that happened, latest last, for undo.
+    steps: Vec<Step>,
+    /// Questions skipped (nothing recorded, not asked again).
+    skipped: usize,
 }
 
 impl Session {
@@ -82,6 +110,8 @@ impl Session {
             queue: (0..n).collect(),
             attempts: Vec::new(),
             first: vec![None; n],
+            steps: Vec::new(),
+            skipped: 0,
         }
     }
 
@@ -131,16 +161,108 @@ impl Session {
         if first {
             self.first[index] = Some(self.attempts.len());
         }
-        if self.mode == Mode::Learn && outcome.verdict == Verdict::Wrong {
+        let requeued = self.mode == Mode::Learn && outcome.verdict == Verdict::Wrong;
+        if requeued {
             self.queue.push_back(index);
         }
+        self.steps.push(Step::Answered {
+            question: index,
+            first,
+            requeued,
+        });
         self.attempts.push(Attempt {
             question: index,
             outcome,
             elapsed,
             first,
+            overridden: false,
         });
         self.attempts.last().expect("just pushed")
+    }
+
+    /// Moves past the current question without answering it; it is not asked again.
+    ///
+    /// # Panics
+    /// When the session is over.
+    pub(crate) fn skip(&mut self) {
+        let question = self
+            .queue
+            .pop_front()
+            .expect("skip() called on a finished session");
+        self.skipped += 1;
+        self.steps.push(Step::Skipped { question });
+    }
+
+    /// Whether there is an answer or a skip to undo.
+    pub(crate) fn can_undo(&self) -> bool {
+        !self.steps.is_empty()
+    }
+
+    /// Takes back the last answer or skip: its question is the current one again, and the score
+    /// is as it was before.
+    pub(crate) fn undo(&mut self) -> Option<Undone> {
+        match self.steps.pop()? {
+            Step::Answered {
+                question,
+                first,
+                requeued,
+            } => {
+                if requeued {
+                    self.queue.pop_back();
+                }
+                if first {
+                    self.first[question] = None;
+                }
+                self.queue.push_front(question);
+                self.attempts.pop();
+                Some(Undone::Answer)
+            }
+            Step::Skipped { question } => {
+                self.skipped -= 1;
+                self.queue.push_front(question);
+                Some(Undone::Skip)
+            }
+        }
+    }
+
+    /// Counts the last answer as right although it was judged wrong (the learner knows better
+    /// than the checker). Returns the changed attempt, or `None` when the last step was not a
+    /// wrong answer.
+    pub(crate) fn override_last(&mut self) -> Option<&Attempt> {
+        let Some(Step::Answered { requeued, .. }) = self.steps.last_mut() else {
+            return None;
+        };
+        let attempt = self.attempts.last_mut()?;
+        if attempt.outcome.verdict != Verdict::Wrong {
+            return None;
+        }
+        attempt.outcome.verdict = Verdict::Right;
+        attempt.overridden = true;
+        if *requeued {
+            self.queue.pop_back();
+            *requeued = false;
+        }
+        self.attempts.last()
+    }
+
+    /// Puts `question` in place of the questions of card `deck_id`/`card_id` still to be asked
+    /// (the card was edited). Returns how many were replaced.
+    pub(crate) fn replace(&mut self, deck_id: &str, card_id: &str, question: &Question) -> usize {
+        let mut replaced = 0;
+        let mut seen = std::collections::HashSet::new();
+        for &i in &self.queue {
+            let q = &mut self.questions[i];
+            if q.deck_id == deck_id && q.card_id == card_id && seen.insert(i) {
+                *q = question.clone();
+                replaced += 1;
+            }
+        }
+        replaced
+    }
+
+    /// The questions still to ask, the current one first.
+    pub(crate) fn queued(&self) -> impl Iterator<Item = &Question> {
+        self.queue.iter().map(|&i| &self.questions[i])
     }
 
     fn first_attempts(&self) -> impl Iterator<Item = &Attempt> {
@@ -177,6 +299,7 @@ impl Session {
                     .filter(|a| a.question == attempt.question)
                     .count(),
                 seconds: attempt.elapsed.as_secs_f64(),
+                overridden: attempt.overridden,
             });
         }
         results.sort_by_key(|r| r.number);
@@ -188,6 +311,7 @@ impl Session {
             correct,
             retries: self.attempts.len() - results.len(),
             complete: self.queue.is_empty(),
+            skipped: self.skipped,
             by_kind: by_kind
                 .into_iter()
                 .map(|(k, t)| (k.as_str().to_string(), t))
@@ -196,6 +320,10 @@ impl Session {
             results,
         }
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Right answers out of answered questions.
@@ -229,6 +357,9 @@ pub(crate) struct QuestionResult {
     /// How many times it was asked (more than 1 in learn mode after a miss).
     pub attempts: usize,
     pub seconds: f64,
+    /// Judged wrong, counted as right by the learner (the full-screen view's `o` key).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub overridden: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -240,8 +371,11 @@ pub(crate) struct Summary {
     pub correct: usize,
     /// Questions asked again after a miss (learn mode): practice, not scored.
     pub retries: usize,
-    /// Every question was answered (the session was not cut short).
+    /// Every question was answered or skipped (the session was not cut short).
     pub complete: bool,
+    /// Questions skipped in the full-screen view (never in scripted sessions).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub skipped: usize,
     pub by_kind: BTreeMap<String, Tally>,
     pub by_tag: BTreeMap<String, Tally>,
     pub results: Vec<QuestionResult>,
@@ -338,5 +472,36 @@ mod tests {
             (sum.total, sum.answered, sum.correct, sum.complete),
             (3, 1, 1, false)
         );
+    }
+
+    #[test]
+    fn undo_takes_back_answers_and_skips_in_order() {
+        let mut s = Session::new(vec![tf(true, "a"), tf(false, "b")], Mode::Learn);
+        assert!(!s.can_undo());
+        s.answer(&Response::Bool(false), Duration::ZERO); // miss a: back in the queue
+        s.skip(); // skip b
+        assert!(s.current().is_some_and(|q| q.card_id == "c-a"));
+        assert!(matches!(s.undo(), Some(Undone::Skip)));
+        assert_eq!(s.current().unwrap().card_id, "c-b");
+        assert!(matches!(s.undo(), Some(Undone::Answer)));
+        assert_eq!(s.current().unwrap().card_id, "c-a");
+        assert_eq!(s.progress().answered, 0);
+        assert_eq!(s.queued().count(), 2, "the retry left the queue");
+        assert!(s.undo().is_none());
+    }
+
+    #[test]
+    fn an_overridden_miss_counts_as_right_and_is_not_asked_again() {
+        let mut s = Session::new(vec![tf(true, "a"), tf(false, "b")], Mode::Learn);
+        s.answer(&Response::Bool(false), Duration::ZERO);
+        assert_eq!(s.queued().count(), 2);
+        assert!(s.override_last().is_some_and(|a| a.overridden));
+        assert_eq!(s.queued().count(), 1);
+        assert!(s.override_last().is_none(), "already right");
+        s.skip();
+        let sum = s.summary();
+        assert_eq!((sum.answered, sum.correct, sum.skipped), (1, 1, 1));
+        assert!(sum.complete);
+        assert!(sum.results[0].overridden);
     }
 }

@@ -46,6 +46,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema.sql"),
     // 2: practice answers, and the card ids derived by pmquiz before 64-bit ids.
     include_str!("schema-2.sql"),
+    // 3: answers counted as right by the learner after all (`overridden`).
+    include_str!("schema-3.sql"),
 ];
 
 /// How many of the most missed cards [`Store::hardest_by_misses`] reads at most.
@@ -325,6 +327,69 @@ impl Store {
             previous: state.clone(),
             next: state,
         })
+    }
+
+    /// Takes back an answer [`Store::review`] or [`Store::practice`] recorded, in one
+    /// transaction: its row is deleted and the card's schedule is what it was before the answer
+    /// (no schedule: the card is new again).
+    pub(crate) fn undo(
+        &self,
+        deck_id: &str,
+        card_id: &str,
+        recorded: &Recorded,
+    ) -> Result<(), StoreError> {
+        let tx = self.write()?;
+        let table = if recorded.practice {
+            "practice"
+        } else {
+            "answers"
+        };
+        tx.execute(
+            &format!("DELETE FROM {table} WHERE id = ?1"),
+            params![recorded.row],
+        )
+        .and_then(|_| match (&recorded.previous, recorded.practice) {
+            (_, true) => Ok(()),
+            (Some(state), false) => upsert_card(&tx, deck_id, card_id, state).map(drop),
+            (None, false) => tx
+                .execute(
+                    "DELETE FROM cards WHERE deck_id = ?1 AND card_id = ?2",
+                    params![deck_id, card_id],
+                )
+                .map(drop),
+        })
+        .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// Counts a recorded answer as right after all, in one transaction: its row is marked right
+    /// and overridden, and (for a review, not practice) given `rating` and the card the
+    /// schedule `next`.
+    pub(crate) fn override_answer(
+        &self,
+        deck_id: &str,
+        card_id: &str,
+        recorded: &Recorded,
+        rating: Rating,
+        next: &CardState,
+    ) -> Result<(), StoreError> {
+        let tx = self.write()?;
+        let done = if recorded.practice {
+            tx.execute(
+                "UPDATE practice SET correct = 1, overridden = 1 WHERE id = ?1",
+                params![recorded.row],
+            )
+            .map(drop)
+        } else {
+            tx.execute(
+                "UPDATE answers SET correct = 1, overridden = 1, rating = ?2 WHERE id = ?1",
+                params![recorded.row, rating.as_u8()],
+            )
+            .and_then(|_| upsert_card(&tx, deck_id, card_id, next))
+            .map(drop)
+        };
+        done.map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))
     }
 
     /// Card ids of a deck's history that an older pmquiz derived from the

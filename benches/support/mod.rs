@@ -414,7 +414,9 @@ impl Sink {
 
     fn write(&mut self, a: &AnswerRecord, state: Option<&CardState>) {
         match self {
-            Sink::Store(store) => store.record(a, state).expect("record an answer"),
+            Sink::Store(store) => {
+                store.record(a, state).expect("record an answer");
+            }
             Sink::Bulk(conn) => {
                 conn.prepare_cached(
                     "INSERT INTO answers (deck_id, card_id, question_kind, correct, rating, \

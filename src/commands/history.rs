@@ -6,10 +6,11 @@ use super::study::Recorder;
 use crate::cli::SessionArgs;
 use crate::deck::{Deck, legacy_renames};
 use crate::quiz::{Grade, Question, Verdict};
-use crate::schedule::{Rating, Scheduler, is_slow, rating_for_answer};
+use crate::schedule::{CardState, Phase, Rating, Scheduler, is_slow, rating_for_answer};
 use crate::session::Attempt;
-use crate::store::{AnswerRecord, Store};
+use crate::store::{AnswerRecord, Recorded, Store};
 use chrono::{DateTime, Utc};
+use std::time::Duration;
 
 /// Records answers in the store and moves each card along its FSRS schedule.
 pub(crate) struct History {
@@ -18,6 +19,8 @@ pub(crate) struct History {
     session_id: String,
     /// The clock for tests (`PMQUIZ_NOW`); otherwise the time of each answer.
     fixed_now: Option<DateTime<Utc>>,
+    /// This session's answers, latest last.
+    kept: Vec<Kept>,
 }
 
 impl History {
@@ -29,6 +32,7 @@ impl History {
             scheduler,
             session_id: format!("{}-{}", now.timestamp_millis(), std::process::id()),
             fixed_now: cx.fixed_now()?,
+            kept: Vec::new(),
         })
     }
 }
@@ -49,12 +53,33 @@ pub(crate) fn rating(attempt: &Attempt) -> Rating {
     }
 }
 
+/// An answer this session recorded, kept so that it can be undone or overridden.
+struct Kept {
+    deck_id: String,
+    card_id: String,
+    recorded: Recorded,
+    answered_at: DateTime<Utc>,
+}
+
+impl History {
+    fn now(&self) -> DateTime<Utc> {
+        self.fixed_now.unwrap_or_else(Utc::now)
+    }
+
+    /// How long from `now` until the card is due (zero for a card without a schedule).
+    fn until(state: Option<&CardState>, now: DateTime<Utc>) -> Duration {
+        state.map_or(Duration::ZERO, |s| {
+            (s.due - now).to_std().unwrap_or(Duration::ZERO)
+        })
+    }
+}
+
 impl Recorder for History {
     /// The first attempt at a question is a review: recorded and scheduled in one transaction.
     /// A later attempt (learn mode, after a miss, seconds later) is practice: recorded, but the
     /// card's schedule stays as the first attempt left it.
-    fn record(&mut self, question: &Question, attempt: &Attempt) -> anyhow::Result<()> {
-        let now = self.fixed_now.unwrap_or_else(Utc::now);
+    fn record(&mut self, question: &Question, attempt: &Attempt) -> anyhow::Result<Duration> {
+        let now = self.now();
         let rating = rating(attempt);
         let record = AnswerRecord {
             deck_id: question.deck_id.clone(),
@@ -68,14 +93,75 @@ impl Recorder for History {
             duration: attempt.elapsed,
             session_id: self.session_id.clone(),
         };
-        if attempt.first {
+        let recorded = if attempt.first {
             let scheduler = &self.scheduler;
             self.store
-                .review(&record, |previous| scheduler.review(previous, rating, now))?;
+                .review(&record, |previous| scheduler.review(previous, rating, now))?
         } else {
-            self.store.practice(&record)?;
+            self.store.practice(&record)?
+        };
+        let until = Self::until(recorded.next.as_ref(), now);
+        self.kept.push(Kept {
+            deck_id: record.deck_id,
+            card_id: record.card_id,
+            recorded,
+            answered_at: now,
+        });
+        Ok(until)
+    }
+
+    fn preview(&mut self, question: &Question) -> anyhow::Result<[Duration; 4]> {
+        let now = self.now();
+        let previous = self
+            .store
+            .card_state(&question.deck_id, &question.card_id)?;
+        Ok(Rating::ALL.map(|rating| {
+            let next = self.scheduler.review(previous.as_ref(), rating, now);
+            Self::until(Some(&next), now)
+        }))
+    }
+
+    fn phase(&mut self, question: &Question) -> anyhow::Result<Phase> {
+        Ok(self
+            .store
+            .card_state(&question.deck_id, &question.card_id)?
+            .map_or(Phase::New, |state| state.phase))
+    }
+
+    fn undo(&mut self) -> anyhow::Result<()> {
+        if let Some(last) = self.kept.pop() {
+            self.store
+                .undo(&last.deck_id, &last.card_id, &last.recorded)?;
         }
         Ok(())
+    }
+
+    fn override_last(&mut self, attempt: &Attempt) -> anyhow::Result<Duration> {
+        let now = self.now();
+        let last = self
+            .kept
+            .last_mut()
+            .ok_or_else(|| anyhow::anyhow!("no answer recorded in this session to override"))?;
+        let rating = rating(attempt);
+        let next = if last.recorded.practice {
+            last.recorded.next.clone()
+        } else {
+            Some(
+                self.scheduler
+                    .review(last.recorded.previous.as_ref(), rating, last.answered_at),
+            )
+        };
+        if let Some(state) = &next {
+            self.store.override_answer(
+                &last.deck_id,
+                &last.card_id,
+                &last.recorded,
+                rating,
+                state,
+            )?;
+        }
+        last.recorded.next = next;
+        Ok(Self::until(last.recorded.next.as_ref(), now))
     }
 }
 
@@ -122,6 +208,7 @@ mod tests {
             },
             elapsed: Duration::from_secs(secs),
             first: true,
+            overridden: false,
         }
     }
 

@@ -2,6 +2,7 @@
 
 mod check;
 mod decks;
+mod edit;
 mod forget;
 mod history;
 mod new;

@@ -1,7 +1,7 @@
 //! `pmquiz review`: ask the cards that are due, missed and most overdue first.
 
 use super::history::{History, open_store};
-use super::study::{Recorder, drive, filter};
+use super::study::{Recorder, Study, drive, filter};
 use super::{Context, OK};
 use crate::cli::{Format, ReviewArgs};
 use crate::quiz::{Filter, generate_for};
@@ -82,11 +82,16 @@ pub(super) fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
         Some(History::new(cx, store, &args.session)?)
     };
     // No replay line: answering moves the cards, so the same command asks other cards.
+    let study = Study {
+        opts: &args.session,
+        seed,
+        replay: None,
+        decks,
+        counts: true,
+    };
     drive(
         Session::new(questions, args.session.mode),
-        &args.session,
-        seed,
-        None,
+        &study,
         history.as_mut().map(|h| h as &mut dyn Recorder),
     )
 }

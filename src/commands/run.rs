@@ -2,7 +2,7 @@
 //! from a script.
 
 use super::Context;
-use super::study::{Recorder, drive, filter};
+use super::study::{Recorder, Study, drive, filter};
 use crate::cli::RunArgs;
 use crate::quiz::generate;
 use crate::session::{Mode, Session};
@@ -34,11 +34,16 @@ pub(super) fn run(cx: &Context, args: &RunArgs) -> anyhow::Result<u8> {
     }
     let replay = replay_command(args, seed);
     let mut history = super::history::open(cx, decks, &args.session)?;
+    let study = Study {
+        opts: &args.session,
+        seed,
+        replay: Some(&replay),
+        decks,
+        counts: false,
+    };
     drive(
         Session::new(questions, args.session.mode),
-        &args.session,
-        seed,
-        Some(&replay),
+        &study,
         history.as_mut().map(|h| h as &mut dyn Recorder),
     )
 }

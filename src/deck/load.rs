@@ -149,6 +149,16 @@ fn parse_in_blocks(source: &str, path: &str, default_id: &str, origin: Origin) -
     cx.errors.is_empty().then_some(deck).flatten()
 }
 
+/// The 1-based line of each card's header (`[[card]]`, `[[term]]`, …) in `source`, in file
+/// order: the line of `deck.cards[i]` is the `i`-th, for a deck that loaded from `source`.
+pub(crate) fn card_lines(source: &str) -> Vec<usize> {
+    split_blocks(source)
+        .into_iter()
+        .filter(|(_, name)| name.is_some_and(|n| n != "deck"))
+        .map(|(range, _)| source[..range.start].matches('\n').count() + 1)
+        .collect()
+}
+
 /// Cuts `source` before each top-level header (`[deck]` or `[[KIND]]` for a card kind), outside
 /// multi-line strings. Each block comes with the name its header opens (`None` for the text
 /// before the first header).
@@ -1537,6 +1547,12 @@ cells = ["1", "2"]
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
             let _ = parse_deck(&text, "r.toml", "r", Origin::BuiltIn);
         }
+    }
+
+    #[test]
+    fn card_headers_are_found_by_line() {
+        let src = "[deck]\nid = \"d\"\n\n[[card]]\nquestion = \"\"\"\n[[term]]\n\"\"\"\nanswer = \"a\"\n\n[[statement]]\ntext = \"t\"\nanswer = true\n";
+        assert_eq!(card_lines(src), [4, 10]);
     }
 
     #[test]

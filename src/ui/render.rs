@@ -2,6 +2,7 @@
 
 use crate::quiz::{Body, Kind, Note, Question, Verdict};
 use crate::session::{Attempt, Progress, Summary};
+use crate::ui::text;
 use console::style;
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -239,6 +240,128 @@ pub(crate) fn summary(
     }
     if let Some(replay) = replay {
         let _ = writeln!(out, "\nReplay this session: {replay}");
+    }
+    out
+}
+
+/// The most lines [`brief`] prints: the summary stays on an 80x24 screen with the command
+/// that was typed and the next prompt.
+const BRIEF_LINES: usize = 21;
+
+/// The short summary printed after the full-screen view: the score line first, then the
+/// counts, the kinds and the weakest tags on one line each, then the missed questions with their
+/// right answers, as many as fit in [`BRIEF_LINES`]. Lines are cut to `width` columns.
+pub(crate) fn brief(
+    summary: &Summary,
+    seed: u64,
+    elapsed: Duration,
+    replay: Option<&str>,
+    width: usize,
+) -> String {
+    let width = width.max(20);
+    let mut lines: Vec<String> = Vec::new();
+    let missed: Vec<_> = summary.results.iter().filter(|r| !r.correct).collect();
+    let mut score = format!(
+        "{} {}/{} ({:.0}%)",
+        style("Score").bold(),
+        summary.correct,
+        summary.answered,
+        summary.percent()
+    );
+    if summary.answered > 0 {
+        score.push_str(&format!(
+            " · {} · {}",
+            match missed.len() {
+                0 => style("no misses".to_string()).green().to_string(),
+                n => style(format!("{n} missed")).red().to_string(),
+            },
+            duration(elapsed)
+        ));
+    }
+    score.push_str(&format!(" · seed {seed}"));
+    lines.push(score);
+    if !summary.complete {
+        lines.push(format!(
+            "Ended early: {} of {} questions answered.",
+            summary.answered, summary.total
+        ));
+    }
+    if summary.skipped > 0 {
+        lines.push(format!("Skipped: {} (nothing recorded).", summary.skipped));
+    }
+    if summary.answered > 0 {
+        let kinds: Vec<String> = summary
+            .by_kind
+            .iter()
+            .map(|(kind, t)| {
+                let label = kind
+                    .parse::<Kind>()
+                    .map_or_else(|_| kind.clone(), |k| k.label().to_string());
+                format!("{label} {}/{}", t.correct, t.answered)
+            })
+            .collect();
+        lines.push(format!("Kinds: {}", kinds.join(" · ")));
+        let mut tags: Vec<_> = summary
+            .by_tag
+            .iter()
+            .filter(|(_, t)| t.correct < t.answered)
+            .collect();
+        // Weakest first: the lowest share right, then the most missed.
+        tags.sort_by(|(_, a), (_, b)| {
+            (a.correct * b.answered)
+                .cmp(&(b.correct * a.answered))
+                .then((b.answered - b.correct).cmp(&(a.answered - a.correct)))
+        });
+        if !tags.is_empty() {
+            let tags: Vec<String> = tags
+                .iter()
+                .take(4)
+                .map(|(tag, t)| format!("{tag} {}/{}", t.correct, t.answered))
+                .collect();
+            lines.push(format!("Weakest tags: {}", tags.join(" · ")));
+        }
+    }
+    let tail = usize::from(replay.is_some());
+    if !missed.is_empty() {
+        lines.push(format!("{}", style("Missed:").bold()));
+        let room = BRIEF_LINES.saturating_sub(lines.len() + tail);
+        let shown = if missed.len() * 2 <= room {
+            missed.len()
+        } else {
+            room.saturating_sub(1) / 2
+        };
+        for r in &missed[..shown] {
+            let number = format!("{}. ", r.number);
+            let indent = 4 + number.len();
+            lines.push(format!(
+                "  {} {number}{}",
+                style("✗").red(),
+                text::truncate(&one_line(&r.prompt), width.saturating_sub(indent))
+            ));
+            lines.push(format!(
+                "{:indent$}→ {}",
+                "",
+                style(text::truncate(
+                    &one_line(&r.expected),
+                    width.saturating_sub(indent + 2)
+                ))
+                .green()
+            ));
+        }
+        if shown < missed.len() {
+            lines.push(format!(
+                "  … and {} more (--verbose lists every one)",
+                missed.len() - shown
+            ));
+        }
+    }
+    if let Some(replay) = replay {
+        lines.push(format!("Replay: {replay}"));
+    }
+    let mut out = String::new();
+    for line in lines {
+        out.push_str(&console::truncate_str(&line, width, "…"));
+        out.push('\n');
     }
     out
 }

@@ -2,7 +2,7 @@
 //! scripts and benchmarks drive pmquiz.
 
 use super::render;
-use super::{Asked, Frontend, interrupted};
+use super::{AfterFeedback, Ask, Asked, Frontend, interrupted};
 use crate::quiz::{Body, Grade, Question, Response, normalize};
 use crate::session::{Attempt, Progress};
 use std::io::{BufRead, Write};
@@ -112,7 +112,8 @@ pub(crate) fn parse_grade(line: &str) -> Option<Grade> {
 }
 
 impl Frontend for Script {
-    fn ask(&mut self, question: &Question, progress: &Progress) -> std::io::Result<Asked> {
+    fn ask(&mut self, ask: &Ask<'_>) -> std::io::Result<Asked> {
+        let (question, progress) = (ask.question, &ask.progress);
         write!(
             self.out,
             "\n{}\n{}",
@@ -156,9 +157,25 @@ impl Frontend for Script {
         })
     }
 
-    fn feedback(&mut self, question: &Question, attempt: &Attempt) -> std::io::Result<()> {
+    fn feedback(
+        &mut self,
+        question: &Question,
+        attempt: &Attempt,
+        _progress: Progress,
+        _next: Option<Duration>,
+    ) -> std::io::Result<AfterFeedback> {
         write!(self.out, "{}", render::feedback(question, attempt))?;
-        self.out.flush()
+        self.out.flush()?;
+        Ok(AfterFeedback::Continue)
+    }
+
+    fn notice(&mut self, text: String) {
+        let _ = writeln!(self.out, "{text}");
+    }
+
+    fn outside(&mut self, run: &mut dyn FnMut()) -> std::io::Result<()> {
+        run();
+        Ok(())
     }
 }
 

@@ -2,10 +2,10 @@
 //! frame of any size, so every screen can be rendered into a test backend and compared.
 
 use super::keys::{self, BINDINGS};
-use super::text::{self, Piece, truncate, wrap};
 use super::view::{Counts, Feedback, Overlay, Stage, View};
-use crate::quiz::{Body, Grade, Kind, Verdict};
+use crate::quiz::{Body, Grade, Kind, Note, Verdict};
 use crate::session::Mode;
+use crate::ui::text::{self, Piece, truncate, wrap};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -15,6 +15,9 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 /// The smallest screen the study view draws on; smaller ones get a note instead.
 pub(crate) const MIN_WIDTH: u16 = 30;
 pub(crate) const MIN_HEIGHT: u16 = 8;
+
+/// The most lines a notice takes.
+const NOTICE_LINES: usize = 3;
 
 /// Rows taken by the header (two lines and a rule) and the footer.
 const CHROME: u16 = 4;
@@ -81,10 +84,8 @@ impl Layout {
 pub(crate) fn layout(view: &View, area: Rect) -> Layout {
     let paint = Paint { color: view.color };
     let width = usize::from(area.width);
-    let middle = usize::from(
-        area.height
-            .saturating_sub(CHROME + u16::from(view.notice.is_some())),
-    );
+    let notice = notice_lines(view, width).len() as u16;
+    let middle = usize::from(area.height.saturating_sub(CHROME + notice));
     let mut doc = Vec::new();
     let q = &view.question;
     for line in wrap(&q.prompt, width) {
@@ -159,7 +160,7 @@ pub(crate) fn layout(view: &View, area: Rect) -> Layout {
             }
         }
         (Body::Typed { .. } | Body::Blank { .. }, Stage::Typing(line)) => {
-            if let Body::Blank { blanks } = &q.body
+            if let Body::Blank { blanks, .. } = &q.body
                 && blanks.len() > 1
             {
                 doc.push(Line::default());
@@ -277,7 +278,14 @@ fn verdict_lines(view: &View, f: &Feedback, width: usize, paint: Paint) -> Vec<L
             Span::styled("✗ Not yet", paint.wrong()),
             Span::raw(" (Again)"),
         ],
-        (Verdict::Right, _) => vec![Span::styled("✓ Right", paint.right())],
+        (Verdict::Right, _) => match &f.note {
+            Some(Note::Spelled(spelled)) => vec![
+                Span::styled("✓ Right;", paint.right()),
+                Span::raw(" spelled: "),
+                Span::styled(spelled.clone(), Style::new().add_modifier(Modifier::BOLD)),
+            ],
+            _ => vec![Span::styled("✓ Right", paint.right())],
+        },
         (Verdict::RightWithTypo, _) => vec![
             Span::styled("✓ Right,", paint.right()),
             Span::raw(" with a typo"),
@@ -299,6 +307,15 @@ fn verdict_lines(view: &View, f: &Feedback, width: usize, paint: Paint) -> Vec<L
         }
     };
     lines.extend(wrap_spans(head, width));
+    if let (Some(Note::Missed(items)), false) = (&f.note, f.overridden) {
+        lines.extend(wrap_spans(
+            vec![
+                Span::styled("  missed  ", paint.dim()),
+                Span::styled(items.join(", "), paint.fg(Color::Red)),
+            ],
+            width,
+        ));
+    }
     if typed && f.verdict != Verdict::Right && !f.overridden {
         let diff = text::diff(&f.given, &expected);
         let (given, right) = match diff {
@@ -438,15 +455,19 @@ pub(crate) fn draw(frame: &mut Frame, view: &View) {
             frame.set_cursor_position(Position::new(area.x + 2 + cursor as u16, area.y + y));
         }
     }
-    if let Some(notice) = &view.notice {
+    let notice = notice_lines(view, width);
+    if !notice.is_empty() {
+        let rows = notice.len() as u16;
+        let lines: Vec<Line> = notice
+            .into_iter()
+            .map(|l| Line::styled(l, paint.bold(Color::Yellow)))
+            .collect();
         frame.render_widget(
-            Paragraph::new(Line::styled(
-                truncate(notice, width),
-                paint.bold(Color::Yellow),
-            )),
-            row(footer_y - 1),
+            Paragraph::new(lines),
+            Rect::new(area.x, area.y + footer_y - rows, area.width, rows),
         );
     }
+
     frame.render_widget(Paragraph::new(footer(view, width, paint)), row(footer_y));
 
     match view.overlay {
@@ -454,6 +475,20 @@ pub(crate) fn draw(frame: &mut Frame, view: &View) {
         Some(Overlay::ConfirmQuit) => confirm_quit(frame, paint),
         None => {}
     }
+}
+
+/// The notice above the footer: wrapped, at most three lines.
+fn notice_lines(view: &View, width: usize) -> Vec<String> {
+    let Some(notice) = &view.notice else {
+        return Vec::new();
+    };
+    let mut lines = wrap(notice, width);
+    if lines.len() > NOTICE_LINES {
+        lines.truncate(NOTICE_LINES);
+        let last = lines.pop().unwrap_or_default();
+        lines.push(truncate(&format!("{last} …"), width));
+    }
+    lines
 }
 
 /// `faq, kpi · practice        new 3 · learning 1 · review 8   1:05`, then

@@ -100,6 +100,8 @@ pub(crate) struct Context {
     pub(crate) options: usize,
     /// The last answer can be overridden as right.
     pub(crate) can_override: bool,
+    /// There is an answer to undo.
+    pub(crate) can_undo: bool,
 }
 
 /// One line of the key table.
@@ -446,7 +448,10 @@ pub(crate) fn action(place: Place, key: Key, cx: Context) -> Option<Action> {
 /// The bindings whose hints the footer shows at `place`, in table order.
 pub(crate) fn footer(place: Place, cx: Context) -> impl Iterator<Item = &'static Binding> {
     let shown = move |b: &&Binding| {
-        b.footer && b.applies(place) && (b.name != "I was right" || cx.can_override)
+        b.footer
+            && b.applies(place)
+            && (b.name != "I was right" || cx.can_override)
+            && (b.name != "undo" || cx.can_undo)
     };
     let lead = BINDINGS.iter().filter(shown).filter(|b| b.lead);
     lead.chain(BINDINGS.iter().filter(shown).filter(|b| !b.lead))
@@ -459,6 +464,7 @@ mod tests {
     const FOUR: Context = Context {
         options: 4,
         can_override: false,
+        can_undo: true,
     };
 
     #[test]
@@ -527,6 +533,7 @@ mod tests {
         let wrong = Context {
             options: 0,
             can_override: true,
+            can_undo: true,
         };
         assert_eq!(
             action(Feedback, Key::Char('o'), wrong),
@@ -556,6 +563,7 @@ mod tests {
         let wrong = Context {
             options: 0,
             can_override: true,
+            can_undo: true,
         };
         assert!(names(wrong).contains(&"I was right"));
     }

@@ -5,13 +5,12 @@
 mod draw;
 pub(crate) mod keys;
 mod line;
-mod text;
+mod tty;
 mod view;
 
-pub(crate) use draw::{MIN_HEIGHT, MIN_WIDTH, draw, fit};
-pub(crate) use keys::Key;
-pub(crate) use line::LineEditor;
-pub(crate) use view::{Counts, Feedback, Intent, Overlay, Stage, View, interval};
+use draw::{MIN_WIDTH, draw, fit};
+pub(crate) use tty::{Fullscreen, usable};
+pub(crate) use view::Counts;
 
 #[cfg(test)]
 mod tests;

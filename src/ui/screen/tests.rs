@@ -2,7 +2,9 @@
 //! into ratatui's test backend at 40x15, 80x24 and 120x40, compared with the reviewed snapshots
 //! in `snapshots/` (`PMQUIZ_UPDATE_SNAPSHOTS=1 cargo test --lib screen` rewrites them).
 
-use super::*;
+use super::draw::{draw, fit};
+use super::keys::Key;
+use super::view::{Counts, Feedback, View};
 use crate::quiz::{Body, Grade, Kind, Question, Verdict};
 use crate::session::{Mode, Progress};
 use ratatui::Terminal;
@@ -78,6 +80,8 @@ fn typed() -> Question {
          objectives?",
         Body::Typed {
             accepted: vec!["Key performance indicator".into(), "KPI".into()],
+            keywords: Vec::new(),
+            list: false,
         },
         Some("KPIs let managers compare performance against targets."),
     )
@@ -89,6 +93,7 @@ fn blank() -> Question {
         "Production management turns _____ into _____.",
         Body::Blank {
             blanks: vec![vec!["inputs".into()], vec!["outputs".into()]],
+            any_order: Vec::new(),
         },
         None,
     )
@@ -192,6 +197,7 @@ fn feedback(verdict: Verdict, given: &str, chosen: Option<usize>) -> Feedback {
         chosen,
         next: Some("10m".into()),
         overridden: false,
+        note: None,
     }
 }
 
@@ -325,6 +331,8 @@ fn a_long_question_scrolls_and_keeps_the_answer_line() {
         &long,
         Body::Typed {
             accepted: vec!["x".into()],
+            keywords: Vec::new(),
+            list: false,
         },
         None,
     ));

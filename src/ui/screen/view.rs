@@ -4,7 +4,7 @@
 
 use super::keys::{self, Action, Context, Key, Place};
 use super::line::LineEditor;
-use crate::quiz::{Body, Grade, Kind, Question, Response, Verdict};
+use crate::quiz::{Body, Grade, Kind, Note, Question, Response, Verdict};
 use crate::session::{Mode, Progress};
 use std::time::Duration;
 
@@ -44,6 +44,8 @@ pub(crate) struct Feedback {
     pub(crate) next: Option<String>,
     /// The learner overrode a wrong verdict.
     pub(crate) overridden: bool,
+    /// What the check adds: the right spelling, or what was missing.
+    pub(crate) note: Option<Note>,
 }
 
 /// A box drawn over the screen.
@@ -159,6 +161,7 @@ impl View {
                 _ => 0,
             },
             can_override: self.can_override(),
+            can_undo: self.can_undo,
         }
     }
 
@@ -387,6 +390,8 @@ mod tests {
         let mut v = view(
             Body::Typed {
                 accepted: vec!["kpi".into()],
+                keywords: Vec::new(),
+                list: false,
             },
             Kind::Typed,
         );
@@ -427,6 +432,8 @@ mod tests {
         let mut v = view(
             Body::Typed {
                 accepted: vec!["kpi".into()],
+                keywords: Vec::new(),
+                list: false,
             },
             Kind::Typed,
         );
@@ -437,6 +444,7 @@ mod tests {
             chosen: None,
             next: None,
             overridden: false,
+            note: None,
         };
         v.show_feedback(wrong.clone(), progress());
         assert_eq!(v.earlier, ["kip"]);

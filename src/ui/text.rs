@@ -1,5 +1,5 @@
-//! Text measured in display columns: word wrapping, and the difference between a typed answer
-//! and the right one.
+//! Text measured in display columns: word wrapping, cutting to a width, and the difference
+//! between a typed answer and the right one.
 
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
