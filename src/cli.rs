@@ -12,8 +12,8 @@ Exit codes:
   1    an error: invalid deck, unreadable file, unusable history database, or (check) an
        invalid deck file
   2    usage error: unknown command or flag, bad value
-  130  interrupted with Ctrl-C, or Esc at a select list (run, review: the summary of the
-       answered questions is printed)";
+  130  interrupted with Ctrl-C (run, review: the summary of the answered questions is
+       printed)";
 
 const EXAMPLES: &str = "\
 Examples:
@@ -32,6 +32,10 @@ Examples:
     long_about = "A terminal quiz and flashcard app with spaced review of missed cards.\n\n\
 pmquiz asks questions generated from TOML decks (built-in decks on production vs operation \
 management, or your own), scores the answers and schedules missed cards for review with FSRS.\n\n\
+In a terminal, run and review show a full-screen study view: one key answers (1-9 or a-i \
+for options, t/f, Space Space for a flashcard graded Good), u undoes, o counts a wrong typed \
+answer as right, e edits the card, s skips, ? lists every key, q ends. With TERM=dumb or \
+fewer than 30 columns the line mode is used instead.\n\n\
 When standard input is not a terminal, pmquiz reads one answer per line, so sessions can be \
 scripted: multiple choice by the option's text, number or letter, true/false as t/f/true/false/y/n, typed text as \
 is (several blanks separated by `;`), flashcards: any line reveals, then a grade 1-4.",
