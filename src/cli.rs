@@ -81,6 +81,40 @@ pub(crate) enum Command {
     /// Write a commented starter deck that uses every card kind
     #[command(after_help = EXIT_CODES)]
     New(NewArgs),
+    /// Print a shell completion script (see README: Shell completions)
+    #[command(after_long_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print pmquiz's manual page (roff), or write one page per command into a folder
+    #[command(after_long_help = MAN_HELP)]
+    Man(ManArgs),
+}
+
+const MAN_HELP: &str = "\
+Examples:
+  pmquiz man | man -l -
+  pmquiz man --dir ~/.local/share/man/man1     pmquiz.1, pmquiz-run.1, pmquiz-review.1, ...";
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write pmquiz.1 and a page for each command (pmquiz-run.1, ...) into DIR instead of
+    /// printing pmquiz.1
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  pmquiz completions bash > ~/.local/share/bash-completion/completions/pmquiz
+  pmquiz completions zsh > ~/.zfunc/_pmquiz        (with fpath+=~/.zfunc before compinit)
+  pmquiz completions fish > ~/.config/fish/completions/pmquiz.fish
+  pmquiz completions elvish >> ~/.config/elvish/rc.elv
+  pmquiz completions powershell >> $PROFILE";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -8,7 +8,7 @@
 mod common;
 
 use common::pty::Pty;
-use common::{fixtures, learn_session};
+use common::{assert_contains, fixtures, learn_session};
 use rusqlite::Connection;
 use std::path::Path;
 use tempfile::TempDir;
@@ -473,4 +473,18 @@ fn a_narrow_terminal_gets_the_line_mode() {
     assert!(!p.alternate());
     p.send(CTRL_C);
     assert_eq!(p.finish().0, 130);
+}
+
+#[test]
+fn forget_asks_on_a_short_line_that_narrow_screens_do_not_break() {
+    let data = TempDir::new().unwrap();
+    let mut p = Pty::spawn(&["forget", "faq"], 40, 15, data.path(), &[]);
+    p.wait_for("Clear it?");
+    p.send("y");
+    let (code, screen) = p.finish();
+    assert_eq!(code, 0, "{screen}");
+    // The question wraps once, as text; the prompt is one line, answered once.
+    assert_eq!(screen.matches("This clears").count(), 1, "{screen}");
+    assert_eq!(screen.matches("Clear it?").count(), 1, "{screen}");
+    assert_contains(&screen, "Cleared the schedule of 0 cards in `faq`");
 }

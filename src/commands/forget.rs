@@ -48,8 +48,11 @@ pub(super) fn run(cx: &Context, args: &ForgetArgs) -> anyhow::Result<u8> {
     }
 
     if !args.yes {
+        // The question is printed as a line of its own, which the terminal wraps as it likes;
+        // the prompt that dialoguer redraws stays short enough for one line of any screen.
+        println!("This clears {what}; the answer history is kept.");
         let sure = dialoguer::Confirm::new()
-            .with_prompt(format!("Clear {what}? The answer history is kept."))
+            .with_prompt("Clear it?")
             .default(false)
             .interact_opt()?;
         if sure != Some(true) {

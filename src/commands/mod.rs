@@ -1,10 +1,12 @@
 //! One module per subcommand, each a short function wiring the domain to the edges.
 
 mod check;
+mod completions;
 mod decks;
 mod edit;
 mod forget;
 mod history;
+mod man;
 mod new;
 mod review;
 mod run;
@@ -198,6 +200,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Review(args) => review::run(&cx, &args),
         Command::Stats(args) => stats::run(&cx, &args),
         Command::Forget(args) => forget::run(&cx, &args),
+        Command::Completions(args) => completions::run(args.shell),
+        Command::Man(args) => man::run(args.dir.as_deref()),
     }
 }
 

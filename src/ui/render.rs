@@ -350,7 +350,7 @@ pub(crate) fn brief(
         }
         if shown < missed.len() {
             lines.push(format!(
-                "  … and {} more (--verbose lists every one)",
+                "  … and {} more (--verbose lists all)",
                 missed.len() - shown
             ));
         }
@@ -368,7 +368,73 @@ pub(crate) fn brief(
 
 #[cfg(test)]
 mod tests {
-    use super::wrap;
+    use super::{brief, wrap};
+    use crate::quiz::{Body, Kind, Question, Response};
+    use crate::session::{Mode, Session, Summary};
+    use std::time::Duration;
+
+    /// Fourteen questions of every kind, twelve of them missed, with long prompts and many tags.
+    fn session_with_misses() -> Summary {
+        let kinds = [Kind::Flash, Kind::Mcq, Kind::Tf, Kind::Blank, Kind::Typed];
+        let questions: Vec<Question> = (0..14)
+            .map(|i| Question {
+                deck_id: "faq".into(),
+                card_id: format!("c{i}"),
+                kind: kinds[i % 5],
+                prompt: format!(
+                    "Question {i}: which kind of management plans, organises and controls the \
+                     activities that turn raw materials into finished goods in a factory?"
+                ),
+                body: Body::TrueFalse { answer: true },
+                explain: None,
+                tags: vec![format!("tag-{}", i % 6), "definitions".into()],
+            })
+            .collect();
+        let mut session = Session::new(questions, Mode::Practice);
+        for i in 0..14 {
+            session.answer(&Response::Bool(i >= 12), Duration::from_secs(2));
+        }
+        session.summary()
+    }
+
+    #[test]
+    fn the_short_summary_fits_the_screen_with_the_score_first() {
+        console::set_colors_enabled(false);
+        let summary = session_with_misses();
+        let replay = "pmquiz run --seed 7 --count 10";
+        for (width, rows) in [(40, 15), (80, 24), (120, 40)] {
+            let text = brief(&summary, 7, Duration::from_secs(75), Some(replay), width);
+            let lines: Vec<&str> = text.lines().collect();
+            assert!(
+                lines[0].starts_with("Score 2/14 (14%) · 12 missed · 1m 15s"),
+                "{text}"
+            );
+            // With the command line above it and the prompt below, on an 80x24 screen.
+            assert!(
+                lines.len() <= 21,
+                "{} lines at {width}:\n{text}",
+                lines.len()
+            );
+            for line in &lines {
+                assert!(
+                    console::measure_text_width(line) <= width,
+                    "wider than {width}: {line}"
+                );
+            }
+            assert!(text.contains("Missed:"), "{text}");
+            assert!(
+                text.contains("… and 5 more (--verbose lists all)"),
+                "{text}"
+            );
+            assert!(lines.last().unwrap().starts_with("Replay:"), "{text}");
+            assert!(rows >= 15);
+        }
+        let text = brief(&summary, 7, Duration::from_secs(75), None, 80);
+        assert!(
+            text.contains("Weakest tags: tag-2 0/2 · tag-3 0/2 · tag-4 0/2 · tag-5 0/2"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn explanations_wrap_at_spaces() {
