@@ -87,6 +87,12 @@ pub(crate) enum Command {
     /// Print pmquiz's manual page (roff), or write one page per command into a folder
     #[command(after_long_help = MAN_HELP)]
     Man(ManArgs),
+    /// Draft a deck from an article (plain text, Markdown or HTML) for you to read and edit
+    #[command(
+        long_about = DRAFT_ABOUT,
+        after_help = "Exit codes:\n  0  the deck was drafted\n  1  the article is empty, binary or has nothing to draft, it cannot be read, or the output file exists\n  2  usage error"
+    )]
+    Draft(DraftArgs),
 }
 
 const MAN_HELP: &str = "\
@@ -116,6 +122,21 @@ pub struct CompletionsArgs {
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }
+
+const DRAFT_ABOUT: &str = "\
+Draft a deck from an article (plain text, Markdown or HTML) for you to read and edit.
+
+pmquiz reads the article's layout: a comparison chart becomes a [[table]] (rows without a label \
+get aspect = \"?\"), definitions become [[term]] cards, questions with their answers [[card]]s, \
+and sentences contrasting the subjects (while, whereas, in contrast, on the other hand, unlike) \
+true [[statement]]s. Every card has a `# line N` comment pointing into the article, and what \
+became no card is listed at the end. The draft passes `pmquiz check`. pmquiz never asks, never \
+fetches anything, and never overwrites a file. See docs/drafting.md.
+
+Examples:
+  pmquiz draft article.txt -o my-deck.toml
+  pmquiz draft page.html --name \"Tea vs. coffee\" > tea.toml
+  pmquiz draft - --from markdown < notes.md";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
@@ -246,6 +267,35 @@ pub(crate) struct CheckArgs {
 pub(crate) struct NewArgs {
     /// Where to write the new deck (refuses to overwrite an existing file)
     pub path: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DraftArgs {
+    /// The article: a plain-text, Markdown or HTML file, or - for standard input
+    #[arg(value_name = "ARTICLE")]
+    pub(crate) article: PathBuf,
+
+    /// Write the deck to this new .toml file (refuses to overwrite one) [default: standard
+    /// output]
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+
+    /// The deck's name [default: the article's title]
+    #[arg(long)]
+    pub(crate) name: Option<String>,
+
+    /// How to read the article [default: by the file's extension (.txt, .md, .html), else by
+    /// its content]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub(crate) from: Option<ArticleFormat>,
+}
+
+/// The formats `pmquiz draft` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ArticleFormat {
+    Text,
+    Markdown,
+    Html,
 }
 
 fn parse_count(s: &str) -> Result<usize, String> {

@@ -10,6 +10,7 @@ mod config;
 pub mod day;
 pub mod deck;
 pub mod diagnostic;
+pub mod draft;
 pub mod library;
 pub mod quiz;
 pub mod schedule;

@@ -3,6 +3,7 @@
 mod check;
 mod completions;
 mod decks;
+mod draft;
 mod edit;
 mod forget;
 mod history;
@@ -196,6 +197,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Show(args) => show::run(&cx, &args),
         Command::Check(args) => Ok(check::run(&args.files)),
         Command::New(args) => new::run(&args.path),
+        Command::Draft(args) => draft::run(&args),
         Command::Run(args) => run::run(&cx, &args),
         Command::Review(args) => review::run(&cx, &args),
         Command::Stats(args) => stats::run(&cx, &args),

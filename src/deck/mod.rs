@@ -10,5 +10,5 @@ pub use builtin::builtin_decks;
 pub use id::derived_id;
 pub(crate) use id::legacy_renames;
 pub use load::parse_deck;
-pub(crate) use load::{card_lines, plural};
+pub(crate) use load::{card_lines, plural, slug};
 pub use model::{Card, Cloze, Content, Deck, Origin, Row, Segment};
