@@ -592,3 +592,24 @@ fn an_existing_file_is_never_overwritten() {
     out.code(1);
     assert_contains(&out.stderr, "does not end in .toml");
 }
+
+/// The fenced block of `lang` that comes first in `text`.
+fn fenced<'a>(text: &'a str, lang: &str) -> &'a str {
+    let open = format!("```{lang}\n");
+    let start = text.find(&open).expect("the block") + open.len();
+    let end = text[start..].find("```").expect("the block's end") + start;
+    &text[start..end]
+}
+
+#[test]
+fn the_example_in_the_drafting_notes_is_what_pmquiz_drafts() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/drafting.md")).unwrap();
+    let dir = TempDir::new().unwrap();
+    std::fs::write(dir.path().join("tea-coffee.txt"), fenced(&doc, "text")).unwrap();
+    let out = pmquiz(["draft", "tea-coffee.txt"])
+        .current_dir(dir.path())
+        .run();
+    out.success();
+    assert_eq!(out.stdout, fenced(&doc, "toml"));
+}
