@@ -44,13 +44,27 @@ is (several blanks separated by `;`), flashcards: any line reveals, then a grade
 )]
 pub struct Cli {
     /// Where pmquiz keeps its history, config.toml, user decks and the cache of large decks
-    /// (DIR/cache) [default: the platform data directory, e.g. ~/.local/share/pmquiz, with the
-    /// cache in ~/.cache/pmquiz]
-    #[arg(long, global = true, env = "PMQUIZ_DATA_DIR", value_name = "DIR")]
+    /// (DIR/cache) [env: PMQUIZ_DATA_DIR] [default: the platform data directory, e.g.
+    /// ~/.local/share/pmquiz, with the cache in ~/.cache/pmquiz]
+    // PMQUIZ_DATA_DIR is read by `Cli::data_dir`, not by clap: clap would count a value from
+    // the environment as given on the command line, and print `--data-dir <DIR>` in the usage
+    // line of every usage error as if it were required.
+    #[arg(long, global = true, value_name = "DIR")]
     pub(crate) data_dir: Option<PathBuf>,
 
     #[command(subcommand)]
     pub(crate) command: Command,
+}
+
+impl Cli {
+    /// The data directory: `--data-dir`, else `PMQUIZ_DATA_DIR` when set and not empty.
+    pub(crate) fn data_dir(&self) -> Option<PathBuf> {
+        self.data_dir.clone().or_else(|| {
+            std::env::var_os("PMQUIZ_DATA_DIR")
+                .filter(|dir| !dir.is_empty())
+                .map(PathBuf::from)
+        })
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -78,14 +78,16 @@ pub enum StoreError {
          to start a new history, or restore it from a backup."
     )]
     Corrupt { path: PathBuf, detail: String },
-    #[error("cannot {action} {path}: {source}")]
+    // The cause is the error's source, which the message printed for it shows after this one,
+    // so it is not repeated here.
+    #[error("cannot {action} {path}")]
     Io {
         action: &'static str,
         path: PathBuf,
         #[source]
         source: io::Error,
     },
-    #[error("error in the review history {path}: {source}")]
+    #[error("error in the review history {path}")]
     Sqlite {
         path: PathBuf,
         #[source]
@@ -1453,16 +1455,18 @@ mod tests {
             }
             other => panic!("expected Io, got {other:?}"),
         }
-        let msg = full.to_string();
-        assert!(
-            msg.contains("/data/pmquiz.db") && msg.contains("disk is full"),
-            "{msg}"
+        // As pmquiz prints it: the error, then its cause, each once.
+        let msg = crate::commands::describe(&anyhow::Error::from(full));
+        assert_eq!(
+            msg,
+            "error: cannot write to /data/pmquiz.db: the disk is full; free some space and try again"
         );
         let notadb = sql_error(path, failure(rusqlite::ffi::SQLITE_NOTADB));
         assert!(matches!(notadb, StoreError::Corrupt { .. }), "{notadb:?}");
         let busy = sql_error(path, failure(rusqlite::ffi::SQLITE_BUSY));
         assert!(matches!(busy, StoreError::Sqlite { .. }), "{busy:?}");
-        assert!(busy.to_string().contains("/data/pmquiz.db"), "{busy}");
+        let busy = crate::commands::describe(&anyhow::Error::from(busy));
+        assert!(busy.contains("/data/pmquiz.db"), "{busy}");
     }
 
     #[test]

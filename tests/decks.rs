@@ -8,6 +8,11 @@ use serde_json::Value;
 
 /// The lines `pmquiz decks` prints for the built-in decks, from the decks themselves.
 fn built_in_lines() -> String {
+    built_in_lines_in(11)
+}
+
+/// The same lines with an id column `width` characters wide.
+fn built_in_lines_in(width: usize) -> String {
     let decks = pmquiz::deck::builtin_decks();
     let ids: Vec<&str> = decks.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(ids, ["differences", "definitions", "faq"]);
@@ -15,7 +20,7 @@ fn built_in_lines() -> String {
         .iter()
         .map(|d| {
             format!(
-                "{:11}  {:>4} cards  {}  (built-in)\n",
+                "{:width$}  {:>4} cards  {}  (built-in)\n",
                 d.id,
                 d.card_count(),
                 d.name
@@ -179,7 +184,7 @@ fn a_user_deck_with_a_built_in_id_hides_the_built_in_deck() {
     let out = pmquiz(["show", "faq"]).user_deck("mine.toml", mine).run();
     out.success();
     assert!(
-        out.stdout.starts_with("My FAQ (faq, 1 cards)\n"),
+        out.stdout.starts_with("My FAQ (faq, 1 card)\n"),
         "{}",
         out.stdout
     );
@@ -397,4 +402,50 @@ fn a_reader_that_stops_early_does_not_make_pmquiz_panic() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_ne!(out.status.code(), Some(101), "{stderr}");
+}
+
+#[test]
+fn decks_keeps_its_columns_in_line_for_long_ids_and_broken_file_names() {
+    let long = "[deck]\nid = \"spanish-vocabulary-a1-unit-3\"\nname = \"Spanish A1, unit 3\"\n\n[[card]]\nquestion = \"q\"\nanswer = \"a\"\n";
+    let cmd = pmquiz(["decks"]).user_deck("long.toml", long).user_deck(
+        "a-broken-deck-with-a-longer-name.toml",
+        &fixture("invalid/no-cards.toml"),
+    );
+    let out = cmd.run();
+    out.success();
+    let user = cmd.data_dir().join("decks");
+    let broken = user.join("a-broken-deck-with-a-longer-name.toml");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines[..4],
+        [
+            format!(
+                "a-broken-deck-with-a-longer-name  broken      ({})",
+                broken.display()
+            ),
+            format!(
+                "                                  {}:1:1: error: the deck has no cards",
+                broken.display()
+            ),
+            format!(
+                "                                  run `pmquiz check {}` for details",
+                broken.display()
+            ),
+            format!(
+                "spanish-vocabulary-a1-unit-3          1 card  Spanish A1, unit 3  ({})",
+                user.join("long.toml").display()
+            ),
+        ]
+    );
+    assert_eq!(lines[4..7].join("\n") + "\n", built_in_lines_in(32));
+}
+
+#[test]
+fn show_as_json_gives_a_choice_answer_as_the_option_text() {
+    let deck = show_json(&["show", "valid/choice.toml", "--format", "json"]);
+    let card = &cards(&deck)[0];
+    assert_eq!(card["kind"], "choice");
+    let options = card["options"].as_array().unwrap();
+    assert_eq!(card["answer"], "Mercury", "{card}");
+    assert!(options.contains(&card["answer"]), "{card}");
 }

@@ -1527,3 +1527,59 @@ fn ctrl_c_in_text_mode_prints_the_summary() {
     assert!(out.stdout.contains("Score: 2/2"), "{}", out.stdout);
     assert_eq!(answer_rows(&env.db()).len(), 2);
 }
+
+/// A full disk, made with a 1 MiB file system that only this test sees (a mount namespace of an
+/// unprivileged user namespace): the error names the database and says what to do, once.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_reported_once_and_plainly() {
+    let env = Env::new();
+    let mount = env.dir().join("small");
+    std::fs::create_dir(&mount).unwrap();
+    // Inside the namespace: a tiny tmpfs as the data directory; one session creates the
+    // history, a filler leaves 64 KiB free, and the next session runs out of space.
+    let script = r#"
+        set -e
+        mount -t tmpfs -o size=1m tmpfs "$1"
+        export PMQUIZ_DATA_DIR="$1"
+        printf 't\n' | "$2" run --deck "$3" --count 1 --seed 1 --kinds tf >/dev/null
+        dd if=/dev/zero of="$1/filler" bs=4k 2>/dev/null || true
+        truncate -s "$(( $(stat -c %s "$1/filler") - 65536 ))" "$1/filler"
+        printf 't\nt\nt\nt\nt\nt\n' | "$2" run --deck "$3" --count 6 --seed 2 --kinds tf >/dev/null
+    "#;
+    let probe = Command::new("unshare")
+        .args(["-Urm", "true"])
+        .stderr(Stdio::null())
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: `unshare -Urm` (user and mount namespaces) is not available here");
+        return;
+    }
+    let template = env.command(T0, &[]);
+    let mut cmd = Command::new("unshare");
+    for (key, value) in template.get_envs() {
+        match value {
+            Some(value) => cmd.env(key, value),
+            None => cmd.env_remove(key),
+        };
+    }
+    let child = cmd
+        .args(["-Urm", "sh", "-c", script, "sh"])
+        .arg(&mount)
+        .arg(BIN)
+        .arg(FACTS)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = finish(child, "");
+    out.assert_code(1);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: cannot write to {}: the disk is full; free some space and try again\n",
+            mount.join("pmquiz.db").display()
+        )
+    );
+}

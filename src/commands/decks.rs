@@ -2,7 +2,7 @@
 
 use super::{Context, OK};
 use crate::cli::Format;
-use crate::deck::Origin;
+use crate::deck::{Origin, plural};
 use crate::library::list_decks;
 use serde_json::json;
 
@@ -27,29 +27,36 @@ pub(super) fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
             println!("{}", serde_json::to_string_pretty(&list)?);
         }
         Format::Text => {
-            let width = entries
+            let stem = |p: &std::path::Path| {
+                p.file_stem()
+                    .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
+            };
+            // The id column fits the longest id or broken file's name, the card column the
+            // longest count (and at least `9999 cards`, so that it rarely moves).
+            let names: Vec<String> = entries
                 .iter()
-                .filter_map(|e| e.deck.as_ref().ok().map(|d| d.id.chars().count()))
-                .max()
-                .unwrap_or(2);
-            for e in &entries {
+                .map(|e| match (&e.deck, &e.source) {
+                    (Ok(d), _) => d.id.clone(),
+                    (Err(_), Origin::File(p)) => stem(p),
+                    (Err(_), Origin::BuiltIn) => String::new(),
+                })
+                .collect();
+            let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(2);
+            let counts: Vec<String> = entries
+                .iter()
+                .map(|e| match &e.deck {
+                    Ok(d) => plural(d.card_count(), "card"),
+                    Err(_) => "broken".to_string(),
+                })
+                .collect();
+            let cards = counts.iter().map(String::len).max().unwrap_or(0).max(10);
+            let indent = " ".repeat(width + 2);
+            for ((e, name), count) in entries.iter().zip(&names).zip(&counts) {
                 match (&e.deck, &e.source) {
                     (Ok(d), source) => {
-                        let from = match source {
-                            Origin::BuiltIn => "built-in".to_string(),
-                            Origin::File(p) => p.display().to_string(),
-                        };
-                        println!(
-                            "{:width$}  {:>10}  {}  ({from})",
-                            d.id,
-                            crate::deck::plural(d.card_count(), "card"),
-                            d.name
-                        );
+                        println!("{name:width$}  {count:>cards$}  {}  ({source})", d.name);
                     }
                     (Err(err), Origin::File(p)) => {
-                        let stem = p
-                            .file_stem()
-                            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
                         let problems = match err {
                             crate::library::LoadError::Invalid(ds) => ds.len(),
                             _ => 1,
@@ -65,13 +72,9 @@ pub(super) fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
                         } else {
                             String::new()
                         };
-                        println!("{stem:width$}  broken      ({})", p.display());
-                        println!("{:width$}  {first}{more}", "");
-                        println!(
-                            "{:width$}  run `pmquiz check {}` for details",
-                            "",
-                            p.display()
-                        );
+                        println!("{name:width$}  {count:cards$}  ({})", p.display());
+                        println!("{indent}{first}{more}");
+                        println!("{indent}run `pmquiz check {}` for details", p.display());
                     }
                     (Err(err), Origin::BuiltIn) => println!("built-in deck error: {err}"),
                 }

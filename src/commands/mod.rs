@@ -191,7 +191,7 @@ fn keep(decks: Vec<Deck>) -> &'static [Deck] {
 
 /// Runs the parsed command line and returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
-    let cx = Context::new(cli.data_dir);
+    let cx = Context::new(cli.data_dir());
     match cli.command {
         Command::Decks(args) => decks::run(&cx, args.format),
         Command::Show(args) => show::run(&cx, &args),

@@ -2,7 +2,7 @@
 
 use super::{Context, OK};
 use crate::cli::Format;
-use crate::deck::{Content, Deck};
+use crate::deck::{Content, Deck, plural};
 use std::fmt::Write as _;
 
 pub(super) fn run(cx: &Context, args: &crate::cli::ShowArgs) -> anyhow::Result<u8> {
@@ -11,6 +11,7 @@ pub(super) fn run(cx: &Context, args: &crate::cli::ShowArgs) -> anyhow::Result<u
         Format::Json => {
             let mut value = serde_json::to_value(&deck)?;
             value["origin"] = deck.origin.to_string().into();
+            answers_as_text(&deck, &mut value);
             println!("{}", serde_json::to_string_pretty(&value)?);
         }
         Format::Text => print!("{}", render(&deck)),
@@ -18,14 +19,31 @@ pub(super) fn run(cx: &Context, args: &crate::cli::ShowArgs) -> anyhow::Result<u
     Ok(OK)
 }
 
+/// A choice card's `answer` is held as the index of its option; the JSON gives it as the
+/// option's text, as a deck file writes it.
+fn answers_as_text(deck: &Deck, value: &mut serde_json::Value) {
+    for (card, json) in deck
+        .cards
+        .iter()
+        .zip(value["cards"].as_array_mut().into_iter().flatten())
+    {
+        if let Content::Choice {
+            options, answer, ..
+        } = &card.content
+        {
+            json["answer"] = options[*answer].clone().into();
+        }
+    }
+}
+
 fn render(deck: &Deck) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} ({}, {} cards)",
+        "{} ({}, {})",
         deck.name,
         deck.id,
-        deck.card_count()
+        plural(deck.card_count(), "card")
     );
     if !deck.description.is_empty() {
         let _ = writeln!(out, "{}", deck.description);
