@@ -62,8 +62,12 @@ fn render(deck: &Deck) -> String {
                 wrong,
                 keywords,
                 list,
+                typed,
             } => {
                 let _ = writeln!(out, "  Q: {question}\n  A: {answer}");
+                if *typed {
+                    let _ = writeln!(out, "  asked as typed answer only");
+                }
                 if !accept.is_empty() {
                     let _ = writeln!(out, "  also accepted: {}", accept.join(" | "));
                 }

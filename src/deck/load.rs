@@ -448,6 +448,15 @@ impl<'s> Cx<'s> {
                 let answer = f.string(self, "answer", true);
                 let accept = f.strings(self, "accept");
                 let wrong = f.strings(self, "wrong");
+                let typed = f.boolean(self, "typed").unwrap_or(false);
+                if typed && !wrong.is_empty() {
+                    let span = f.span_of("wrong").unwrap_or(f.header.clone());
+                    self.error(
+                        span,
+                        "a card asked only as typed answer has no use for `wrong` options",
+                        "remove `wrong`, or remove `typed = true` to ask the card as multiple choice too",
+                    );
+                }
                 if let Some((answer, _)) = &answer
                     && !wrong.is_empty()
                 {
@@ -486,12 +495,15 @@ impl<'s> Cx<'s> {
                         wrong: wrong.into_iter().map(|s| s.0).collect(),
                         keywords,
                         list,
+                        typed,
                     }),
                     _ => None,
                 };
                 (
                     content,
-                    &["question", "answer", "accept", "wrong", "keywords", "list"],
+                    &[
+                        "question", "answer", "accept", "wrong", "keywords", "list", "typed",
+                    ],
                 )
             }
             "term" => {
@@ -1228,6 +1240,23 @@ mod tests {
     }
 
     const HEAD: &str = "[deck]\nname = \"T\"\n\n";
+
+    #[test]
+    fn typed_cards_are_asked_typed_only_and_take_no_wrong_options() {
+        let src = format!(
+            "{HEAD}[[card]]\nquestion = \"Symbol for gold?\"\nanswer = \"Au\"\ntyped = true\n"
+        );
+        let deck = parse_deck(&src, "t.toml", "t", Origin::BuiltIn).expect("valid");
+        assert!(matches!(
+            deck.cards[0].content,
+            Content::Card { typed: true, .. }
+        ));
+        let filter = crate::quiz::Filter::default();
+        assert_eq!(crate::quiz::available_questions(&[deck], &filter), 1);
+        let (line, _, message, _) = one(&format!("{src}wrong = [\"Ag\"]\n"));
+        assert_eq!(line, 8);
+        assert!(message.contains("typed answer"), "{message}");
+    }
 
     #[test]
     fn a_valid_deck_keeps_file_order_and_derives_ids() {

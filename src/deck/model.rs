@@ -70,6 +70,9 @@ pub enum Content {
         /// form.
         #[serde(skip_serializing_if = "Option::is_none")]
         list: Option<bool>,
+        /// Asked only as a typed answer (the way Anki's "type in the answer" notes are).
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        typed: bool,
     },
     /// A term and its definition, with usage examples.
     Term {

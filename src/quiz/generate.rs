@@ -286,6 +286,7 @@ fn items_of<'d>(decks: &'d [Deck], filter: &Filter) -> Vec<Item<'d>> {
 
 fn variants(item: &Item<'_>, pools: &Pools<'_>, out: &mut Vec<Variant>) {
     match (&item.card.content, item.row) {
+        (Content::Card { typed: true, .. }, _) => out.push(Variant::Typed),
         (
             Content::Card {
                 answer,
@@ -529,6 +530,7 @@ fn build(
                 wrong,
                 keywords,
                 list,
+                ..
             },
             _,
         ) => match variant {
