@@ -95,6 +95,13 @@ pub(crate) enum Command {
     /// Write a commented starter deck that uses every card kind
     #[command(after_help = EXIT_CODES)]
     New(NewArgs),
+    /// Import cards from Anki, Quizlet, CSV/TSV, hashcards or Obsidian as pmquiz decks
+    #[command(
+        long_about = IMPORT_ABOUT,
+        after_help = EXIT_CODES,
+        after_long_help = format!("{IMPORT_EXAMPLES}\n\n{EXIT_CODES}"),
+    )]
+    Import(ImportArgs),
     /// Print a shell completion script (see README: Shell completions)
     #[command(after_long_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
@@ -151,6 +158,34 @@ Examples:
   pmquiz draft article.txt -o my-deck.toml
   pmquiz draft page.html --name \"Tea vs. coffee\" > tea.toml
   pmquiz draft - --from markdown < notes.md";
+
+const IMPORT_ABOUT: &str = "\
+Import cards from Anki, Quizlet, CSV/TSV, hashcards or Obsidian as pmquiz decks.
+
+Files are recognised by their content: Anki packages (.apkg, .colpkg: collection.anki2,
+collection.anki21 and the zstd-compressed collection.anki21b) and collection files; CSV and TSV,
+including Anki's text export with its #separator:/#html:/#columns:/... headers and Quizlet's
+export; Markdown in hashcards' format (Q:/A:, C: with [deletions]) or Obsidian's
+spaced-repetition notes (question::answer, question:::answer, ? and ?? lines, ==cloze==).
+
+Anki note types are recognised by their fields and templates: Basic becomes a card, Basic (and
+reversed card) a term asked both ways, Basic (type in the answer) a card asked typed, Cloze one
+cloze card per cloze number; other note types a card from their first template, with a warning.
+HTML becomes plain text; images and sounds are listed, not carried. Card ids come from Anki's
+note ids (guids), so importing the same package again with --force updates the decks and keeps
+their review history. Each deck of the package becomes one deck file (Geography::Capitals →
+geography-capitals.toml); with -o, one file holds every card, tagged with its Anki deck.
+
+Every deck is checked by pmquiz's deck loader before it is written, and written to a temporary
+file renamed into place: a failed import leaves nothing behind.";
+
+const IMPORT_EXAMPLES: &str = "\
+Examples:
+  pmquiz import Spanish.apkg               one deck file per Anki deck, in your deck folder
+  pmquiz import collection.colpkg --dry-run     what would be written
+  pmquiz import Spanish.apkg -o spanish.toml    every card in one deck file
+  pmquiz import quizlet.txt --separator tab --card-separator newline
+  pmquiz import notes.md --into decks/     hashcards or Obsidian cards";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
@@ -310,6 +345,43 @@ pub(crate) enum ArticleFormat {
     Text,
     Markdown,
     Html,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// Files to import: Anki packages (.apkg, .colpkg) or collections, CSV/TSV (Anki's text
+    /// export, Quizlet), Markdown (hashcards, Obsidian)
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Write every card into this one deck file (ending in .toml); cards of several decks are
+    /// tagged with their deck's name
+    #[arg(short, long, value_name = "OUT.toml", conflicts_with = "into")]
+    pub output: Option<PathBuf>,
+
+    /// Write one deck file per source deck into this folder [default: your deck folder,
+    /// DATA_DIR/decks]
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
+
+    /// Print what would be imported and written; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Replace deck files that exist (card ids are stable: their history is kept)
+    #[arg(long)]
+    pub force: bool,
+
+    /// Separator between term and definition (Quizlet's custom export): tab, comma,
+    /// semicolon, or any text. The file is then read as Quizlet writes it: no quoting, each
+    /// card cut at its first separator
+    #[arg(long, value_name = "SEP")]
+    pub separator: Option<String>,
+
+    /// Separator between cards (Quizlet's custom export): newline, semicolon, or any text
+    /// [default: newline]
+    #[arg(long, value_name = "SEP")]
+    pub card_separator: Option<String>,
 }
 
 fn parse_count(s: &str) -> Result<usize, String> {

@@ -11,6 +11,7 @@ pub mod day;
 pub mod deck;
 pub mod diagnostic;
 pub mod draft;
+mod import;
 pub mod library;
 pub mod quiz;
 pub mod schedule;

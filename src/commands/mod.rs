@@ -7,6 +7,7 @@ mod draft;
 mod edit;
 mod forget;
 mod history;
+mod import;
 mod man;
 mod new;
 mod review;
@@ -204,6 +205,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Forget(args) => forget::run(&cx, &args),
         Command::Completions(args) => completions::run(args.shell),
         Command::Man(args) => man::run(args.dir.as_deref()),
+        Command::Import(args) => import::run(&cx, &args),
     }
 }
 

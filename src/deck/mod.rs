@@ -5,6 +5,7 @@ mod builtin;
 mod id;
 mod load;
 mod model;
+mod write;
 
 pub use builtin::builtin_decks;
 pub use id::derived_id;
@@ -12,3 +13,4 @@ pub(crate) use id::legacy_renames;
 pub use load::parse_deck;
 pub(crate) use load::{card_lines, plural, slug};
 pub use model::{Card, Cloze, Content, Deck, Origin, Row, Segment};
+pub(crate) use write::{DeckFile, FileCard, to_toml};

@@ -1,0 +1,252 @@
+//! Planning the deck files of an import: which cards go into which file, and checking each
+//! deck with the deck loader before anything is written.
+
+use super::model::{Imported, Skipped};
+use crate::deck::{DeckFile, FileCard, Origin, parse_deck, slug, to_toml};
+use std::path::PathBuf;
+
+/// Where the decks go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// Every card in one deck file (`-o FILE`); cards of several source decks are tagged with
+    /// their deck's name.
+    File(PathBuf),
+    /// One deck file per source deck, in this folder (`--into DIR`, by default the user's deck
+    /// folder).
+    Dir(PathBuf),
+}
+
+/// A deck file to write.
+#[derive(Debug, Clone)]
+pub(crate) struct Planned {
+    pub(crate) path: PathBuf,
+    pub(crate) deck: DeckFile,
+}
+
+/// Groups the imported cards into deck files. `sources` names each file for the decks'
+/// `source` line.
+pub(crate) fn plan(imported: &[Imported], sources: &[String], target: &Target) -> Vec<Planned> {
+    let source_line = format!("Imported by pmquiz from {}", sources.join(", "));
+    // Source decks in order of first appearance.
+    let mut decks: Vec<String> = Vec::new();
+    for i in imported {
+        for c in &i.cards {
+            if !decks.contains(&c.deck) {
+                decks.push(c.deck.clone());
+            }
+        }
+    }
+    match target {
+        Target::File(path) => {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "imported".to_string());
+            let tag_decks = decks.len() > 1;
+            let mut deck = DeckFile {
+                id: slug(&stem),
+                name: if decks.len() == 1 {
+                    decks[0].clone()
+                } else {
+                    stem
+                },
+                description: String::new(),
+                source: source_line,
+                cards: Vec::new(),
+            };
+            for i in imported {
+                for card in &i.cards {
+                    let mut file_card = card.card.clone();
+                    if tag_decks && !file_card.tags.contains(&card.deck) {
+                        file_card.tags.push(card.deck.clone());
+                    }
+                    deck.cards.push(file_card);
+                }
+            }
+            vec![Planned {
+                path: path.clone(),
+                deck,
+            }]
+        }
+        Target::Dir(dir) => {
+            let mut used: Vec<String> = Vec::new();
+            decks
+                .iter()
+                .map(|name| {
+                    let base = slug(name);
+                    let mut id = base.clone();
+                    let mut n = 2;
+                    while used.contains(&id) {
+                        id = format!("{base}-{n}");
+                        n += 1;
+                    }
+                    used.push(id.clone());
+                    let mut deck = DeckFile {
+                        id: id.clone(),
+                        name: name.clone(),
+                        description: String::new(),
+                        source: source_line.clone(),
+                        cards: Vec::new(),
+                    };
+                    for i in imported {
+                        for card in &i.cards {
+                            if &card.deck == name {
+                                deck.cards.push(card.card.clone());
+                            }
+                        }
+                    }
+                    Planned {
+                        path: dir.join(format!("{id}.toml")),
+                        deck,
+                    }
+                })
+                .collect()
+        }
+    }
+}
+
+/// A planned deck rendered and checked by the deck loader: its text, the cards the loader
+/// refused (dropped from the deck, with its message) and how many cards remain.
+#[derive(Debug, Clone)]
+pub(crate) struct Checked {
+    pub(crate) text: String,
+    pub(crate) dropped: Vec<Skipped>,
+    pub(crate) cards: usize,
+}
+
+/// Renders a deck and reads it back with the deck loader. Cards the loader refuses are dropped
+/// (and reported) and the rest rendered again, so that what is written always loads; `None`
+/// when no card is left.
+pub(crate) fn validate(planned: &Planned) -> Option<Checked> {
+    let mut deck = planned.deck.clone();
+    let mut dropped = Vec::new();
+    let name = planned.path.display().to_string();
+    loop {
+        if deck.cards.is_empty() {
+            return None;
+        }
+        let written = to_toml(&deck);
+        match parse_deck(&written.text, &name, &deck.id, Origin::BuiltIn) {
+            Ok(loaded) => {
+                return Some(Checked {
+                    text: written.text,
+                    dropped,
+                    cards: loaded.card_count(),
+                });
+            }
+            Err(diagnostics) => {
+                let mut bad: Vec<(usize, String)> = diagnostics
+                    .iter()
+                    .filter_map(|d| Some((written.card_at(d.line)?, d.message.clone())))
+                    .collect();
+                if bad.is_empty() {
+                    // A problem outside the cards (the header): nothing can be written.
+                    return None;
+                }
+                bad.sort_by_key(|b| std::cmp::Reverse(b.0));
+                bad.dedup_by_key(|b| b.0);
+                for (index, message) in bad {
+                    let card = deck.cards.remove(index);
+                    dropped.push(Skipped {
+                        note: describe(&card),
+                        reason: format!("pmquiz cannot use it: {message}"),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// A card's first words, to name it in messages.
+fn describe(card: &FileCard) -> String {
+    use crate::deck::Content;
+    let text = match &card.content {
+        Content::Card { question, .. } | Content::Choice { question, .. } => question.clone(),
+        Content::Term { term, .. } => term.clone(),
+        Content::Statement { text, .. } => text.clone(),
+        Content::Cloze { cloze, .. } => cloze.filled(),
+        Content::Table { subjects, .. } => subjects.join(" / "),
+    };
+    let first = text.lines().next().unwrap_or_default();
+    let mut short: String = first.chars().take(40).collect();
+    if short.len() < first.len() {
+        short.push('…');
+    }
+    format!("\"{short}\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::model::{ImportedCard, qa_card};
+    use std::path::PathBuf;
+
+    fn card(deck: &str, q: &str) -> ImportedCard {
+        ImportedCard {
+            deck: deck.to_string(),
+            card: FileCard {
+                id: None,
+                tags: Vec::new(),
+                explain: None,
+                content: qa_card(q.to_string(), "a".to_string(), false),
+            },
+        }
+    }
+
+    fn imported(cards: Vec<ImportedCard>) -> Imported {
+        Imported {
+            cards,
+            ..Imported::default()
+        }
+    }
+
+    #[test]
+    fn one_file_per_deck_or_one_file_with_deck_tags() {
+        let i = imported(vec![
+            card("Geo::Capitals", "q1"),
+            card("Geo", "q2"),
+            card("Geo::Capitals", "q3"),
+        ]);
+        let sources = vec!["x.apkg".to_string()];
+        let per_deck = plan(
+            std::slice::from_ref(&i),
+            &sources,
+            &Target::Dir(PathBuf::from("out")),
+        );
+        assert_eq!(per_deck.len(), 2);
+        assert_eq!(per_deck[0].path, PathBuf::from("out/geo-capitals.toml"));
+        assert_eq!(per_deck[0].deck.name, "Geo::Capitals");
+        assert_eq!(per_deck[0].deck.cards.len(), 2);
+        let one = plan(
+            std::slice::from_ref(&i),
+            &sources,
+            &Target::File(PathBuf::from("all.toml")),
+        );
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].deck.id, "all");
+        assert_eq!(one[0].deck.cards[1].tags, ["Geo"]);
+    }
+
+    #[test]
+    fn cards_the_loader_refuses_are_dropped_and_reported() {
+        let i = imported(vec![
+            card("D", "same"),
+            card("D", "other"),
+            card("D", "same"),
+        ]);
+        let p = plan(
+            &[i],
+            &["x.csv".to_string()],
+            &Target::File(PathBuf::from("d.toml")),
+        );
+        let checked = validate(&p[0]).expect("cards remain");
+        assert_eq!(checked.cards, 2);
+        assert_eq!(checked.dropped.len(), 1);
+        assert!(
+            checked.dropped[0].reason.contains("duplicate card id"),
+            "{:?}",
+            checked.dropped
+        );
+        parse_deck(&checked.text, "d.toml", "d", Origin::BuiltIn).expect("valid");
+    }
+}

@@ -1,0 +1,481 @@
+//! `pmquiz import`: real files made by Anki (scripts/anki-fixtures.sh), CSV, Quizlet, hashcards
+//! and Obsidian files become decks that pass `check`; a second import gives the same ids; bad
+//! input is refused with a clear error, exit code 1 and nothing written.
+
+mod common;
+
+use common::{assert_contains, fixtures, pmquiz};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    fixtures().join("import").join(name)
+}
+
+/// Every file in a folder, sorted.
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// The cards of a deck file as `show --format json` gives them.
+fn cards_of(path: &Path) -> Vec<serde_json::Value> {
+    let out = pmquiz([
+        "show".as_ref(),
+        path.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ])
+    .run();
+    out.success();
+    out.json()["cards"].as_array().unwrap().clone()
+}
+
+/// Imports `file` into a fresh folder; checks that every deck written passes `check`; returns
+/// the card count per kind and per deck file name.
+fn import_and_check(
+    file: &str,
+    extra: &[&str],
+) -> (
+    BTreeMap<String, usize>,
+    BTreeMap<String, usize>,
+    tempfile::TempDir,
+) {
+    let out_dir = tempfile::tempdir().unwrap();
+    let mut run = pmquiz(["import".as_ref(), fixture(file).as_os_str()])
+        .arg("--into")
+        .arg(out_dir.path());
+    for a in extra {
+        run = run.arg(a);
+    }
+    let out = run.run();
+    out.success();
+    let mut kinds = BTreeMap::new();
+    let mut decks = BTreeMap::new();
+    for deck in files_in(out_dir.path()) {
+        pmquiz(["check".as_ref(), deck.as_os_str()]).run().success();
+        let cards = cards_of(&deck);
+        decks.insert(
+            deck.file_name().unwrap().to_string_lossy().into_owned(),
+            cards.len(),
+        );
+        for c in cards {
+            *kinds
+                .entry(c["kind"].as_str().unwrap().to_string())
+                .or_default() += 1;
+        }
+    }
+    (kinds, decks, out_dir)
+}
+
+fn counts(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {
+    pairs.iter().map(|(k, n)| (k.to_string(), *n)).collect()
+}
+
+/// What the Anki fixtures hold, whatever the collection format: 30 Basic notes (one more is
+/// only an image and is skipped), 2 typed, 2 "Country facts" (another note type: cards from
+/// the first template), 4 reversed and optional reversed (terms), 4 cloze notes with 7 cloze
+/// numbers.
+fn anki_kinds() -> BTreeMap<String, usize> {
+    counts(&[("card", 34), ("cloze", 7), ("term", 4)])
+}
+
+fn anki_decks() -> BTreeMap<String, usize> {
+    counts(&[
+        ("geography-capitals.toml", 30),
+        ("geography.toml", 4),
+        ("languages.toml", 2),
+        ("science-chemistry.toml", 9),
+    ])
+}
+
+#[test]
+fn anki_packages_in_every_collection_format() {
+    for file in [
+        "anki-latest.apkg",
+        "anki-legacy.apkg",
+        "anki-collection.colpkg",
+    ] {
+        let (kinds, decks, _dir) = import_and_check(file, &[]);
+        assert_eq!(kinds, anki_kinds(), "{file}");
+        assert_eq!(decks, anki_decks(), "{file}");
+    }
+}
+
+#[test]
+fn an_anki_package_report_says_what_each_note_type_became() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pmquiz(["import".as_ref(), fixture("anki-latest.apkg").as_os_str()])
+        .arg("--into")
+        .arg(dir.path())
+        .run();
+    out.success();
+    let s = &out.stdout;
+    assert_contains(
+        s,
+        "anki-latest.apkg (Anki package, collection.anki21b): 45 cards",
+    );
+    // Renamed note types are recognised by their templates.
+    assert_contains(s, "Vocabulary both ways: 2 notes → term, asked both ways");
+    assert_contains(s, "Spelling: 2 notes → card, typed answer");
+    assert_contains(
+        s,
+        "Cloze: 4 notes → cloze, one card per cloze number (7 cards)",
+    );
+    assert_contains(s, "warning: note type \"Country facts\"");
+    assert_contains(s, "\"Flag of Italy\" (Basic): its back is only media");
+    assert_contains(s, "3 files referenced (italy.png, paris.jpg, tokyo.mp3)");
+    assert_contains(s, "wrote 4 decks:");
+
+    let chemistry = std::fs::read_to_string(dir.path().join("science-chemistry.toml")).unwrap();
+    assert_contains(
+        &chemistry,
+        "text = \"{{Water}} [liquid] is made of hydrogen and oxygen.\"",
+    );
+    assert_contains(
+        &chemistry,
+        "text = \"Water is made of {{hydrogen}} and {{oxygen}} [element].\"",
+    );
+    assert_contains(
+        &chemistry,
+        "text = \"{{Canberra is the capital of Australia}}.\"",
+    );
+    assert_contains(&chemistry, "explain = \"H2O\"");
+    assert_contains(&chemistry, "typed = true");
+    let capitals = std::fs::read_to_string(dir.path().join("geography-capitals.toml")).unwrap();
+    assert_contains(
+        &capitals,
+        "question = \"What is the capital of France?\"\nanswer = \"Paris\"\ntags = [\"capitals\", \"geo::europe\"]",
+    );
+    assert_contains(&capitals, "answer = \"Lima — on the coast\"");
+    let languages = std::fs::read_to_string(dir.path().join("languages.toml")).unwrap();
+    assert_contains(
+        &languages,
+        "question = \"What is the capital of Spain?\"\nanswer = \"Madrid\"",
+    );
+    let geography = std::fs::read_to_string(dir.path().join("geography.toml")).unwrap();
+    // "Delta" has no reverse card in Anki ("optional reversed", field left empty).
+    assert_contains(
+        &geography,
+        "term = \"Delta\"\ndefinition = \"A landform where a river splits before the sea\"\nreverse = false",
+    );
+}
+
+#[test]
+fn a_genanki_package() {
+    let (kinds, decks, _dir) = import_and_check("genanki.apkg", &[]);
+    assert_eq!(kinds, counts(&[("card", 2), ("cloze", 2), ("term", 2)]));
+    assert_eq!(
+        decks,
+        counts(&[("spanish-verbs.toml", 3), ("spanish.toml", 3)])
+    );
+}
+
+#[test]
+fn anki_text_exports_match_the_package() {
+    let (kinds, decks, dir) = import_and_check("anki-notes.txt", &[]);
+    // A text export names note types but does not show their templates: the renamed ones
+    // ("Vocabulary both ways", "Spelling") are plain cards.
+    assert_eq!(kinds, counts(&[("card", 36), ("cloze", 7), ("term", 2)]));
+    assert_eq!(decks, anki_decks());
+    // The guid column gives the same ids as the package.
+    let (_, _, package) = import_and_check("anki-latest.apkg", &[]);
+    let ids = |dir: &Path| -> Vec<String> {
+        let mut ids: Vec<String> = files_in(dir)
+            .iter()
+            .flat_map(|d| cards_of(d))
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(dir.path()), ids(package.path()));
+
+    let (kinds, decks, _dir) = import_and_check("anki-notes-plain.txt", &[]);
+    assert_eq!(kinds, counts(&[("card", 38), ("cloze", 7)]));
+    assert_eq!(decks, counts(&[("anki-notes-plain.toml", 45)]));
+}
+
+#[test]
+fn csv_quizlet_hashcards_and_obsidian() {
+    let (kinds, decks, _d) = import_and_check("cards.csv", &[]);
+    assert_eq!(kinds, counts(&[("card", 3)]));
+    assert_eq!(decks, counts(&[("cards.toml", 3)]));
+    let (kinds, _, _d) = import_and_check("quizlet-tab.txt", &[]);
+    assert_eq!(kinds, counts(&[("card", 4)]));
+    let (kinds, _, _d) = import_and_check(
+        "quizlet-custom.txt",
+        &["--separator", " - ", "--card-separator", ";;"],
+    );
+    assert_eq!(kinds, counts(&[("card", 3)]));
+    let (kinds, decks, _d) = import_and_check("hashcards.md", &[]);
+    assert_eq!(kinds, counts(&[("card", 3), ("cloze", 3)]));
+    assert_eq!(decks, counts(&[("chemistry-basics.toml", 6)]));
+    let (kinds, decks, _d) = import_and_check("obsidian.md", &[]);
+    assert_eq!(kinds, counts(&[("card", 2), ("cloze", 2), ("term", 2)]));
+    assert_eq!(decks, counts(&[("biology-cells.toml", 6)]));
+}
+
+#[test]
+fn one_output_file_tags_cards_with_their_anki_deck() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("everything.toml");
+    pmquiz([
+        "import".as_ref(),
+        fixture("anki-legacy.apkg").as_os_str(),
+        "-o".as_ref(),
+        out_file.as_os_str(),
+    ])
+    .run()
+    .success();
+    let cards = cards_of(&out_file);
+    assert_eq!(cards.len(), 45);
+    let tagged = |deck: &str| {
+        cards
+            .iter()
+            .filter(|c| c["tags"].as_array().unwrap().iter().any(|t| t == deck))
+            .count()
+    };
+    assert_eq!(tagged("Geography::Capitals"), 30);
+    assert_eq!(tagged("Science::Chemistry"), 9);
+}
+
+#[test]
+fn the_default_target_is_the_user_deck_folder_and_a_second_import_needs_force() {
+    let run = pmquiz(["import".as_ref(), fixture("genanki.apkg").as_os_str()]);
+    run.run().success();
+    let decks = run.data_dir().join("decks");
+    let before: Vec<(PathBuf, String)> = files_in(&decks)
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read_to_string(&p).unwrap()))
+        .collect();
+    assert_eq!(before.len(), 2);
+    // The decks are found by id.
+    let shown = pmquiz(["show", "spanish"]);
+    let shown = shown.env("PMQUIZ_DATA_DIR", run.data_dir()).run();
+    shown.success();
+    assert_contains(&shown.stdout, "Hola");
+
+    let again = run.run();
+    again.code(1);
+    assert_contains(&again.stderr, "already exist");
+    assert_contains(&again.stderr, "--force");
+    // With --force the same package gives the same files: same ids, same text.
+    pmquiz([
+        "import".as_ref(),
+        fixture("genanki.apkg").as_os_str(),
+        "--force".as_ref(),
+    ])
+    .env("PMQUIZ_DATA_DIR", run.data_dir())
+    .run()
+    .success();
+    for (path, text) in before {
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            text,
+            "{}",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn a_dry_run_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pmquiz([
+        "import".as_ref(),
+        fixture("anki-latest.apkg").as_os_str(),
+        "--dry-run".as_ref(),
+    ])
+    .arg("--into")
+    .arg(dir.path())
+    .run();
+    out.success();
+    assert_contains(
+        &out.stdout,
+        "would write 4 decks (dry run: nothing written):",
+    );
+    assert!(files_in(dir.path()).is_empty());
+}
+
+/// Runs an import that must fail: exit code 1, the message on stderr, nothing written.
+#[track_caller]
+fn refused(input: &Path, extra: &[&str], message: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut run = pmquiz(["import".as_ref(), input.as_os_str()])
+        .arg("--into")
+        .arg(dir.path().join("out"));
+    for a in extra {
+        run = run.arg(a);
+    }
+    let out = run.run();
+    out.code(1);
+    assert_contains(&out.stderr, message);
+    assert!(
+        !dir.path().join("out").exists() || files_in(&dir.path().join("out")).is_empty(),
+        "files were written"
+    );
+}
+
+fn write_temp(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// A zip archive holding the given entries, deflated.
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, data) in entries {
+            zip.start_file(*name, options).unwrap();
+            zip.write_all(data).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    buf.into_inner()
+}
+
+/// Rewrites the uncompressed size of every entry, in the local headers and the central
+/// directory, as a hostile or damaged archive would declare it.
+fn declare_size(mut zip: Vec<u8>, size: u32) -> Vec<u8> {
+    let mut i = 0;
+    while i + 4 <= zip.len() {
+        let at = match &zip[i..i + 4] {
+            b"PK\x03\x04" => Some(i + 22),
+            b"PK\x01\x02" => Some(i + 24),
+            _ => None,
+        };
+        if let Some(at) = at {
+            zip[at..at + 4].copy_from_slice(&size.to_le_bytes());
+        }
+        i += 1;
+    }
+    zip
+}
+
+/// An SQLite file made by running `sql`.
+fn sqlite_file(sql: &str) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(sql).unwrap();
+    drop(conn);
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn bad_packages_are_refused_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let real = std::fs::read(fixture("anki-legacy.apkg")).unwrap();
+
+    let truncated = write_temp(tmp.path(), "truncated.apkg", &real[..real.len() / 2]);
+    refused(&truncated, &[], "not a complete zip archive");
+
+    let not_anki = write_temp(tmp.path(), "photos.apkg", &zip_of(&[("photo.jpg", b"...")]));
+    refused(
+        &not_anki,
+        &[],
+        "not an Anki package: no `collection.anki2` inside",
+    );
+
+    let collection = sqlite_file(
+        "CREATE TABLE col (ver INTEGER, models TEXT, decks TEXT); INSERT INTO col VALUES (11, '{}', '{}');
+         CREATE TABLE notes (id INTEGER, guid TEXT, mid INTEGER, tags TEXT, flds TEXT);",
+    );
+    let bomb = declare_size(zip_of(&[("collection.anki2", &collection)]), 3_000_000_000);
+    let bomb = write_temp(tmp.path(), "bomb.apkg", &bomb);
+    refused(&bomb, &[], "more than the 2048 MB pmquiz accepts");
+
+    let lying = declare_size(zip_of(&[("collection.anki2", &collection)]), 1000);
+    let lying = write_temp(tmp.path(), "lying.apkg", &lying);
+    refused(&lying, &[], "larger than its declared uncompressed size");
+
+    let empty = write_temp(
+        tmp.path(),
+        "empty.apkg",
+        &zip_of(&[("collection.anki2", &collection)]),
+    );
+    refused(&empty, &[], "the collection has no notes");
+
+    let no_notes = sqlite_file("CREATE TABLE col (ver INTEGER); INSERT INTO col VALUES (11);");
+    let no_notes = write_temp(
+        tmp.path(),
+        "no-notes.apkg",
+        &zip_of(&[("collection.anki2", &no_notes)]),
+    );
+    refused(&no_notes, &[], "no notes table");
+
+    let not_anki_db = sqlite_file("CREATE TABLE recipes (name TEXT);");
+    let not_anki_db = write_temp(tmp.path(), "recipes.anki2", &not_anki_db);
+    refused(&not_anki_db, &[], "not an Anki collection");
+
+    let future = sqlite_file(
+        "CREATE TABLE col (ver INTEGER); INSERT INTO col VALUES (19);
+         CREATE TABLE notes (id INTEGER); INSERT INTO notes VALUES (1);",
+    );
+    let future = write_temp(
+        tmp.path(),
+        "future.apkg",
+        &zip_of(&[("collection.anki21", &future)]),
+    );
+    refused(&future, &[], "written by a newer Anki (schema 19");
+
+    let newer_package = write_temp(
+        tmp.path(),
+        "newer.apkg",
+        &zip_of(&[("meta", &[0x08, 0x04]), ("collection.anki21b", b"")]),
+    );
+    refused(
+        &newer_package,
+        &[],
+        "made by a newer Anki than pmquiz knows (package version 4)",
+    );
+}
+
+#[test]
+fn bad_text_is_refused_with_its_line() {
+    refused(
+        &fixture("ragged.csv"),
+        &[],
+        "ragged.csv:2: this row has 3 fields, the first row has 2",
+    );
+    refused(
+        &fixture("latin1.csv"),
+        &[],
+        "latin1.csv:2:4: not UTF-8 text (byte 0xE9",
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let hashcards = write_temp(tmp.path(), "broken.md", b"Q: first\nQ: second\nA: answer\n");
+    refused(
+        &hashcards,
+        &[],
+        "broken.md:2: a new question, but the question at line 1 has no `A:` answer",
+    );
+}
+
+#[test]
+fn an_existing_output_file_is_not_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("mine.toml");
+    std::fs::write(&out_file, "my own deck").unwrap();
+    let out = pmquiz([
+        "import".as_ref(),
+        fixture("cards.csv").as_os_str(),
+        "-o".as_ref(),
+        out_file.as_os_str(),
+    ])
+    .run();
+    out.code(1);
+    assert_contains(&out.stderr, "already exists");
+    assert_eq!(std::fs::read_to_string(&out_file).unwrap(), "my own deck");
+    // Nothing else was left in the folder either.
+    assert_eq!(files_in(dir.path()), [out_file]);
+}
