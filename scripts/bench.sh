@@ -56,7 +56,8 @@ fi
 # --- build --------------------------------------------------------------------------------
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 echo "== building (release) into $TARGET"
-cargo build --release --quiet --bin pmquiz --example bench_data --example record_latency
+cargo build --release --quiet --bin pmquiz --example bench_data --example record_latency \
+    --example first_frame
 PMQUIZ=$TARGET/release/pmquiz
 EXAMPLES=$TARGET/release/examples
 
@@ -113,6 +114,12 @@ measure() {
 
 measure run_builtin "\`pmquiz run\` to the first question, built-in decks" 0.010 15 "$FAST_RUNS" \
     "$PMQUIZ" --data-dir "$EMPTY" run --count 10 --seed 1 --no-save
+# The same in a real terminal: time from the start to the first question drawn by the
+# full-screen view, on an 80x24 pseudo-terminal (examples/first_frame.rs); then Ctrl-C.
+echo "== \`pmquiz run\` to the first drawn question of the full-screen view"
+"$EXAMPLES/first_frame" "$PMQUIZ" "$EMPTY" "$FAST_RUNS" | tee "$WORK/frame.out" | sed 's/^/   /'
+frame() { awk -v k="$1" '$1 == "first_frame_us" { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) print kv[2] } }' "$WORK/frame.out"; }
+echo "run_screen|\`pmquiz run\` to the first drawn question, full-screen view on an 80x24 pseudo-terminal, built-in decks|0.010|15|$(frame p50 | awk '{ print $1 / 1e6 }')|$(frame peak_kb | awk '{ print $1 / 1024 }')|$EXAMPLES/first_frame PMQUIZ EMPTY $FAST_RUNS" >>"$RESULTS"
 measure check_100k "\`pmquiz check\`, 100 000-card deck" 1 300 "$SLOW_RUNS" \
     "$PMQUIZ" --data-dir "$EMPTY" check "$DATA/bench-100k.toml"
 # Large decks are read from the deck cache once it holds them (the warm-up runs fill it), as on
