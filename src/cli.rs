@@ -176,6 +176,11 @@ note ids (guids), so importing the same package again with --force updates the d
 their review history. Each deck of the package becomes one deck file (Geography::Capitals →
 geography-capitals.toml); with -o, one file holds every card, tagged with its Anki deck.
 
+With --with-history, Anki's review log comes along: every review becomes a pmquiz answer (cramming
+in a filtered deck becomes practice), and each card's schedule is computed by replaying its
+reviews through pmquiz's FSRS scheduler, counting days as Anki does. Importing again adds only the
+reviews not yet imported. See docs/import-export.md.
+
 Every deck is checked by pmquiz's deck loader before it is written, and written to a temporary
 file renamed into place: a failed import leaves nothing behind.";
 
@@ -184,6 +189,7 @@ Examples:
   pmquiz import Spanish.apkg               one deck file per Anki deck, in your deck folder
   pmquiz import collection.colpkg --dry-run     what would be written
   pmquiz import Spanish.apkg -o spanish.toml    every card in one deck file
+  pmquiz import Spanish.apkg --with-history     the decks and your Anki review history
   pmquiz import quizlet.txt --separator tab --card-separator newline
   pmquiz import notes.md --into decks/     hashcards or Obsidian cards";
 
@@ -363,6 +369,11 @@ pub(crate) struct ImportArgs {
     /// DATA_DIR/decks]
     #[arg(long, value_name = "DIR")]
     pub into: Option<PathBuf>,
+
+    /// Also import Anki's review history: every review becomes a pmquiz answer, and each card's
+    /// schedule is computed by replaying its reviews through pmquiz's FSRS scheduler
+    #[arg(long)]
+    pub with_history: bool,
 
     /// Print what would be imported and written; write nothing
     #[arg(long)]

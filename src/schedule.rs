@@ -258,9 +258,20 @@ impl Scheduler {
         rating: Rating,
         now: DateTime<Utc>,
     ) -> CardState {
+        self.review_counting(previous, rating, now, whole_days_between)
+    }
+
+    /// [`Scheduler::review`], with the days elapsed since the last review counted by `days`.
+    fn review_counting(
+        &self,
+        previous: Option<&CardState>,
+        rating: Rating,
+        now: DateTime<Utc>,
+        days: impl Fn(DateTime<Utc>, DateTime<Utc>) -> u32,
+    ) -> CardState {
         let previous = previous.filter(|p| p.phase != Phase::New);
         let (memory, days_elapsed) = match previous {
-            Some(p) => (sane_memory(p), whole_days_between(p.last_review, now)),
+            Some(p) => (sane_memory(p), days(p.last_review, now)),
             None => (None, 0),
         };
         let item = self.next_item(memory, days_elapsed, rating);
@@ -292,6 +303,35 @@ impl Scheduler {
                 .map_or(0, |p| p.lapses)
                 .saturating_add(u32::from(lapse)),
         }
+    }
+
+    /// The schedule a card has after the given reviews, oldest first: each review is scheduled
+    /// from the state the one before left, as answering them one by one would. `None` when
+    /// there is no review. Used to bring in history recorded elsewhere (Anki's review log).
+    ///
+    /// `day_start` counts the days between reviews the way the history's own tool did: with
+    /// `Some(offset)`, by calendar days that start `offset` seconds after midnight UTC (Anki
+    /// starts its days at a fixed hour, 4 am local time by default); with `None`, by whole
+    /// periods of 24 hours, as [`Scheduler::review`] does.
+    pub(crate) fn replay(
+        &self,
+        reviews: impl IntoIterator<Item = (DateTime<Utc>, Rating)>,
+        day_start: Option<i64>,
+    ) -> Option<CardState> {
+        let calendar = |offset: i64| {
+            move |from: DateTime<Utc>, to: DateTime<Utc>| {
+                let day = |t: DateTime<Utc>| (t.timestamp() - offset).div_euclid(86_400);
+                u32::try_from(day(to) - day(from)).unwrap_or(0)
+            }
+        };
+        let mut state: Option<CardState> = None;
+        for (at, rating) in reviews {
+            state = Some(match day_start {
+                Some(offset) => self.review_counting(state.as_ref(), rating, at, calendar(offset)),
+                None => self.review(state.as_ref(), rating, at),
+            });
+        }
+        state
     }
 
     /// FSRS's next memory state and interval for this rating.
@@ -577,6 +617,31 @@ mod tests {
         assert!(next.due > now);
     }
 
+    #[test]
+    fn a_replay_can_count_calendar_days() {
+        let s = sched();
+        // 23 hours apart, across a day boundary at 4 am UTC: one calendar day, no whole day.
+        let first = Utc.with_ymd_and_hms(2026, 1, 10, 9, 0, 0).unwrap();
+        let second = first + TimeDelta::hours(23);
+        let reviews = [(first, Rating::Good), (second, Rating::Good)];
+        let by_hours = s.replay(reviews, None).unwrap();
+        let by_days = s.replay(reviews, Some(4 * 3600)).unwrap();
+        assert_eq!(
+            by_hours,
+            s.review(s.replay([reviews[0]], None).as_ref(), Rating::Good, second)
+        );
+        assert!(
+            by_days.stability > by_hours.stability,
+            "{by_days:?} {by_hours:?}"
+        );
+        // Within one calendar day both agree.
+        let same_day = [
+            (first, Rating::Good),
+            (first + TimeDelta::hours(2), Rating::Good),
+        ];
+        assert_eq!(s.replay(same_day, None), s.replay(same_day, Some(4 * 3600)));
+    }
+
     fn rating_strategy() -> impl Strategy<Value = Rating> {
         prop::sample::select(Rating::ALL.to_vec())
     }
@@ -615,6 +680,22 @@ mod tests {
                 }
                 state = Some(next);
             }
+        }
+
+        #[test]
+        fn a_replay_equals_answering_one_by_one(
+            steps in prop::collection::vec((rating_strategy(), 1i64..=(60 * 86_400)), 0..30),
+        ) {
+            let s = sched();
+            let mut now = t0();
+            let mut reviews = Vec::new();
+            let mut state: Option<CardState> = None;
+            for (rating, wait_secs) in steps {
+                now += TimeDelta::seconds(wait_secs);
+                reviews.push((now, rating));
+                state = Some(s.review(state.as_ref(), rating, now));
+            }
+            prop_assert_eq!(s.replay(reviews, None), state);
         }
     }
 }

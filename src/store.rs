@@ -128,6 +128,41 @@ pub struct Recorded {
     pub next: Option<CardState>,
 }
 
+/// An answer brought in from another tool's review history (`pmquiz import --with-history`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ImportedAnswer {
+    pub(crate) answered_at: DateTime<Utc>,
+    /// `None`: practice, an answer that did not move the card's schedule where it was given
+    /// (Anki's cramming in a filtered deck); kept in the `practice` table.
+    pub(crate) rating: Option<Rating>,
+    pub(crate) duration: Duration,
+}
+
+/// One card's imported answers.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ImportedHistory<'a> {
+    pub(crate) deck_id: &'a str,
+    pub(crate) card_id: &'a str,
+    pub(crate) answers: Vec<ImportedAnswer>,
+    /// The source's reviews that the card's schedule rests on, oldest first, one list per card
+    /// of the source that this card stands for: for the `schedule` function of
+    /// [`Store::import_history`].
+    pub(crate) reviews: Vec<Vec<(DateTime<Utc>, Rating)>>,
+}
+
+/// What [`Store::import_history`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ImportCounts {
+    /// Answers written to the history (`answers`).
+    pub(crate) answers: usize,
+    /// Answers written as practice.
+    pub(crate) practice: usize,
+    /// Answers already in the history from an earlier import, not written again.
+    pub(crate) already: usize,
+    /// Cards whose schedule was written.
+    pub(crate) scheduled: usize,
+}
+
 /// A card that is due, with its schedule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DueCard {
@@ -456,6 +491,141 @@ impl Store {
         }
         tx.commit().map_err(|e| self.err(e))?;
         Ok(moved)
+    }
+
+    /// Brings in answers from another tool's history, all in one transaction, and writes each
+    /// card's schedule. Answers are recorded with `source` as their session id; one already
+    /// recorded from the same source (same card and time) is not recorded again, so importing
+    /// the same history twice changes nothing. `schedule` is given each card and the answers
+    /// pmquiz itself recorded for it (time and rating, oldest first), and returns the card's
+    /// schedule (`None` leaves it as it is).
+    ///
+    /// This is the bulk path: a million answers go in one transaction, with one lookup per
+    /// card for what the history already holds, and none at all for a deck without history.
+    pub(crate) fn import_history<'a>(
+        &self,
+        source: &str,
+        cards: impl IntoIterator<Item = ImportedHistory<'a>>,
+        mut schedule: impl FnMut(&ImportedHistory<'a>, &[(DateTime<Utc>, Rating)]) -> Option<CardState>,
+    ) -> Result<ImportCounts, StoreError> {
+        let tx = self.write()?;
+        let mut counts = ImportCounts::default();
+        // Decks that already have answers, of pmquiz's own or from an earlier import.
+        let mut deck_has_history: HashMap<String, bool> = HashMap::new();
+        let mut native: Vec<(DateTime<Utc>, Rating)> = Vec::new();
+        let mut imported_before: Vec<i64> = Vec::new();
+        for card in cards {
+            let has_history = match deck_has_history.get(card.deck_id) {
+                Some(&known) => known,
+                None => {
+                    let known: bool = tx
+                        .prepare_cached(
+                            "SELECT EXISTS (SELECT 1 FROM answers WHERE deck_id = ?1)                              OR EXISTS (SELECT 1 FROM practice WHERE deck_id = ?1)",
+                        )
+                        .and_then(|mut stmt| stmt.query_row([card.deck_id], |r| r.get(0)))
+                        .map_err(|e| self.err(e))?;
+                    deck_has_history.insert(card.deck_id.to_string(), known);
+                    known
+                }
+            };
+            native.clear();
+            imported_before.clear();
+            if has_history {
+                tx.prepare_cached(
+                    "SELECT answered_at, rating, session_id = ?3 FROM answers \
+                     WHERE deck_id = ?1 AND card_id = ?2 ORDER BY answered_at, id",
+                )
+                .and_then(|mut stmt| {
+                    let mut rows = stmt.query(params![card.deck_id, card.card_id, source])?;
+                    while let Some(r) = rows.next()? {
+                        let at: i64 = r.get(0)?;
+                        if r.get::<_, bool>(2)? {
+                            imported_before.push(at);
+                        } else {
+                            let rating = Rating::try_from(r.get::<_, u8>(1)?).map_err(|e| {
+                                rusqlite::Error::FromSqlConversionFailure(
+                                    1,
+                                    Type::Integer,
+                                    Box::new(e),
+                                )
+                            })?;
+                            native.push((from_millis(at)?, rating));
+                        }
+                    }
+                    Ok(())
+                })
+                .map_err(|e| self.err(e))?;
+            }
+            for answer in &card.answers {
+                let at = to_millis(answer.answered_at);
+                let seen = match answer.rating {
+                    Some(_) => imported_before.contains(&at),
+                    None => {
+                        has_history
+                            && tx
+                                .prepare_cached(
+                                    "SELECT EXISTS (SELECT 1 FROM practice WHERE deck_id = ?1 \
+                                 AND answered_at = ?2 AND card_id = ?3 AND session_id = ?4)",
+                                )
+                                .and_then(|mut stmt| {
+                                    stmt.query_row(
+                                        params![card.deck_id, at, card.card_id, source],
+                                        |r| r.get(0),
+                                    )
+                                })
+                                .map_err(|e| self.err(e))?
+                    }
+                };
+                if seen {
+                    counts.already += 1;
+                    continue;
+                }
+                let given = answer.rating.map_or("practice", Rating::as_str);
+                let correct = answer.rating != Some(Rating::Again);
+                let duration = duration_millis(answer.duration);
+                match answer.rating {
+                    Some(rating) => {
+                        tx.prepare_cached(
+                            "INSERT INTO answers (deck_id, card_id, question_kind, correct, rating, \
+                             given, expected, answered_at, duration_ms, session_id) \
+                             VALUES (?1, ?2, 'flash', ?3, ?4, ?5, '', ?6, ?7, ?8)",
+                        )
+                        .and_then(|mut stmt| {
+                            stmt.execute(params![
+                                card.deck_id,
+                                card.card_id,
+                                correct,
+                                rating.as_u8(),
+                                given,
+                                at,
+                                duration,
+                                source
+                            ])
+                        })
+                        .map_err(|e| self.err(e))?;
+                        counts.answers += 1;
+                    }
+                    None => {
+                        tx.prepare_cached(
+                            "INSERT INTO practice (deck_id, card_id, question_kind, correct, given, \
+                             expected, answered_at, duration_ms, session_id) \
+                             VALUES (?1, ?2, 'flash', 1, ?3, '', ?4, ?5, ?6)",
+                        )
+                        .and_then(|mut stmt| {
+                            stmt.execute(params![card.deck_id, card.card_id, given, at, duration, source])
+                        })
+                        .map_err(|e| self.err(e))?;
+                        counts.practice += 1;
+                    }
+                }
+            }
+            if let Some(state) = schedule(&card, &native) {
+                upsert_card(&tx, card.deck_id, card.card_id, &state).map_err(|e| self.err(e))?;
+                counts.scheduled += 1;
+            }
+        }
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(counts)
     }
 
     /// Starts a write transaction, taking the write lock at once (waiting
@@ -1196,6 +1366,95 @@ mod tests {
             duration: Duration::from_millis(4_321),
             session_id: "s1".to_string(),
         }
+    }
+
+    #[test]
+    fn imported_history_goes_in_once_and_schedules_with_native_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        // An answer given in pmquiz before the import.
+        store
+            .review(&answer("d", "c1", true, t0() + TimeDelta::days(9)), |_| {
+                state(Phase::Review, t0() + TimeDelta::days(12))
+            })
+            .unwrap();
+        let imported = |at: i64, rating: Option<Rating>| ImportedAnswer {
+            answered_at: t0() + TimeDelta::days(at),
+            rating,
+            duration: Duration::from_secs(3),
+        };
+        let cards = || {
+            vec![
+                ImportedHistory {
+                    deck_id: "d",
+                    card_id: "c1",
+                    answers: vec![imported(0, Some(Rating::Good)), imported(2, None)],
+                    reviews: vec![vec![(t0(), Rating::Good)]],
+                },
+                ImportedHistory {
+                    deck_id: "e",
+                    card_id: "c2",
+                    answers: vec![imported(1, Some(Rating::Again))],
+                    reviews: vec![vec![(t0() + TimeDelta::days(1), Rating::Again)]],
+                },
+            ]
+        };
+        let mut natives = Vec::new();
+        let counts = store
+            .import_history("anki-import", cards(), |card, native| {
+                natives.push((card.card_id.to_string(), native.to_vec()));
+                Some(state(Phase::Review, t0() + TimeDelta::days(30)))
+            })
+            .unwrap();
+        assert_eq!(
+            counts,
+            ImportCounts {
+                answers: 2,
+                practice: 1,
+                already: 0,
+                scheduled: 2
+            }
+        );
+        // The schedule function saw pmquiz's own answer of c1, not the imported ones.
+        assert_eq!(
+            natives,
+            [
+                (
+                    "c1".to_string(),
+                    vec![(t0() + TimeDelta::days(9), Rating::Good)]
+                ),
+                ("c2".to_string(), vec![])
+            ]
+        );
+        let again = store
+            .import_history("anki-import", cards(), |_, native| {
+                assert_eq!(native.len(), usize::from(!native.is_empty()));
+                None
+            })
+            .unwrap();
+        assert_eq!(
+            again,
+            ImportCounts {
+                answers: 0,
+                practice: 0,
+                already: 3,
+                scheduled: 0
+            }
+        );
+        let total: i64 = store
+            .conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM answers) + (SELECT count(*) FROM practice)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(total, 4);
+        // `None` left the schedule written by the first import.
+        assert_eq!(
+            store.card_state("e", "c2").unwrap().map(|s| s.due),
+            Some(t0() + TimeDelta::days(30))
+        );
     }
 
     fn state(phase: Phase, due: DateTime<Utc>) -> CardState {

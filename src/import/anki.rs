@@ -51,6 +51,7 @@ pub(crate) struct Note {
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CardRow {
+    pub(crate) id: i64,
     pub(crate) note: i64,
     /// The card's home deck (for a card in a filtered deck, the deck it came from).
     pub(crate) deck: i64,
@@ -278,7 +279,7 @@ pub(crate) fn convert(col: &Collection) -> Imported {
                 let count = counts.entry((nt.name.clone(), shape.label())).or_default();
                 count.0 += 1;
                 count.1 += made.len();
-                for (ord, content, explain) in made {
+                for (ord, content, explain, anki_cards) in made {
                     let id = match ord {
                         Some(n) => format!("{}-c{n}", card_id(&note.guid)),
                         None => card_id(&note.guid),
@@ -291,6 +292,7 @@ pub(crate) fn convert(col: &Collection) -> Imported {
                             explain,
                             content,
                         },
+                        anki_cards,
                     });
                 }
             }
@@ -324,8 +326,9 @@ pub(crate) fn convert(col: &Collection) -> Imported {
     out
 }
 
-/// A made card: its cloze number (for cloze notes), content and explanation.
-type Made = (Option<u32>, Content, Option<String>);
+/// A made card: its cloze number (for cloze notes), content, explanation and the Anki cards
+/// whose history it takes.
+type Made = (Option<u32>, Content, Option<String>, Vec<i64>);
 
 fn note_cards(
     nt: &Notetype,
@@ -334,6 +337,7 @@ fn note_cards(
     texts: &[html::Text],
     cards: &[CardRow],
 ) -> Result<Vec<Made>, String> {
+    let all: Vec<i64> = cards.iter().map(|c| c.id).collect();
     let text = |i: usize| texts.get(i).map_or("", |t| t.text.as_str());
     let name = |i: usize| -> String { format!("field {}", i + 1) };
     let required = |i: usize, what: &str| -> Result<String, String> {
@@ -366,7 +370,7 @@ fn note_cards(
             let question = required(*front, "front")?;
             let answer = required(*back, "back")?;
             let content = qa_card(question, answer, *typed);
-            Ok(vec![(None, content, explain(extra))])
+            Ok(vec![(None, content, explain(extra), all)])
         }
         Shape::Reversed { term, definition } => {
             let term_text = required(*term, "front")?;
@@ -374,7 +378,7 @@ fn note_cards(
             // "Optional reversed" notes ask backwards only when they have that card.
             let reverse = cards.is_empty() || cards.iter().any(|c| c.ord == 1);
             let content = term_card(term_text, definition_text, reverse);
-            Ok(vec![(None, content, None)])
+            Ok(vec![(None, content, None, all)])
         }
         Shape::Cloze { text: field, extra } => {
             let parsed = ClozeField::parse(text(*field));
@@ -386,8 +390,12 @@ fn note_cards(
             let mut made = Vec::new();
             for n in numbers {
                 if let Some(cloze) = parsed.card(n) {
-                    let content = cloze_card(cloze);
-                    made.push((Some(n), content, explain(extra)));
+                    let anki = cards
+                        .iter()
+                        .filter(|c| c.ord + 1 == n)
+                        .map(|c| c.id)
+                        .collect();
+                    made.push((Some(n), cloze_card(cloze), explain(extra), anki));
                 }
             }
             if made.is_empty() {
@@ -412,6 +420,8 @@ fn note_cards(
             });
             let question = html::to_text(&front_html).text;
             let answer = html::to_text(answer_part(&back_html, &front_html)).text;
+            // The card asks what the first template asks: it takes that card's history only.
+            let first: Vec<i64> = cards.iter().filter(|c| c.ord == 0).map(|c| c.id).collect();
             if question.is_empty() || answer.is_empty() {
                 return Err(format!(
                     "its first template shows no text on the {}",
@@ -419,7 +429,7 @@ fn note_cards(
                 ));
             }
             let content = qa_card(question, answer, false);
-            Ok(vec![(None, content, None)])
+            Ok(vec![(None, content, None, first)])
         }
     }
 }
@@ -685,8 +695,13 @@ mod tests {
         }
     }
 
-    fn card(note: i64, deck: i64, ord: u32) -> CardRow {
-        CardRow { note, deck, ord }
+    fn card(id: i64, note: i64, deck: i64, ord: u32) -> CardRow {
+        CardRow {
+            id,
+            note,
+            deck,
+            ord,
+        }
     }
 
     #[test]
@@ -728,10 +743,10 @@ mod tests {
                 note(12, "c", 5, &["{{c1::x}} and {{c2::y::hint}}", "extra"]),
             ],
             cards: vec![
-                card(10, 1, 0),
-                card(11, 1, 0),
-                card(12, 1, 0),
-                card(12, 2, 1),
+                card(100, 10, 1, 0),
+                card(101, 11, 1, 0),
+                card(102, 12, 1, 0),
+                card(103, 12, 2, 1),
             ],
         };
         let imported = convert(&col);
@@ -743,6 +758,7 @@ mod tests {
         );
         assert!(card_id("k2H#Vp86,z").starts_with("anki-"));
         assert_eq!(first.deck, "A");
+        assert_eq!(first.anki_cards, [100]);
         let Content::Card {
             question, answer, ..
         } = &first.card.content
@@ -753,6 +769,7 @@ mod tests {
         assert_eq!(imported.cards[1].card.id.as_deref(), Some("c-c1"));
         assert_eq!(imported.cards[2].card.id.as_deref(), Some("c-c2"));
         assert_eq!(imported.cards[2].deck, "A::B");
+        assert_eq!(imported.cards[2].anki_cards, [103]);
         assert_eq!(imported.cards[2].card.explain.as_deref(), Some("extra"));
         assert_eq!(imported.skipped.len(), 1);
         assert!(

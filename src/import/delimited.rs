@@ -222,6 +222,7 @@ pub(crate) fn parse(
                             explain: (!back.is_empty()).then(|| back.clone()).or(explain.clone()),
                             content: cloze_card(cloze),
                         },
+                        anki_cards: Vec::new(),
                     });
                 }
             }
@@ -280,6 +281,7 @@ pub(crate) fn parse(
                 explain,
                 content,
             },
+            anki_cards: Vec::new(),
         });
     }
     for (kind, (notes, cards)) in counts {

@@ -86,6 +86,7 @@ impl Builder {
                     explain: None,
                     content,
                 },
+                anki_cards: Vec::new(),
             });
         }
     }

@@ -23,6 +23,8 @@ pub(crate) struct ImportedCard {
     /// The source's deck: Anki's `A::B`, a CSV deck column, a Markdown file's deck name.
     pub(crate) deck: String,
     pub(crate) card: FileCard,
+    /// Anki's ids of the cards this one stands for, whose review history it takes.
+    pub(crate) anki_cards: Vec<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

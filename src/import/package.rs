@@ -8,6 +8,7 @@
 //! with a message saying what to do.
 
 use super::anki::{CardRow, Collection, Note, Notetype, Template};
+use super::history::Revlog;
 use super::protobuf;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::collections::HashMap;
@@ -337,6 +338,32 @@ fn has_table(conn: &Connection, name: &str) -> anyhow::Result<bool> {
 }
 
 impl Opened {
+    /// When the collection was created (`col.crt`, Unix seconds): the start of a day in Anki.
+    pub(crate) fn created(&self) -> anyhow::Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT crt FROM col", [], |r| r.get(0))?)
+    }
+
+    /// Reads the review log: every row, in no particular order.
+    pub(crate) fn revlog(&self) -> anyhow::Result<Vec<Revlog>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, cid, ease, ivl, factor, time, type FROM revlog")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Revlog {
+                id: r.get(0)?,
+                cid: r.get(1)?,
+                ease: r.get(2)?,
+                ivl: r.get(3)?,
+                factor: r.get(4)?,
+                time: r.get(5)?,
+                kind: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Reads note types, decks, notes and cards.
     pub(crate) fn collection(&self) -> anyhow::Result<Collection> {
         let conn = &self.conn;
@@ -360,15 +387,16 @@ impl Opened {
             });
         }
         let mut cards = Vec::new();
-        let mut stmt = conn.prepare("SELECT nid, did, odid, ord FROM cards")?;
+        let mut stmt = conn.prepare("SELECT id, nid, did, odid, ord FROM cards")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let did: i64 = r.get(1)?;
-            let odid: i64 = r.get(2)?;
+            let did: i64 = r.get(2)?;
+            let odid: i64 = r.get(3)?;
             cards.push(CardRow {
-                note: r.get(0)?,
+                id: r.get(0)?,
+                note: r.get(1)?,
                 deck: if odid != 0 { odid } else { did },
-                ord: r.get(3)?,
+                ord: r.get(4)?,
             });
         }
         Ok(Collection {

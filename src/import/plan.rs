@@ -21,6 +21,8 @@ pub(crate) enum Target {
 pub(crate) struct Planned {
     pub(crate) path: PathBuf,
     pub(crate) deck: DeckFile,
+    /// Where each card comes from: the index of its source file and of the card in it.
+    pub(crate) from: Vec<(usize, usize)>,
 }
 
 /// Groups the imported cards into deck files. `sources` names each file for the decks'
@@ -54,18 +56,21 @@ pub(crate) fn plan(imported: &[Imported], sources: &[String], target: &Target) -
                 source: source_line,
                 cards: Vec::new(),
             };
-            for i in imported {
-                for card in &i.cards {
+            let mut from = Vec::new();
+            for (s, i) in imported.iter().enumerate() {
+                for (c, card) in i.cards.iter().enumerate() {
                     let mut file_card = card.card.clone();
                     if tag_decks && !file_card.tags.contains(&card.deck) {
                         file_card.tags.push(card.deck.clone());
                     }
                     deck.cards.push(file_card);
+                    from.push((s, c));
                 }
             }
             vec![Planned {
                 path: path.clone(),
                 deck,
+                from,
             }]
         }
         Target::Dir(dir) => {
@@ -88,16 +93,19 @@ pub(crate) fn plan(imported: &[Imported], sources: &[String], target: &Target) -
                         source: source_line.clone(),
                         cards: Vec::new(),
                     };
-                    for i in imported {
-                        for card in &i.cards {
+                    let mut from = Vec::new();
+                    for (s, i) in imported.iter().enumerate() {
+                        for (c, card) in i.cards.iter().enumerate() {
                             if &card.deck == name {
                                 deck.cards.push(card.card.clone());
+                                from.push((s, c));
                             }
                         }
                     }
                     Planned {
                         path: dir.join(format!("{id}.toml")),
                         deck,
+                        from,
                     }
                 })
                 .collect()
@@ -112,6 +120,8 @@ pub(crate) struct Checked {
     pub(crate) text: String,
     pub(crate) dropped: Vec<Skipped>,
     pub(crate) cards: usize,
+    /// The cards written, each with its id and where it comes from (as in [`Planned`]).
+    pub(crate) written: Vec<(String, (usize, usize))>,
 }
 
 /// Renders a deck and reads it back with the deck loader. Cards the loader refuses are dropped
@@ -119,6 +129,7 @@ pub(crate) struct Checked {
 /// when no card is left.
 pub(crate) fn validate(planned: &Planned) -> Option<Checked> {
     let mut deck = planned.deck.clone();
+    let mut from = planned.from.clone();
     let mut dropped = Vec::new();
     let name = planned.path.display().to_string();
     loop {
@@ -128,10 +139,17 @@ pub(crate) fn validate(planned: &Planned) -> Option<Checked> {
         let written = to_toml(&deck);
         match parse_deck(&written.text, &name, &deck.id, Origin::BuiltIn) {
             Ok(loaded) => {
+                let written_ids = loaded
+                    .cards
+                    .iter()
+                    .map(|c| c.id.clone())
+                    .zip(from)
+                    .collect();
                 return Some(Checked {
                     text: written.text,
                     dropped,
                     cards: loaded.card_count(),
+                    written: written_ids,
                 });
             }
             Err(diagnostics) => {
@@ -147,6 +165,7 @@ pub(crate) fn validate(planned: &Planned) -> Option<Checked> {
                 bad.dedup_by_key(|b| b.0);
                 for (index, message) in bad {
                     let card = deck.cards.remove(index);
+                    from.remove(index);
                     dropped.push(Skipped {
                         note: describe(&card),
                         reason: format!("pmquiz cannot use it: {message}"),
@@ -190,6 +209,7 @@ mod tests {
                 explain: None,
                 content: qa_card(q.to_string(), "a".to_string(), false),
             },
+            anki_cards: Vec::new(),
         }
     }
 
@@ -217,6 +237,7 @@ mod tests {
         assert_eq!(per_deck[0].path, PathBuf::from("out/geo-capitals.toml"));
         assert_eq!(per_deck[0].deck.name, "Geo::Capitals");
         assert_eq!(per_deck[0].deck.cards.len(), 2);
+        assert_eq!(per_deck[1].from, [(0, 1)]);
         let one = plan(
             std::slice::from_ref(&i),
             &sources,
@@ -242,6 +263,8 @@ mod tests {
         let checked = validate(&p[0]).expect("cards remain");
         assert_eq!(checked.cards, 2);
         assert_eq!(checked.dropped.len(), 1);
+        let kept: Vec<(usize, usize)> = checked.written.iter().map(|w| w.1).collect();
+        assert_eq!(kept, [(0, 0), (0, 1)]);
         assert!(
             checked.dropped[0].reason.contains("duplicate card id"),
             "{:?}",

@@ -2,6 +2,7 @@
 
 use super::delimited::{self, Separators};
 use super::detect::{Source, decode_text, detect};
+use super::history::RevlogIndex;
 use super::model::Imported;
 use super::{anki, markdown, package};
 use std::io::Read as _;
@@ -14,11 +15,13 @@ pub(crate) struct Read {
     pub(crate) imported: Imported,
     /// Media files an Anki package carries.
     pub(crate) media_files: usize,
+    /// Anki's review log, when asked for (`--with-history`) and the file has one.
+    pub(crate) revlog: Option<RevlogIndex>,
 }
 
 /// Reads and parses one file. Errors start with the file's path, and its line where there is
 /// one (`cards.csv:12: ...`).
-pub(crate) fn read(path: &Path, separators: &Separators) -> anyhow::Result<Read> {
+pub(crate) fn read(path: &Path, separators: &Separators, history: bool) -> anyhow::Result<Read> {
     let at = |line: Option<usize>, message: &dyn std::fmt::Display| {
         let line = line.map(|l| format!(":{l}")).unwrap_or_default();
         anyhow::anyhow!("{}{line}: {message}", path.display())
@@ -38,10 +41,22 @@ pub(crate) fn read(path: &Path, separators: &Separators) -> anyhow::Result<Read>
         let collection = opened
             .collection()
             .map_err(|e| at(None, &format!("cannot read the collection: {e:#}")))?;
+        let revlog = if history {
+            let rows = opened
+                .revlog()
+                .map_err(|e| at(None, &format!("cannot read the review log: {e:#}")))?;
+            let created = opened
+                .created()
+                .map_err(|e| at(None, &format!("cannot read the collection: {e:#}")))?;
+            Some(RevlogIndex::new(rows, created))
+        } else {
+            None
+        };
         return Ok(Read {
             format: opened.format.clone(),
             imported: anki::convert(&collection),
             media_files: opened.media_files,
+            revlog,
         });
     }
     let bytes = std::fs::read(path).map_err(cannot)?;
@@ -69,6 +84,7 @@ pub(crate) fn read(path: &Path, separators: &Separators) -> anyhow::Result<Read>
                 format: format.to_string(),
                 imported,
                 media_files: 0,
+                revlog: None,
             })
         }
         Source::Markdown => {
@@ -84,6 +100,7 @@ pub(crate) fn read(path: &Path, separators: &Separators) -> anyhow::Result<Read>
                 format: format.to_string(),
                 imported,
                 media_files: 0,
+                revlog: None,
             })
         }
     }
