@@ -4,9 +4,9 @@
 //! and date come from `<meta>` tags, the title from the first `<h1>` or else `<title>`.
 
 use super::article::{
-    Article, Block, Facts, Format, Heading, Line, Mark, Table, join_wrapped, mark_title, push_para,
-    read_text,
+    Article, Block, Facts, Format, Heading, Line, Mark, Table, mark_title, push_para,
 };
+use super::plain::{join_wrapped, read_text};
 use super::text::{find_ci, squash};
 
 pub(crate) fn read(text: &str) -> Article {

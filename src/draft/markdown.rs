@@ -3,9 +3,9 @@
 //! paragraph of item lines), tables; emphasis, links and code are kept as their text.
 
 use super::article::{
-    Article, Block, Facts, Format, Heading, Line, Mark, Table, join_wrapped, mark_title, push_para,
-    read_text,
+    Article, Block, Facts, Format, Heading, Line, Mark, Table, mark_title, push_para,
 };
+use super::plain::{join_wrapped, read_text};
 use super::text::squash;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 

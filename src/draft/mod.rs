@@ -14,8 +14,10 @@ mod definitions;
 mod differences;
 mod faq;
 mod html;
+mod input;
 mod markdown;
 mod meta;
+mod plain;
 mod text;
 mod write;
 
@@ -260,7 +262,7 @@ impl Usage {
 
 /// Drafts a deck from an article's bytes.
 pub fn draft(bytes: &[u8], options: &Options) -> Result<Draft, DraftError> {
-    let article = article::read(bytes, &options.file_name, options.format)?;
+    let article = input::read(bytes, &options.file_name, options.format)?;
     let meta = meta::read(&article);
     let subjects = guess_subjects(&article, &meta);
     let mut walk = Walk {
