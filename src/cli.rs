@@ -22,6 +22,7 @@ Examples:
   pmquiz run --kinds mcq,tf --seed 7  a replayable multiple-choice and true/false quiz
   pmquiz review                       the cards that are due
   pmquiz check my-deck.toml           validate a deck you wrote
+  pmquiz sync ~/Sync                  share the history with your other devices
   printf '1\\nt\\nb\\n' | pmquiz run --seed 2 --count 3 --kinds mcq,tf --format json";
 
 #[derive(Debug, Parser)]
@@ -114,7 +115,32 @@ pub(crate) enum Command {
         after_help = "Exit codes:\n  0  the deck was drafted\n  1  the article is empty, binary or has nothing to draft, it cannot be read, or the output file exists\n  2  usage error"
     )]
     Draft(DraftArgs),
+    /// Sync the review history with your other devices through a shared folder
+    #[command(
+        long_about = "Sync the review history with your other devices through a shared folder.\n\n\
+pmquiz writes this device's new answers (and forgets and undos) to DIR/pmquiz/DEVICE.log, a \
+file no other device writes, and reads every other device's log from where it last stopped. \
+Any tool that copies a folder between machines carries the logs: Syncthing, Dropbox, \
+Nextcloud, iCloud Drive, a git repository, a network share. The schedules of the cards that \
+new answers touch are computed again from all their answers in time order, so devices that \
+have seen the same answers have the same schedules. Copies a sync tool makes of a log \
+(`*.sync-conflict-*`, `* (conflicted copy)*`, `*.orig`) are read like the log.\n\n\
+Set `sync_dir = \"~/Sync/pmquiz\"` in DATA_DIR/config.toml to leave out DIR, and \
+`sync = \"auto\"` to sync at the start and end of every run and review.",
+        after_help = SYNC_EXIT_CODES
+    )]
+    Sync(SyncArgs),
+    /// Export the whole review history to a file, or import one (a backup, or another device's)
+    #[command(after_help = EXIT_CODES)]
+    History(HistoryArgs),
 }
+
+const SYNC_EXIT_CODES: &str = "\
+Exit codes:
+  0  synced (damaged records in other devices' logs are reported on stderr and skipped)
+  1  an error: no sync folder given or configured, the folder is missing or cannot be written,
+     or the history cannot be used; what was read before the error is kept
+  2  usage error";
 
 const MAN_HELP: &str = "\
 Examples:
@@ -393,6 +419,44 @@ pub(crate) struct ImportArgs {
     /// [default: newline]
     #[arg(long, value_name = "SEP")]
     pub card_separator: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SyncArgs {
+    /// The shared folder (pmquiz uses DIR/pmquiz in it) [default: `sync_dir` in
+    /// DATA_DIR/config.toml]
+    pub dir: Option<PathBuf>,
+
+    /// Show the devices seen, their last answer, and the events waiting in each direction;
+    /// change nothing
+    #[arg(long)]
+    pub status: bool,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct HistoryArgs {
+    #[command(subcommand)]
+    pub command: HistoryCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum HistoryCommand {
+    /// Write every answer, forget and undo of the history, of every device, to FILE (replaced
+    /// at once if it exists), in the log format of `pmquiz sync`
+    Export {
+        /// The file to write
+        file: PathBuf,
+    },
+    /// Add the answers of FILE (made by `history export`, or a device's sync log) that the
+    /// history lacks, and compute the schedules of the cards they touch again
+    Import {
+        /// The file to read
+        file: PathBuf,
+    },
 }
 
 fn parse_count(s: &str) -> Result<usize, String> {

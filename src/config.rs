@@ -15,6 +15,20 @@ pub(crate) const CONFIG_FILE_NAME: &str = "config.toml";
 pub(crate) struct Config {
     /// Desired retention for scheduling.
     pub(crate) retention: Option<Retention>,
+    /// The folder `pmquiz sync` uses when none is given (`~/` is the home directory; a
+    /// relative path is relative to the data directory).
+    pub(crate) sync_dir: Option<String>,
+    /// When to sync: `manual` (only `pmquiz sync`, the default) or `auto` (also at the start
+    /// and end of every `run` and `review`).
+    pub(crate) sync: Option<SyncMode>,
+}
+
+/// The `sync` setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum SyncMode {
+    Manual,
+    Auto,
 }
 
 /// A config file that cannot be used.
@@ -38,8 +52,9 @@ impl Config {
                 format!("invalid config: {message}"),
             )
             .with_help(
-                "config.toml may set `retention = 0.9` (the desired retention, 0.7 to 0.99); \
-                         fix or remove the line",
+                "config.toml may set `retention = 0.9` (the desired retention, 0.7 to 0.99), \
+                 `sync_dir = \"~/Sync\"` (the folder of `pmquiz sync`) and `sync = \"auto\"` \
+                 or `\"manual\"`; fix or remove the line",
             );
             ConfigError::Invalid(Box::new(diagnostic))
         })
@@ -82,6 +97,21 @@ mod tests {
                 .unwrap()
                 .retention,
             Some(Retention::new(0.85).unwrap())
+        );
+    }
+
+    #[test]
+    fn sync_settings() {
+        let c = Config::parse("sync_dir = \"~/Sync\"\nsync = \"auto\"\n", "config.toml").unwrap();
+        assert_eq!(c.sync_dir.as_deref(), Some("~/Sync"));
+        assert_eq!(c.sync, Some(SyncMode::Auto));
+        let err = Config::parse("sync = \"sometimes\"\n", "config.toml").unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("config.toml:1:8: error: invalid config: unknown variant `sometimes`, expected `manual` or `auto`"), "{text}");
+        let err = Config::parse("sync_dir = 3\n", "config.toml").unwrap_err();
+        assert!(
+            err.to_string().starts_with("config.toml:1:12: error"),
+            "{err}"
         );
     }
 

@@ -18,4 +18,5 @@ pub mod schedule;
 mod session;
 pub mod stats;
 pub mod store;
+pub mod sync;
 mod ui;

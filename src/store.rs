@@ -31,6 +31,11 @@ use crate::schedule::{CardState, Phase, Rating};
 use crate::stats::{
     AnswerCount, CardTally, DeckHistory, HARDEST_CARDS, LONG_WINDOW_DAYS, SHORT_WINDOW_DAYS,
 };
+use crate::sync::event::{DeviceId, EventId};
+
+mod events;
+
+pub use events::{DeviceInfo, Events, Imported, OwnLog, SyncLog, SyncRead};
 
 /// Name of the database file inside the data directory.
 pub const DB_FILE_NAME: &str = "pmquiz.db";
@@ -48,6 +53,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema-2.sql"),
     // 3: answers counted as right by the learner after all (`overridden`).
     include_str!("schema-3.sql"),
+    // 4: events with identity (an id and a device per answer, forgets, undos, overrides), for
+    // sync.
+    include_str!("schema-4.sql"),
 ];
 
 /// How many of the most missed cards [`Store::hardest_by_misses`] reads at most.
@@ -120,6 +128,8 @@ pub struct AnswerRecord {
 pub struct Recorded {
     /// The answer's row: in `answers`, or in `practice` for a practice answer.
     pub row: i64,
+    /// The answer's event id (see [`Store::undo`]).
+    pub event: EventId,
     /// The answer was practice: it did not move the card's schedule.
     pub practice: bool,
     /// The card's schedule before the answer (`None`: new).
@@ -176,6 +186,8 @@ pub struct DueCard {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// This device: its number in the `devices` table, and its id.
+    device: (i64, DeviceId),
 }
 
 const CARD_COLUMNS: &str =
@@ -225,9 +237,14 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| sql_error(&path, e))?;
-        let store = Store { conn, path };
+        let mut store = Store {
+            conn,
+            path,
+            device: (0, DeviceId::from_bytes([0; 16])),
+        };
         store.configure()?;
         store.migrate()?;
+        store.device = store.read_device()?;
         Ok(store)
     }
 
@@ -298,7 +315,7 @@ impl Store {
         state: Option<&CardState>,
     ) -> Result<(), StoreError> {
         let tx = self.write()?;
-        insert_answer(&tx, answer).map_err(|e| self.err(e))?;
+        insert_answer(&tx, self.device.0, answer).map_err(|e| self.err(e))?;
         if let Some(state) = state {
             upsert_card(&tx, &answer.deck_id, &answer.card_id, state).map_err(|e| self.err(e))?;
         }
@@ -311,6 +328,11 @@ impl Store {
     /// together. The transaction takes the write lock before reading, so
     /// pmquiz processes answering the same card at once are serialized and
     /// each schedules from the state the one before it wrote.
+    ///
+    /// The answer is an event that sorts after every event this history knows, unless another
+    /// device's clock was ahead: when an event of the card from another device is later than
+    /// this answer, the card is left for the next sync to replay
+    /// ([`Store::replay_pending`]), which puts its events in time order.
     pub fn review(
         &self,
         answer: &AnswerRecord,
@@ -320,11 +342,20 @@ impl Store {
         let previous =
             read_card_state(&tx, &answer.deck_id, &answer.card_id).map_err(|e| self.err(e))?;
         let next = schedule(previous.as_ref());
-        let row = insert_answer(&tx, answer).map_err(|e| self.err(e))?;
+        let (row, event) = insert_answer(&tx, self.device.0, answer).map_err(|e| self.err(e))?;
         upsert_card(&tx, &answer.deck_id, &answer.card_id, &next).map_err(|e| self.err(e))?;
+        events::check_order(
+            &tx,
+            &answer.deck_id,
+            &answer.card_id,
+            answer.answered_at,
+            event,
+        )
+        .map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))?;
         Ok(Recorded {
             row,
+            event,
             practice: false,
             previous,
             next: Some(next),
@@ -337,13 +368,16 @@ impl Store {
         let tx = self.write()?;
         let state =
             read_card_state(&tx, &answer.deck_id, &answer.card_id).map_err(|e| self.err(e))?;
+        let event = events::next_id(&tx, answer.answered_at).map_err(|e| self.err(e))?;
         tx.prepare_cached(
-            "INSERT INTO practice (deck_id, card_id, question_kind, correct, given, expected, \
-             answered_at, duration_ms, session_id) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO practice (event_id, device, deck_id, card_id, question_kind, correct, \
+             given, expected, answered_at, duration_ms, session_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )
         .and_then(|mut stmt| {
             stmt.execute(params![
+                event.as_bytes(),
+                self.device.0,
                 answer.deck_id,
                 answer.card_id,
                 answer.question_kind,
@@ -360,73 +394,11 @@ impl Store {
         tx.commit().map_err(|e| self.err(e))?;
         Ok(Recorded {
             row,
+            event,
             practice: true,
             previous: state.clone(),
             next: state,
         })
-    }
-
-    /// Takes back an answer [`Store::review`] or [`Store::practice`] recorded, in one
-    /// transaction: its row is deleted and the card's schedule is what it was before the answer
-    /// (no schedule: the card is new again).
-    pub(crate) fn undo(
-        &self,
-        deck_id: &str,
-        card_id: &str,
-        recorded: &Recorded,
-    ) -> Result<(), StoreError> {
-        let tx = self.write()?;
-        let table = if recorded.practice {
-            "practice"
-        } else {
-            "answers"
-        };
-        tx.execute(
-            &format!("DELETE FROM {table} WHERE id = ?1"),
-            params![recorded.row],
-        )
-        .and_then(|_| match (&recorded.previous, recorded.practice) {
-            (_, true) => Ok(()),
-            (Some(state), false) => upsert_card(&tx, deck_id, card_id, state).map(drop),
-            (None, false) => tx
-                .execute(
-                    "DELETE FROM cards WHERE deck_id = ?1 AND card_id = ?2",
-                    params![deck_id, card_id],
-                )
-                .map(drop),
-        })
-        .map_err(|e| self.err(e))?;
-        tx.commit().map_err(|e| self.err(e))
-    }
-
-    /// Counts a recorded answer as right after all, in one transaction: its row is marked right
-    /// and overridden, and (for a review, not practice) given `rating` and the card the
-    /// schedule `next`.
-    pub(crate) fn override_answer(
-        &self,
-        deck_id: &str,
-        card_id: &str,
-        recorded: &Recorded,
-        rating: Rating,
-        next: &CardState,
-    ) -> Result<(), StoreError> {
-        let tx = self.write()?;
-        let done = if recorded.practice {
-            tx.execute(
-                "UPDATE practice SET correct = 1, overridden = 1 WHERE id = ?1",
-                params![recorded.row],
-            )
-            .map(drop)
-        } else {
-            tx.execute(
-                "UPDATE answers SET correct = 1, overridden = 1, rating = ?2 WHERE id = ?1",
-                params![recorded.row, rating.as_u8()],
-            )
-            .and_then(|_| upsert_card(&tx, deck_id, card_id, next))
-            .map(drop)
-        };
-        done.map_err(|e| self.err(e))?;
-        tx.commit().map_err(|e| self.err(e))
     }
 
     /// Card ids of a deck's history that an older pmquiz derived from the
@@ -436,6 +408,14 @@ impl Store {
         self.conn
             .prepare_cached("SELECT card_id FROM legacy_ids WHERE deck_id = ?1")
             .and_then(|mut stmt| stmt.query_map([deck_id], |r| r.get(0))?.collect())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Whether any deck's history still has card ids an older pmquiz derived (see
+    /// [`Store::legacy_ids`]). Usually not: one read of an empty table.
+    pub(crate) fn has_legacy_ids(&self) -> Result<bool, StoreError> {
+        self.conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM legacy_ids)", [], |r| r.get(0))
             .map_err(|e| self.err(e))
     }
 
@@ -469,6 +449,13 @@ impl Store {
             run("UPDATE answers SET card_id = ?3 WHERE deck_id = ?1 AND card_id = ?2")
                 .and_then(|_| {
                     run("UPDATE practice SET card_id = ?3 WHERE deck_id = ?1 AND card_id = ?2")
+                })
+                .and_then(|_| {
+                    run("UPDATE forgets SET card_id = ?3 WHERE deck_id = ?1 AND card_id = ?2")
+                })
+                .and_then(|_| {
+                    run("UPDATE OR IGNORE replay_pending SET card_id = ?3 \
+                         WHERE deck_id = ?1 AND card_id = ?2")
                 })
                 .and_then(|_| {
                     run("UPDATE OR IGNORE cards SET card_id = ?3 \
@@ -763,19 +750,39 @@ impl Store {
     }
 
     /// Resets the schedule of one card (`Some(card_id)`) or of every card of
-    /// a deck (`None`), so they are new again. The answer history is kept.
+    /// a deck (`None`), so they are new again, and records that as an event at `at`
+    /// (it reaches other devices with `pmquiz sync`). The answer history is kept.
     /// Returns how many cards were reset.
-    pub(crate) fn forget(&self, deck_id: &str, card_id: Option<&str>) -> Result<usize, StoreError> {
-        let result = match card_id {
-            Some(card) => self.conn.execute(
-                "DELETE FROM cards WHERE deck_id = ?1 AND card_id = ?2",
-                params![deck_id, card],
-            ),
-            None => self
-                .conn
-                .execute("DELETE FROM cards WHERE deck_id = ?1", [deck_id]),
-        };
-        result.map_err(|e| self.err(e))
+    pub(crate) fn forget(
+        &self,
+        deck_id: &str,
+        card_id: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let tx = self.write()?;
+        let event = events::next_id(&tx, at).map_err(|e| self.err(e))?;
+        let reset = tx
+            .execute(
+                "INSERT INTO forgets (event_id, device, at, deck_id, card_id) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    event.as_bytes(),
+                    self.device.0,
+                    to_millis(at),
+                    deck_id,
+                    card_id
+                ],
+            )
+            .and_then(|_| match card_id {
+                Some(card) => tx.execute(
+                    "DELETE FROM cards WHERE deck_id = ?1 AND card_id = ?2",
+                    params![deck_id, card],
+                ),
+                None => tx.execute("DELETE FROM cards WHERE deck_id = ?1", [deck_id]),
+            })
+            .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(reset)
     }
 
     /// All answers to the given decks given at or after `since`, oldest
@@ -1206,14 +1213,22 @@ fn read_card_state(
     .optional()
 }
 
-/// Appends an answer to the history; returns its row id.
-fn insert_answer(tx: &Transaction<'_>, answer: &AnswerRecord) -> rusqlite::Result<i64> {
+/// Appends an answer of this device (number `device`) to the history as a new event; returns
+/// its row id and event id.
+fn insert_answer(
+    tx: &Transaction<'_>,
+    device: i64,
+    answer: &AnswerRecord,
+) -> rusqlite::Result<(i64, EventId)> {
+    let event = events::next_id(tx, answer.answered_at)?;
     tx.prepare_cached(
-        "INSERT INTO answers (deck_id, card_id, question_kind, correct, rating, given, \
-         expected, answered_at, duration_ms, session_id) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO answers (event_id, device, deck_id, card_id, question_kind, correct, \
+         rating, given, expected, answered_at, duration_ms, session_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
+        event.as_bytes(),
+        device,
         answer.deck_id,
         answer.card_id,
         answer.question_kind,
@@ -1225,7 +1240,7 @@ fn insert_answer(tx: &Transaction<'_>, answer: &AnswerRecord) -> rusqlite::Resul
         duration_millis(answer.duration),
         answer.session_id,
     ])?;
-    Ok(tx.last_insert_rowid())
+    Ok((tx.last_insert_rowid(), event))
 }
 
 fn upsert_card(
@@ -1749,11 +1764,11 @@ mod tests {
                 )
                 .unwrap();
         }
-        assert_eq!(store.forget("a", Some("2")).unwrap(), 1);
-        assert_eq!(store.forget("a", Some("2")).unwrap(), 0);
+        assert_eq!(store.forget("a", Some("2"), now).unwrap(), 1);
+        assert_eq!(store.forget("a", Some("2"), now).unwrap(), 0);
         assert_eq!(store.card_state("a", "2").unwrap(), None);
         assert_eq!(store.card_states("a").unwrap().len(), 2);
-        assert_eq!(store.forget("a", None).unwrap(), 2);
+        assert_eq!(store.forget("a", None, now).unwrap(), 2);
         assert!(store.card_states("a").unwrap().is_empty());
         assert_eq!(store.card_states("b").unwrap().len(), 1);
         assert_eq!(store.answers_since(&decks(&["a"]), now).unwrap().len(), 3);
@@ -2195,8 +2210,8 @@ mod tests {
         for at in &times {
             tx.execute(
                 &format!(
-                    "INSERT INTO answers ({ANSWER_COLUMNS}) \
-                     VALUES ('d', 'c', 'typed', 1, 3, 'a', 'a', ?1, 0, 's')"
+                    "INSERT INTO answers (event_id, device, {ANSWER_COLUMNS}) \
+                     VALUES (randomblob(16), 1, 'd', 'c', 'typed', 1, 3, 'a', 'a', ?1, 0, 's')"
                 ),
                 [to_millis(*at)],
             )
@@ -2252,8 +2267,8 @@ mod tests {
         for (card, correct, at) in answers {
             tx.execute(
                 &format!(
-                    "INSERT INTO answers ({ANSWER_COLUMNS}) \
-                     VALUES ('d', ?1, 'typed', ?2, 3, 'a', 'a', ?3, 0, 's')"
+                    "INSERT INTO answers (event_id, device, {ANSWER_COLUMNS}) \
+                     VALUES (randomblob(16), 1, 'd', ?1, 'typed', ?2, 3, 'a', 'a', ?3, 0, 's')"
                 ),
                 params![card, correct, to_millis(*at)],
             )

@@ -9,6 +9,7 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use pmquiz::deck::{Deck, Origin, parse_deck};
 use pmquiz::schedule::{CardState, Rating, Scheduler};
 use pmquiz::store::{AnswerRecord, DB_FILE_NAME, Store};
+use pmquiz::sync::event::EventId;
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 use std::fmt::Write as _;
@@ -391,7 +392,8 @@ pub(crate) enum Writer {
 
 enum Sink {
     Store(Store),
-    Bulk(rusqlite::Connection),
+    /// The connection, and the id of the last answer written (ids grow, as pmquiz makes them).
+    Bulk(rusqlite::Connection, Option<EventId>, Box<ChaCha8Rng>),
 }
 
 impl Sink {
@@ -407,7 +409,7 @@ impl Sink {
                 conn.pragma_update(None, "synchronous", "OFF")
                     .expect("set synchronous");
                 conn.execute_batch("BEGIN").expect("begin");
-                Sink::Bulk(conn)
+                Sink::Bulk(conn, None, Box::new(ChaCha8Rng::seed_from_u64(11)))
             }
         }
     }
@@ -417,11 +419,14 @@ impl Sink {
             Sink::Store(store) => {
                 store.record(a, state).expect("record an answer");
             }
-            Sink::Bulk(conn) => {
+            Sink::Bulk(conn, last, rng) => {
+                let id = EventId::next(a.answered_at, *last, rng.random());
+                *last = Some(id);
                 conn.prepare_cached(
-                    "INSERT INTO answers (deck_id, card_id, question_kind, correct, rating, \
-                     given, expected, answered_at, duration_ms, session_id) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    "INSERT INTO answers (event_id, device, deck_id, card_id, question_kind, \
+                     correct, rating, given, expected, answered_at, duration_ms, session_id) \
+                     VALUES (?12, (SELECT num FROM this_device), ?1, ?2, ?3, ?4, ?5, ?6, ?7, \
+                     ?8, ?9, ?10)",
                 )
                 .and_then(|mut stmt| {
                     stmt.execute(rusqlite::params![
@@ -435,6 +440,7 @@ impl Sink {
                         a.answered_at.timestamp_millis(),
                         i64::try_from(a.duration.as_millis()).unwrap_or(i64::MAX),
                         a.session_id,
+                        id.as_bytes(),
                     ])
                 })
                 .expect("insert an answer");
@@ -464,7 +470,7 @@ impl Sink {
     }
 
     fn finish(self) {
-        if let Sink::Bulk(conn) = self {
+        if let Sink::Bulk(conn, ..) = self {
             conn.execute_batch("COMMIT").expect("commit");
         }
     }

@@ -60,7 +60,7 @@ pub(super) fn run(cx: &Context, args: &ForgetArgs) -> anyhow::Result<u8> {
             return Ok(OK);
         }
     }
-    let n = store.forget(&deck_id, args.card.as_deref())?;
+    let n = store.forget(&deck_id, args.card.as_deref(), cx.now()?)?;
     println!(
         "Cleared the schedule of {} in `{deck_id}`: {} new again. The answer history is kept.",
         plural(n, "card"),

@@ -55,8 +55,6 @@ pub(crate) fn rating(attempt: &Attempt) -> Rating {
 
 /// An answer this session recorded, kept so that it can be undone or overridden.
 struct Kept {
-    deck_id: String,
-    card_id: String,
     recorded: Recorded,
     answered_at: DateTime<Utc>,
 }
@@ -102,8 +100,6 @@ impl Recorder for History {
         };
         let until = Self::until(recorded.next.as_ref(), now);
         self.kept.push(Kept {
-            deck_id: record.deck_id,
-            card_id: record.card_id,
             recorded,
             answered_at: now,
         });
@@ -130,8 +126,9 @@ impl Recorder for History {
 
     fn undo(&mut self) -> anyhow::Result<()> {
         if let Some(last) = self.kept.pop() {
+            let now = self.now();
             self.store
-                .undo(&last.deck_id, &last.card_id, &last.recorded)?;
+                .undo(last.recorded.event, last.recorded.previous.as_ref(), now)?;
         }
         Ok(())
     }
@@ -152,13 +149,8 @@ impl Recorder for History {
             )
         };
         if let Some(state) = &next {
-            self.store.override_answer(
-                &last.deck_id,
-                &last.card_id,
-                &last.recorded,
-                rating,
-                state,
-            )?;
+            self.store
+                .override_answer(&last.recorded, rating, state, now)?;
         }
         last.recorded.next = next;
         Ok(Self::until(last.recorded.next.as_ref(), now))
@@ -167,6 +159,9 @@ impl Recorder for History {
 
 /// Opens the review history for sessions and statistics over `decks`. History recorded under
 /// the card ids older pmquiz versions derived (32-bit) moves to the cards' current ids first.
+///
+/// Cards left for a replay (an answer recorded out of time order with another device's, or a
+/// sync killed before it replayed) get their schedules computed from their events first.
 pub(crate) fn open_store(cx: &Context, decks: &[Deck]) -> anyhow::Result<Store> {
     let store = Store::open(cx.data_dir()?)?;
     for deck in decks {
@@ -174,6 +169,22 @@ pub(crate) fn open_store(cx: &Context, decks: &[Deck]) -> anyhow::Result<Store> 
         if !old.is_empty() {
             store.adopt_ids(&deck.id, &legacy_renames(deck, &old))?;
         }
+    }
+    if store.pending_replays()? > 0 {
+        store.replay_pending(&cx.scheduler()?)?;
+    }
+    Ok(store)
+}
+
+/// Opens the review history to share it (sync, export, import): history still recorded under
+/// the card ids older pmquiz versions derived moves to the current ids of every available
+/// deck first, so that every device names a card the same way. The decks are only loaded
+/// when there is such history.
+pub(crate) fn open_store_to_share(cx: &Context) -> anyhow::Result<Store> {
+    let store = open_store(cx, &[])?;
+    if store.has_legacy_ids()? {
+        drop(store);
+        return open_store(cx, cx.decks_or_all(&[])?);
     }
     Ok(store)
 }

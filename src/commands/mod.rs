@@ -15,13 +15,15 @@ mod run;
 mod show;
 pub mod stats;
 mod study;
+mod sync;
+mod transfer;
 
 use crate::cli::{Cli, Command};
 use crate::config::{CONFIG_FILE_NAME, Config, ConfigError};
 use crate::day::Days;
 use crate::deck::Deck;
 use crate::library::{self, DeckCache, LoadError};
-use crate::schedule::Retention;
+use crate::schedule::{Retention, Scheduler};
 use chrono::{DateTime, Local, Utc};
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
@@ -140,6 +142,39 @@ impl Context {
         Ok(flag.or(config.retention).unwrap_or_default())
     }
 
+    /// This device's scheduler, as a replay of synced events uses it: the settings of
+    /// config.toml, never a session's flags, so that the same events give the same schedules
+    /// on every device with the same settings.
+    pub(crate) fn scheduler(&self) -> anyhow::Result<Scheduler> {
+        Ok(Scheduler::new(self.retention(None)?))
+    }
+
+    /// The sync folder: `dir` when given, else `sync_dir` in config.toml (`~/` for the home
+    /// directory; a relative path is relative to the data directory), else `None`.
+    pub(crate) fn sync_dir(&self, dir: Option<&Path>) -> anyhow::Result<Option<PathBuf>> {
+        if let Some(dir) = dir {
+            return Ok(Some(dir.to_path_buf()));
+        }
+        let Some(text) = self.config()?.sync_dir.as_deref() else {
+            return Ok(None);
+        };
+        let home = || {
+            directories::BaseDirs::new()
+                .map(|b| b.home_dir().to_path_buf())
+                .ok_or_else(|| {
+                    anyhow::anyhow!("cannot find the home directory for `sync_dir = {text:?}`")
+                })
+        };
+        let path = if text == "~" {
+            home()?
+        } else if let Some(rest) = text.strip_prefix("~/") {
+            home()?.join(rest)
+        } else {
+            self.data_dir()?.join(text)
+        };
+        Ok(Some(path))
+    }
+
     /// Resolves deck arguments; none means every available deck (built-in and user decks that
     /// load). The decks are kept until the process ends (see [`keep`]).
     pub(crate) fn decks_or_all(&self, args: &[String]) -> anyhow::Result<&'static [Deck]> {
@@ -206,6 +241,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Completions(args) => completions::run(args.shell),
         Command::Man(args) => man::run(args.dir.as_deref()),
         Command::Import(args) => import::run(&cx, &args),
+        Command::Sync(args) => sync::run(&cx, &args),
+        Command::History(args) => transfer::run(&cx, &args),
     }
 }
 

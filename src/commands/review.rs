@@ -16,6 +16,10 @@ pub(super) fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
     cx.config()?;
     let decks = cx.decks_or_all(&args.deck)?;
     let deck_ids: Vec<String> = decks.iter().map(|d| d.id.clone()).collect();
+    // Answers given on other devices first, so that what is due here reflects them.
+    if !args.session.no_save {
+        super::sync::auto(cx);
+    }
     let store = open_store(cx, decks)?;
     let now = cx.now()?;
 
@@ -89,11 +93,16 @@ pub(super) fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
         decks,
         counts: true,
     };
-    drive(
+    let code = drive(
         Session::new(questions, args.session.mode),
         &study,
         history.as_mut().map(|h| h as &mut dyn Recorder),
-    )
+    )?;
+    if history.is_some() {
+        drop(history);
+        super::sync::auto(cx);
+    }
+    Ok(code)
 }
 
 /// "in 3 h", "in 12 min", "in 2 days".

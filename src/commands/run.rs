@@ -33,6 +33,9 @@ pub(super) fn run(cx: &Context, args: &RunArgs) -> anyhow::Result<u8> {
         );
     }
     let replay = replay_command(args, seed);
+    if !args.session.no_save {
+        super::sync::auto(cx);
+    }
     let mut history = super::history::open(cx, decks, &args.session)?;
     let study = Study {
         opts: &args.session,
@@ -41,11 +44,16 @@ pub(super) fn run(cx: &Context, args: &RunArgs) -> anyhow::Result<u8> {
         decks,
         counts: false,
     };
-    drive(
+    let code = drive(
         Session::new(questions, args.session.mode),
         &study,
         history.as_mut().map(|h| h as &mut dyn Recorder),
-    )
+    )?;
+    if history.is_some() {
+        drop(history);
+        super::sync::auto(cx);
+    }
+    Ok(code)
 }
 
 /// Quotes a word for a POSIX shell when it needs it.

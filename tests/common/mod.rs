@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub(crate) mod device;
 #[cfg(unix)]
 pub(crate) mod pty;
 
