@@ -496,6 +496,8 @@ impl Store {
         mut schedule: impl FnMut(&ImportedHistory<'a>, &[(DateTime<Utc>, Rating)]) -> Option<CardState>,
     ) -> Result<ImportCounts, StoreError> {
         let tx = self.write()?;
+        // The answers are events of this device, as if given here, with ids after every other.
+        let mut ids = events::IdSource::new(&tx).map_err(|e| self.err(e))?;
         let mut counts = ImportCounts::default();
         // Decks that already have answers, of pmquiz's own or from an earlier import.
         let mut deck_has_history: HashMap<String, bool> = HashMap::new();
@@ -572,10 +574,12 @@ impl Store {
                 let duration = duration_millis(answer.duration);
                 match answer.rating {
                     Some(rating) => {
+                        let event = ids.next(answer.answered_at);
                         tx.prepare_cached(
                             "INSERT INTO answers (deck_id, card_id, question_kind, correct, rating, \
-                             given, expected, answered_at, duration_ms, session_id) \
-                             VALUES (?1, ?2, 'flash', ?3, ?4, ?5, '', ?6, ?7, ?8)",
+                             given, expected, answered_at, duration_ms, session_id, event_id, \
+                             device) \
+                             VALUES (?1, ?2, 'flash', ?3, ?4, ?5, '', ?6, ?7, ?8, ?9, ?10)",
                         )
                         .and_then(|mut stmt| {
                             stmt.execute(params![
@@ -586,20 +590,32 @@ impl Store {
                                 given,
                                 at,
                                 duration,
-                                source
+                                source,
+                                event.as_bytes(),
+                                self.device.0,
                             ])
                         })
                         .map_err(|e| self.err(e))?;
                         counts.answers += 1;
                     }
                     None => {
+                        let event = ids.next(answer.answered_at);
                         tx.prepare_cached(
                             "INSERT INTO practice (deck_id, card_id, question_kind, correct, given, \
-                             expected, answered_at, duration_ms, session_id) \
-                             VALUES (?1, ?2, 'flash', 1, ?3, '', ?4, ?5, ?6)",
+                             expected, answered_at, duration_ms, session_id, event_id, device) \
+                             VALUES (?1, ?2, 'flash', 1, ?3, '', ?4, ?5, ?6, ?7, ?8)",
                         )
                         .and_then(|mut stmt| {
-                            stmt.execute(params![card.deck_id, card.card_id, given, at, duration, source])
+                            stmt.execute(params![
+                                card.deck_id,
+                                card.card_id,
+                                given,
+                                at,
+                                duration,
+                                source,
+                                event.as_bytes(),
+                                self.device.0,
+                            ])
                         })
                         .map_err(|e| self.err(e))?;
                         counts.practice += 1;

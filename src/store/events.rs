@@ -76,6 +76,11 @@ pub enum Events {
 /// Read and used inside the write transaction that records the event, so ids grow in the
 /// order events are committed, across processes.
 pub(super) fn next_id(conn: &Connection, at: DateTime<Utc>) -> rusqlite::Result<EventId> {
+    Ok(EventId::next(at, last_id(conn)?, rand::random()))
+}
+
+/// The greatest event id the history holds.
+fn last_id(conn: &Connection) -> rusqlite::Result<Option<EventId>> {
     let last: Option<Vec<u8>> = conn
         .prepare_cached(
             "SELECT max(m) FROM (SELECT max(event_id) AS m FROM answers \
@@ -85,8 +90,24 @@ pub(super) fn next_id(conn: &Connection, at: DateTime<Utc>) -> rusqlite::Result<
              UNION ALL SELECT max(event_id) FROM overrides)",
         )?
         .query_row([], |r| r.get(0))?;
-    let last = last.and_then(|b| <[u8; 16]>::try_from(b).ok().map(EventId::from_bytes));
-    Ok(EventId::next(at, last, rand::random()))
+    Ok(last.and_then(|b| <[u8; 16]>::try_from(b).ok().map(EventId::from_bytes)))
+}
+
+/// Ids for many new events recorded in one write transaction: the greatest id is read once.
+pub(super) struct IdSource {
+    last: Option<EventId>,
+}
+
+impl IdSource {
+    pub(super) fn new(tx: &Transaction<'_>) -> rusqlite::Result<IdSource> {
+        Ok(IdSource { last: last_id(tx)? })
+    }
+
+    pub(super) fn next(&mut self, at: DateTime<Utc>) -> EventId {
+        let id = EventId::next(at, self.last, rand::random());
+        self.last = Some(id);
+        id
+    }
 }
 
 /// Notes the card for replay when one of its events sorts after the new event `id` at `at`
