@@ -50,8 +50,10 @@ impl fmt::Display for Notice {
                 damage,
             } => write!(
                 f,
-                "{}: damaged record at byte {offset} ({damage}; {len} bytes skipped). The events \
-                 in it are missing here; the rest of the file was read.",
+                "{}: damaged record at byte {offset} ({damage}; {len} bytes skipped). The rest \
+                 of the file was read; the events in the damaged part are missing here (to get \
+                 them, run `pmquiz history export FILE` on that device and `pmquiz history \
+                 import FILE` here).",
                 path.display()
             ),
             Notice::Newer { path, offset, kind } => write!(

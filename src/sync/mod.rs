@@ -20,3 +20,6 @@ pub mod folder;
 pub mod format;
 pub mod log_file;
 pub mod replay;
+
+#[cfg(test)]
+mod simulation;

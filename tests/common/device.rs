@@ -188,8 +188,17 @@ impl Device {
             .unwrap()
     }
 
-    /// This device's id, as its log is named.
+    /// This device's id, as its log is named (made by the first command that opens the
+    /// history).
     pub(crate) fn id(&self) -> String {
+        if !self.db().exists() {
+            self.run(
+                at(0).as_str(),
+                &["stats", "--deck", FACTS, "--format", "json"],
+                "",
+            )
+            .ok();
+        }
         let conn = self.read();
         let bytes: Vec<u8> = conn
             .query_row(
