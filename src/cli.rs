@@ -23,7 +23,7 @@ Examples:
   pmquiz review                       the cards that are due
   pmquiz check my-deck.toml           validate a deck you wrote
   pmquiz sync ~/Sync                  share the history with your other devices
-  printf '1\\nt\\nb\\n' | pmquiz run --seed 2 --count 3 --kinds mcq,tf --format json";
+  printf '1\\nt\\nb\\n' | pmquiz run --seed 5 --count 3 --kinds mcq,tf --format json";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -235,12 +235,14 @@ pub(crate) struct FormatArgs {
 /// Options shared by `run` and `review`.
 #[derive(Debug, Args)]
 pub(crate) struct SessionArgs {
-    /// practice: feedback after each answer; exam: feedback at the end; learn: missed questions
-    /// come back until answered right (the score counts first attempts)
+    /// practice: feedback after each answer; exam: feedback at the end, no self-graded
+    /// flashcards; learn: a missed question comes back after two others, options reshuffled,
+    /// until answered right (the score counts first attempts)
     #[arg(long, default_value = "practice", value_parser = parse_mode)]
     pub mode: Mode,
 
-    /// Question kinds to ask, comma-separated: flash, mcq, tf, blank, typed [default: all]
+    /// Question kinds to ask, comma-separated: flash, mcq, tf, blank, typed [default: all, in
+    /// about equal shares; exam mode: all but flash]
     #[arg(long, value_delimiter = ',', value_parser = parse_kind)]
     pub kinds: Vec<Kind>,
 

@@ -1,7 +1,10 @@
 //! A quiz session as a state machine: which question is next, taking an answer, the running
 //! score and the summary. It never prints or reads; front ends drive it.
 
-use crate::quiz::{Kind, Outcome, Question, Response, Verdict, check};
+use crate::quiz::{Body, Kind, Outcome, Question, Response, Verdict, check};
+use rand::SeedableRng;
+use rand::rngs::ChaCha8Rng;
+use rand::seq::SliceRandom;
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
 use std::str::FromStr;
@@ -49,19 +52,31 @@ pub(crate) struct Attempt {
 }
 
 /// One change to the session, kept so that it can be undone.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 enum Step {
     Answered {
         question: usize,
         /// The answer was the question's first (it set `first`).
         first: bool,
-        /// A miss put the question back at the end of the queue (learn mode).
-        requeued: bool,
+        /// A miss put the question back in the queue (learn mode).
+        requeued: Option<Requeued>,
     },
     Skipped {
         question: usize,
     },
 }
+
+/// Where a missed question was put back, and how it was asked before its options were
+/// reshuffled.
+#[derive(Debug, Clone)]
+struct Requeued {
+    at: usize,
+    body: Body,
+}
+
+/// In learn mode, a missed question comes back after this many others (or after all that are
+/// left, when fewer are).
+const RETRY_AFTER: usize = 2;
 
 /// What [`Session::undo`] took back.
 #[derive(Debug, Clone)]
@@ -99,10 +114,16 @@ pub(crate) struct Session {
     steps: Vec<Step>,
     /// Questions skipped (nothing recorded, not asked again).
     skipped: usize,
+    /// Fixes how the options of a question asked again are reshuffled.
+    seed: u64,
+    /// Reshuffles so far, so that each one draws a new order.
+    reshuffles: u64,
 }
 
 impl Session {
-    pub(crate) fn new(questions: Vec<Question>, mode: Mode) -> Self {
+    /// A session asking `questions` in order; `seed` fixes how the options of a question asked
+    /// again in learn mode are reshuffled.
+    pub(crate) fn new(questions: Vec<Question>, mode: Mode, seed: u64) -> Self {
         let n = questions.len();
         Session {
             questions,
@@ -112,6 +133,8 @@ impl Session {
             first: vec![None; n],
             steps: Vec::new(),
             skipped: 0,
+            seed,
+            reshuffles: 0,
         }
     }
 
@@ -147,7 +170,7 @@ impl Session {
     }
 
     /// Judges `response` to the current question and moves on. In learn mode a miss puts the
-    /// question back at the end of the queue.
+    /// question back after two others (or at the end), with its options in a new order.
     ///
     /// # Panics
     /// When the session is over.
@@ -161,10 +184,12 @@ impl Session {
         if first {
             self.first[index] = Some(self.attempts.len());
         }
-        let requeued = self.mode == Mode::Learn && outcome.verdict == Verdict::Wrong;
-        if requeued {
-            self.queue.push_back(index);
-        }
+        let requeued = (self.mode == Mode::Learn && outcome.verdict == Verdict::Wrong).then(|| {
+            let body = self.reshuffle(index);
+            let at = RETRY_AFTER.min(self.queue.len());
+            self.queue.insert(at, index);
+            Requeued { at, body }
+        });
         self.steps.push(Step::Answered {
             question: index,
             first,
@@ -207,8 +232,8 @@ impl Session {
                 first,
                 requeued,
             } => {
-                if requeued {
-                    self.queue.pop_back();
+                if let Some(requeued) = requeued {
+                    self.unqueue(question, requeued);
                 }
                 if first {
                     self.first[question] = None;
@@ -229,7 +254,10 @@ impl Session {
     /// than the checker). Returns the changed attempt, or `None` when the last step was not a
     /// wrong answer.
     pub(crate) fn override_last(&mut self) -> Option<&Attempt> {
-        let Some(Step::Answered { requeued, .. }) = self.steps.last_mut() else {
+        let Some(Step::Answered {
+            question, requeued, ..
+        }) = self.steps.last_mut()
+        else {
             return None;
         };
         let attempt = self.attempts.last_mut()?;
@@ -238,9 +266,9 @@ impl Session {
         }
         attempt.outcome.verdict = Verdict::Right;
         attempt.overridden = true;
-        if *requeued {
-            self.queue.pop_back();
-            *requeued = false;
+        let question = *question;
+        if let Some(requeued) = requeued.take() {
+            self.unqueue(question, requeued);
         }
         self.attempts.last()
     }
@@ -263,6 +291,38 @@ impl Session {
     /// The questions still to ask, the current one first.
     pub(crate) fn queued(&self) -> impl Iterator<Item = &Question> {
         self.queue.iter().map(|&i| &self.questions[i])
+    }
+
+    /// Puts the options of a multiple-choice question in another order, so that a question
+    /// asked again is not answered by position. Returns how it was asked before.
+    fn reshuffle(&mut self, index: usize) -> Body {
+        let before = self.questions[index].body.clone();
+        let Body::Choice { options, correct } = &mut self.questions[index].body else {
+            return before;
+        };
+        if options.len() < 2 {
+            return before;
+        }
+        let right = options[*correct].clone();
+        self.reshuffles += 1;
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed.wrapping_add(self.reshuffles));
+        let previous = options.clone();
+        options.shuffle(&mut rng);
+        if *options == previous {
+            options.rotate_left(1);
+        }
+        *correct = options
+            .iter()
+            .position(|o| *o == right)
+            .expect("the right option is still there");
+        before
+    }
+
+    /// Takes a question put back after a miss out of the queue again, asked as it was before.
+    fn unqueue(&mut self, question: usize, requeued: Requeued) {
+        let removed = self.queue.remove(requeued.at);
+        debug_assert_eq!(removed, Some(question));
+        self.questions[question].body = requeued.body;
     }
 
     fn first_attempts(&self) -> impl Iterator<Item = &Attempt> {
@@ -395,7 +455,6 @@ impl Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::quiz::{Body, Question};
 
     fn tf(answer: bool, tag: &str) -> Question {
         Question {
@@ -411,7 +470,7 @@ mod tests {
 
     #[test]
     fn practice_scores_each_question_once() {
-        let mut s = Session::new(vec![tf(true, "a"), tf(false, "b")], Mode::Practice);
+        let mut s = Session::new(vec![tf(true, "a"), tf(false, "b")], Mode::Practice, 1);
         assert_eq!(s.progress().number, 1);
         s.answer(&Response::Bool(true), Duration::from_secs(1));
         assert_eq!(
@@ -445,7 +504,7 @@ mod tests {
 
     #[test]
     fn learn_mode_repeats_misses_until_right_and_scores_first_attempts() {
-        let mut s = Session::new(vec![tf(true, "a"), tf(false, "b")], Mode::Learn);
+        let mut s = Session::new(vec![tf(true, "a"), tf(false, "b")], Mode::Learn, 1);
         s.answer(&Response::Bool(false), Duration::ZERO); // miss q1
         s.answer(&Response::Bool(false), Duration::ZERO); // q2 right
         assert!(s.progress().retry);
@@ -465,6 +524,7 @@ mod tests {
         let mut s = Session::new(
             vec![tf(true, "a"), tf(true, "b"), tf(true, "c")],
             Mode::Exam,
+            1,
         );
         s.answer(&Response::Bool(true), Duration::ZERO);
         let sum = s.summary();
@@ -476,7 +536,7 @@ mod tests {
 
     #[test]
     fn undo_takes_back_answers_and_skips_in_order() {
-        let mut s = Session::new(vec![tf(true, "a"), tf(false, "b")], Mode::Learn);
+        let mut s = Session::new(vec![tf(true, "a"), tf(false, "b")], Mode::Learn, 1);
         assert!(!s.can_undo());
         s.answer(&Response::Bool(false), Duration::ZERO); // miss a: back in the queue
         s.skip(); // skip b
@@ -492,7 +552,7 @@ mod tests {
 
     #[test]
     fn an_overridden_miss_counts_as_right_and_is_not_asked_again() {
-        let mut s = Session::new(vec![tf(true, "a"), tf(false, "b")], Mode::Learn);
+        let mut s = Session::new(vec![tf(true, "a"), tf(false, "b")], Mode::Learn, 1);
         s.answer(&Response::Bool(false), Duration::ZERO);
         assert_eq!(s.queued().count(), 2);
         assert!(s.override_last().is_some_and(|a| a.overridden));
@@ -503,5 +563,53 @@ mod tests {
         assert_eq!((sum.answered, sum.correct, sum.skipped), (1, 1, 1));
         assert!(sum.complete);
         assert!(sum.results[0].overridden);
+    }
+
+    fn mcq(id: &str) -> Question {
+        Question {
+            card_id: id.into(),
+            kind: Kind::Mcq,
+            body: Body::Choice {
+                options: vec!["a".into(), "b".into(), "c".into(), "d".into()],
+                correct: 2,
+            },
+            ..tf(true, id)
+        }
+    }
+
+    fn right_option(s: &Session) -> usize {
+        match &s.current().unwrap().body {
+            Body::Choice { correct, .. } => *correct,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn learn_mode_brings_a_miss_back_after_two_others_with_new_option_order() {
+        let questions: Vec<Question> = ["1", "2", "3", "4", "5"].iter().map(|i| mcq(i)).collect();
+        let mut s = Session::new(questions, Mode::Learn, 7);
+        let before = s.current().unwrap().body.clone();
+        s.answer(&Response::Choice(0), Duration::ZERO); // miss 1
+        let order: Vec<&str> = s.queued().map(|q| q.card_id.as_str()).collect();
+        assert_eq!(order, ["2", "3", "1", "4", "5"]);
+        let Body::Choice { options, correct } = &s.questions[0].body else {
+            panic!()
+        };
+        assert_ne!(s.questions[0].body, before);
+        assert_eq!(options[*correct], "c");
+        // Undo puts the question back as it was asked.
+        s.undo();
+        assert_eq!(s.current().unwrap().body, before);
+        assert_eq!(s.queued().count(), 5);
+        // Near the end, a miss comes back after whatever is left.
+        for _ in 0..4 {
+            s.answer(&Response::Choice(right_option(&s)), Duration::ZERO);
+        }
+        let last = s.current().unwrap().card_id.clone();
+        s.answer(&Response::Choice(0), Duration::ZERO);
+        assert_eq!(s.current().unwrap().card_id, last);
+        // Overriding the miss takes the retry out again.
+        assert!(s.override_last().is_some());
+        assert!(s.current().is_none());
     }
 }

@@ -35,11 +35,11 @@ fn every_valid_fixture_checks_ok_with_card_and_question_counts() {
         "\
 valid/card.toml: ok, 2 cards, 6 questions
 valid/term.toml: ok, 2 cards, 13 questions
-valid/statement.toml: ok, 2 cards, 4 questions
+valid/statement.toml: ok, 2 cards, 2 questions
 valid/cloze.toml: ok, 1 card, 2 questions
-valid/choice.toml: ok, 1 card, 2 questions
+valid/choice.toml: ok, 1 card, 1 question
 valid/table.toml: ok, 2 cards, 18 questions
-valid/mixed.toml: ok, 6 cards, 23 questions
+valid/mixed.toml: ok, 6 cards, 21 questions
 "
     );
 }
@@ -379,7 +379,7 @@ fn every_file_is_checked_even_after_an_invalid_one() {
     ])
     .run();
     out.code(1);
-    assert_eq!(out.stdout, "valid/choice.toml: ok, 1 card, 2 questions\n");
+    assert_eq!(out.stdout, "valid/choice.toml: ok, 1 card, 1 question\n");
     assert_contains(
         &out.stderr,
         "invalid/missing-field.toml:4:1: error: missing field `answer` in [[card]]\n",

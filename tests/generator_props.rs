@@ -44,6 +44,8 @@ const TERMS: &[&str] = &[
 const CELLS: &[&str] = &["Meow", "meow", "Bark", "Kittens", "Puppies", "Both", "None"];
 const SUBJECTS: &[&str] = &["Cats", "Dogs", "Cattle", "Birds", "Fish"];
 const TAGS: &[&str] = &["a", "b", "c"];
+/// Fact names: cards that share one are the same fact.
+const FACTS: &[&str] = &["f1", "f2", "f3"];
 
 #[derive(Debug, Clone)]
 enum Gen {
@@ -59,6 +61,9 @@ enum Gen {
         accept: Vec<String>,
         examples: Vec<String>,
         reverse: bool,
+        /// Another term of TERMS this one includes (kept only when it differs).
+        includes: Option<&'static str>,
+        exclusive: bool,
     },
     Statement {
         text: String,
@@ -115,26 +120,32 @@ fn term() -> impl Strategy<Value = Gen> {
         prop::collection::vec(text(), 0..=1),
         prop::collection::vec((any::<bool>(), text()), 0..=2),
         any::<bool>(),
+        prop::option::weighted(0.3, prop::sample::select(TERMS)),
+        prop::bool::weighted(0.3),
     )
-        .prop_map(|(term, definition, accept, examples, reverse)| {
-            let examples = examples
-                .into_iter()
-                .map(|(marked, words)| {
-                    if marked {
-                        format!("{words} {{{{{words}}}}} here")
-                    } else {
-                        format!("{words} {} here", term.to_uppercase())
-                    }
-                })
-                .collect();
-            Gen::Term {
-                term: term.to_string(),
-                definition,
-                accept,
-                examples,
-                reverse,
-            }
-        })
+        .prop_map(
+            |(term, definition, accept, examples, reverse, includes, exclusive)| {
+                let examples = examples
+                    .into_iter()
+                    .map(|(marked, words)| {
+                        if marked {
+                            format!("{words} {{{{{words}}}}} here")
+                        } else {
+                            format!("{words} {} here", term.to_uppercase())
+                        }
+                    })
+                    .collect();
+                Gen::Term {
+                    term: term.to_string(),
+                    definition,
+                    accept,
+                    examples,
+                    reverse,
+                    includes: includes.filter(|i| normalize(i) != normalize(term)),
+                    exclusive,
+                }
+            },
+        )
 }
 
 fn cloze() -> impl Strategy<Value = Gen> {
@@ -224,11 +235,22 @@ fn list(items: &[String]) -> String {
 /// table row too (`r0`, …), so generated duplicates of text do not make duplicate ids. Unless
 /// `shared_definitions`, each definition is made unique by adding the card's number, so two
 /// different terms never share a definition.
-fn deck_toml(cards: &[(Gen, Vec<&str>)], shared_definitions: bool) -> String {
+fn deck_toml(cards: &[(Gen, Vec<&str>, Option<&str>)], shared_definitions: bool) -> String {
     let mut out = String::from("[deck]\nid = \"gen\"\nname = \"Generated\"\n");
-    for (i, (card, tags)) in cards.iter().enumerate() {
+    // `includes` may only name terms the deck has.
+    let terms: Vec<String> = cards
+        .iter()
+        .filter_map(|(c, _, _)| match c {
+            Gen::Term { term, .. } => Some(normalize(term)),
+            _ => None,
+        })
+        .collect();
+    for (i, (card, tags, fact)) in cards.iter().enumerate() {
         let tags: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
-        let common = format!("id = \"c{i}\"\ntags = {}\n", list(&tags));
+        let mut common = format!("id = \"c{i}\"\ntags = {}\n", list(&tags));
+        if let Some(fact) = fact {
+            common += &format!("fact = {}\n", q(fact));
+        }
         let body = match card {
             Gen::Card {
                 question,
@@ -248,17 +270,27 @@ fn deck_toml(cards: &[(Gen, Vec<&str>)], shared_definitions: bool) -> String {
                 accept,
                 examples,
                 reverse,
-            } => format!(
-                "[[term]]\n{common}term = {}\ndefinition = {}\naccept = {}\nexamples = {}\nreverse = {reverse}\n",
-                q(term),
-                q(&if shared_definitions {
-                    definition.clone()
-                } else {
-                    format!("{definition} {i}")
-                }),
-                list(accept),
-                list(examples)
-            ),
+                includes,
+                exclusive,
+            } => {
+                let includes: Vec<String> = includes
+                    .iter()
+                    .filter(|t| terms.contains(&normalize(t)))
+                    .map(|t| t.to_string())
+                    .collect();
+                format!(
+                    "[[term]]\n{common}term = {}\ndefinition = {}\naccept = {}\nexamples = {}\nreverse = {reverse}\nincludes = {}\nexclusive = {exclusive}\n",
+                    q(term),
+                    q(&if shared_definitions {
+                        definition.clone()
+                    } else {
+                        format!("{definition} {i}")
+                    }),
+                    list(accept),
+                    list(examples),
+                    list(&includes)
+                )
+            }
             Gen::Statement { text, answer } => {
                 format!(
                     "[[statement]]\n{common}text = {}\nanswer = {answer}\n",
@@ -304,20 +336,25 @@ fn decks_with_shared_definitions() -> impl Strategy<Value = (String, Deck)> {
 }
 
 fn decks(shared_definitions: bool) -> impl Strategy<Value = (String, Deck)> {
-    prop::collection::vec((any_card(), prop::sample::subsequence(TAGS, 0..=2)), 1..=12).prop_map(
-        move |cards| {
-            let text = deck_toml(&cards, shared_definitions);
-            let deck =
-                parse_deck(&text, "gen.toml", "gen", Origin::BuiltIn).unwrap_or_else(|errors| {
-                    let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
-                    panic!(
-                        "a generated valid deck was rejected:\n{}\n---\n{text}",
-                        shown.join("\n")
-                    )
-                });
-            (text, deck)
-        },
+    prop::collection::vec(
+        (
+            any_card(),
+            prop::sample::subsequence(TAGS, 0..=2),
+            prop::option::weighted(0.3, prop::sample::select(FACTS)),
+        ),
+        1..=12,
     )
+    .prop_map(move |cards| {
+        let text = deck_toml(&cards, shared_definitions);
+        let deck = parse_deck(&text, "gen.toml", "gen", Origin::BuiltIn).unwrap_or_else(|errors| {
+            let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            panic!(
+                "a generated valid deck was rejected:\n{}\n---\n{text}",
+                shown.join("\n")
+            )
+        });
+        (text, deck)
+    })
 }
 
 /// Reviewable items: each card, or each row of a table.
@@ -365,6 +402,128 @@ fn term_pairs(deck: &Deck) -> HashSet<(String, String)> {
             _ => None,
         })
         .collect()
+}
+
+/// Normalized terms that `includes` relates, both ways and through others: a definition of one
+/// that is not marked `exclusive` describes the other in part.
+fn related_terms(deck: &Deck) -> HashSet<(String, String)> {
+    let mut related: HashSet<(String, String)> = HashSet::new();
+    for card in &deck.cards {
+        if let Content::Term { term, includes, .. } = &card.content {
+            for i in includes {
+                related.insert((normalize(term), normalize(i)));
+            }
+        }
+    }
+    // Inclusion is transitive.
+    loop {
+        let more: Vec<(String, String)> = related
+            .iter()
+            .flat_map(|(a, b)| {
+                related
+                    .iter()
+                    .filter(move |(c, _)| c == b)
+                    .map(move |(_, d)| (a.clone(), d.clone()))
+            })
+            .filter(|(a, d)| a != d && !related.contains(&(a.clone(), d.clone())))
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        related.extend(more);
+    }
+    let reversed: Vec<(String, String)> = related
+        .iter()
+        .map(|(a, b)| (b.clone(), a.clone()))
+        .collect();
+    related.extend(reversed);
+    related
+}
+
+/// Whether a definition describes a term at least in part (both normalized): the term has it,
+/// or a related term has it without marking it `exclusive`.
+fn fits(deck: &Deck, term: &str, definition: &str) -> bool {
+    let related = related_terms(deck);
+    deck.cards.iter().any(|c| match &c.content {
+        Content::Term {
+            term: t,
+            definition: d,
+            exclusive,
+            ..
+        } => {
+            normalize(d) == definition
+                && (normalize(t) == term
+                    || (!exclusive && related.contains(&(term.to_string(), normalize(t)))))
+        }
+        _ => false,
+    })
+}
+
+/// Two normalized texts that say the same, spaces aside, or one of which contains the other's
+/// words: never a right and a wrong option of one question.
+fn overlaps(a: &str, b: &str) -> bool {
+    let contains = |hay: &str, needle: &str| format!(" {hay} ").contains(&format!(" {needle} "));
+    a.replace(' ', "") == b.replace(' ', "") || contains(a, b) || contains(b, a)
+}
+
+/// What is wrong with `shown_option` as a wrong option of this multiple-choice question, if
+/// anything: it overlaps a right answer, describes the asked term in part, or (for a chart
+/// question) comes from another row.
+fn bad_wrong_option(deck: &Deck, question: &Question, shown_option: &str) -> Option<String> {
+    let (card, row) = source(deck, question);
+    let option = normalize(shown_option);
+    let rights: Vec<String> = match &card.content {
+        Content::Card { answer, accept, .. } => std::iter::once(answer)
+            .chain(accept)
+            .map(|a| normalize(a))
+            .collect(),
+        Content::Term {
+            term,
+            definition,
+            accept,
+            ..
+        } => {
+            if question.prompt.starts_with("Which of these describes ") {
+                if fits(deck, &normalize(term), &option) {
+                    return Some(format!("`{shown_option}` describes {term} in part"));
+                }
+                term_pairs(deck)
+                    .into_iter()
+                    .filter(|(t, _)| *t == normalize(term))
+                    .map(|(_, d)| d)
+                    .collect()
+            } else {
+                if fits(deck, &option, &normalize(definition)) {
+                    return Some(format!("the definition describes `{shown_option}` in part"));
+                }
+                std::iter::once(term)
+                    .chain(accept)
+                    .map(|a| normalize(a))
+                    .collect()
+            }
+        }
+        Content::Table { rows, subjects, .. } => {
+            let row = &rows[row.expect("a table question names its row")];
+            if question.prompt.ends_with("\nWhich one is this?") {
+                return None;
+            }
+            if !row.cells.iter().any(|c| c == shown_option) {
+                return Some(format!("`{shown_option}` is not a cell of row {}", row.id));
+            }
+            let aspect = row.aspect.to_lowercase();
+            subjects
+                .iter()
+                .zip(&row.cells)
+                .filter(|(s, _)| question.prompt == format!("Which describes the {aspect} of {s}?"))
+                .map(|(_, c)| normalize(c))
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    rights
+        .iter()
+        .find(|r| overlaps(r, &option))
+        .map(|r| format!("`{shown_option}` overlaps the right answer `{r}`"))
 }
 
 /// Whether the deck's facts make `option` a right answer to this multiple-choice question.
@@ -441,7 +600,13 @@ fn truth(deck: &Deck, question: &Question) -> bool {
                 .strip_prefix("True or false? This describes ")
                 .expect("term statement");
             let (claimed, definition) = rest.split_once(":\n").expect("term and definition");
-            term_pairs(deck).contains(&(normalize(claimed), normalize(definition)))
+            let (claimed, definition) = (normalize(claimed), normalize(definition));
+            let has = term_pairs(deck).contains(&(claimed.clone(), definition.clone()));
+            assert!(
+                has || !fits(deck, &claimed, &definition),
+                "a statement that is true in part: {question:?}"
+            );
+            has
         }
         Content::Table { subjects, rows, .. } => {
             let row = &rows[row.expect("a table statement names its row")];
@@ -494,6 +659,13 @@ fn check_question(deck: &Deck, question: &Question) -> Result<(), TestCaseError>
                 "exactly one right option, the marked one: {:?}",
                 question
             );
+            for (i, option) in options.iter().enumerate() {
+                if i != *correct
+                    && let Some(problem) = bad_wrong_option(deck, question, option)
+                {
+                    prop_assert!(false, "{}: {:?}", problem, question);
+                }
+            }
         }
         Body::TrueFalse { answer } => {
             prop_assert_eq!(question.kind, Kind::Tf);
@@ -613,6 +785,114 @@ proptest! {
     ) {
         let again = parse_deck(&text, "gen.toml", "gen", Origin::BuiltIn).expect("valid");
         prop_assert_eq!(again.review_ids(), deck.review_ids());
+    }
+}
+
+/// The fact keys of each item of a deck, by review id: its own `fact` (a row's, else its
+/// table's), or the item itself (named with its deck, so that it is unique across decks).
+fn facts_by_item(deck: &Deck) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    for card in &deck.cards {
+        match &card.content {
+            Content::Table { rows, .. } => {
+                for row in rows {
+                    let id = format!("{}/{}", card.id, row.id);
+                    let facts = if !row.facts.is_empty() {
+                        row.facts.clone()
+                    } else if !card.facts.is_empty() {
+                        card.facts.clone()
+                    } else {
+                        vec![format!("\u{1f}{}/{id}", deck.id)]
+                    };
+                    out.push((id, facts));
+                }
+            }
+            _ => {
+                let facts = if card.facts.is_empty() {
+                    vec![format!("\u{1f}{}/{}", deck.id, card.id)]
+                } else {
+                    card.facts.clone()
+                };
+                out.push((card.id.clone(), facts));
+            }
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn a_session_asks_each_fact_once_while_the_deck_has_others(
+        (_text, deck) in deck_strategy(),
+        seed in any::<u64>(),
+    ) {
+        let facts = facts_by_item(&deck);
+        let distinct: HashSet<&String> = facts.iter().flat_map(|(_, f)| f).collect();
+        let decks = [deck];
+        let questions = generate(&decks, &Filter::default(), distinct.len(), &mut rng(seed));
+        prop_assert_eq!(questions.len(), distinct.len());
+        let mut asked: HashSet<&String> = HashSet::new();
+        for question in &questions {
+            let (_, of) = facts.iter().find(|(id, _)| *id == question.card_id).expect("an item");
+            for fact in of {
+                prop_assert!(asked.insert(fact), "fact {} asked twice: {:?}", fact, questions);
+            }
+        }
+    }
+}
+
+/// Over 60 default sessions of 10 questions on the built-in decks, every kind of question is
+/// between 12% and 30% of the 600.
+#[test]
+fn the_default_mix_of_kinds_is_balanced() {
+    let decks = pmquiz::deck::builtin_decks();
+    let mut by_kind: std::collections::BTreeMap<Kind, usize> = Default::default();
+    for seed in 0..60 {
+        for question in generate(&decks, &Filter::default(), 10, &mut rng(seed)) {
+            *by_kind.entry(question.kind).or_default() += 1;
+        }
+    }
+    let total: usize = by_kind.values().sum();
+    assert_eq!(total, 600);
+    for kind in Kind::ALL {
+        let share = by_kind.get(&kind).copied().unwrap_or(0) as f64 / total as f64;
+        assert!(
+            (0.12..=0.30).contains(&share),
+            "{kind}: {share:.3} of {by_kind:?}"
+        );
+    }
+}
+
+/// Sessions on the built-in decks never ask a fact twice: the decks have far more than a
+/// session's worth.
+#[test]
+fn built_in_sessions_ask_each_fact_once() {
+    let decks = pmquiz::deck::builtin_decks();
+    let facts: Vec<(String, Vec<String>)> = decks
+        .iter()
+        .flat_map(|d| {
+            facts_by_item(d)
+                .into_iter()
+                .map(move |(id, f)| (format!("{}/{id}", d.id), f))
+        })
+        .collect();
+    for seed in 0..30 {
+        for count in [10, 30] {
+            let questions = generate(&decks, &Filter::default(), count, &mut rng(seed));
+            let mut asked = HashSet::new();
+            for q in &questions {
+                let id = format!("{}/{}", q.deck_id, q.card_id);
+                let (_, of) = facts.iter().find(|(i, _)| *i == id).expect("an item");
+                for fact in of {
+                    assert!(
+                        asked.insert(fact.clone()),
+                        "seed {seed}, {count} questions: fact {fact} asked twice"
+                    );
+                }
+            }
+        }
     }
 }
 

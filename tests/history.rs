@@ -940,12 +940,14 @@ fn a_history_under_the_old_derived_ids_moves_to_the_new_ids() {
             "--deck",
             &deck,
             "--kinds",
-            "flash",
+            "flash,tf,mcq",
             "--format",
             "json",
             "--no-save",
         ],
-        &"\n3\n".repeat(7),
+        // Lines any of these kinds reads eventually (a flashcard reveals on any line and takes
+        // a grade of 1 or 3, true/false takes t, multiple choice 1 or 3), whatever the order.
+        &"3\nt\n1\n".repeat(14),
     );
     out.assert_code(0);
     let mut reviewed = card_ids(&out.json());

@@ -637,7 +637,9 @@ fn due_cards_after_import_agree_with_ankis_scheduler() {
     .env("PMQUIZ_DATA_DIR", run.data_dir())
     .env("PMQUIZ_NOW", now)
     .env("TZ", "UTC")
-    .stdin("1\n".repeat(400))
+    // Lines every kind reads eventually: `1` answers multiple choice, a typed answer or a
+    // flashcard's grade (after revealing it), `t` a true/false question.
+    .stdin("1\nt\n".repeat(400))
     .run();
     review.success();
     let summary = review.json();

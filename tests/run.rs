@@ -183,9 +183,12 @@ fn an_unreadable_line_is_explained_and_the_next_line_is_used() {
     lines.extend(questions[1].right());
     let out = pmquiz(args).lines(&lines).run();
     out.success();
+    let n = questions[0].options.len();
     assert_contains(
         &out.stdout,
-        "Answer (1-4): \nCould not read \"banana\": answer with a number from 1 to 4 or a letter (empty: don't know): \nCould not read \"9\": answer with a number from 1 to 4 or a letter (empty: don't know): ",
+        &format!(
+            "Answer (1-{n}): \nCould not read \"banana\": answer with a number from 1 to {n} or a letter (empty: don't know): \nCould not read \"9\": answer with a number from 1 to {n} or a letter (empty: don't know): "
+        ),
     );
     assert_contains(&out.stdout, "Score: 2/2 (100%)");
 
@@ -360,10 +363,21 @@ fn count_is_honoured_when_kinds_are_restricted() {
 
 /// The ids of every item (card, or table row) carrying `tag`, over the built-in decks.
 fn tagged(tag: &str) -> BTreeSet<String> {
+    tagged_of_kinds(
+        tag,
+        &["card", "term", "statement", "cloze", "choice", "table"],
+    )
+}
+
+/// The ids of built-in cards (table rows: `TABLE/ROW`) of the given card kinds with `tag`.
+fn tagged_of_kinds(tag: &str, kinds: &[&str]) -> BTreeSet<String> {
     let mut ids = BTreeSet::new();
     for deck in ["differences", "definitions", "faq"] {
         let deck = pmquiz(["show", deck, "--format", "json"]).run().json();
         for card in deck["cards"].as_array().unwrap() {
+            if !kinds.iter().any(|k| card["kind"] == *k) {
+                continue;
+            }
             let has = |v: &Value| v["tags"].as_array().unwrap().iter().any(|t| t == tag);
             let id = card["id"].as_str().unwrap();
             match card["rows"].as_array() {
@@ -386,7 +400,8 @@ fn tagged(tag: &str) -> BTreeSet<String> {
 
 #[test]
 fn tag_only_asks_cards_with_that_tag() {
-    let expected = tagged("faq");
+    // Statements and choices are not asked as flashcards.
+    let expected = tagged_of_kinds("faq", &["card", "term", "cloze", "table"]);
     assert!(expected.len() >= 20, "{expected:?}");
     // Flashcards: an empty line reveals, then a grade.
     let lines = ["", "3"].repeat(100);
@@ -408,6 +423,7 @@ fn tag_only_asks_cards_with_that_tag() {
     // A smaller session only draws from the tagged cards too.
     let questions = learn_session(&["run", "--tag", "faq", "--seed", "8", "--count", "5"]);
     assert_eq!(questions.len(), 5);
+    let expected = tagged("faq");
     assert!(
         questions.iter().all(|q| expected.contains(&q.card_id)),
         "{questions:#?}"
@@ -415,10 +431,38 @@ fn tag_only_asks_cards_with_that_tag() {
 }
 
 #[test]
+fn exam_mode_asks_only_questions_pmquiz_scores_itself() {
+    let lines = vec![""; 60];
+    let summary = pmquiz([
+        "run", "--mode", "exam", "--count", "60", "--seed", "3", "--format", "json",
+    ])
+    .lines(&lines)
+    .run()
+    .json();
+    assert_eq!(summary["answered"], 60);
+    let kinds: BTreeSet<&str> = results(&summary)
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        ["blank", "mcq", "tf", "typed"]
+    );
+    let out = pmquiz(["run", "--mode", "exam", "--kinds", "flash"]).run();
+    out.code(1);
+    assert_contains(
+        &out.stderr,
+        "exam mode asks only questions that pmquiz scores itself (mcq, tf, blank, typed)",
+    );
+}
+
+#[test]
 fn exam_mode_gives_no_feedback_until_the_summary_reviews_every_question() {
-    let questions = learn_session(&SESSION);
+    // An exam asks no flashcards: practice with the same kinds asks the same questions.
+    let session = args_with(&SESSION, &["--kinds", "mcq,tf,blank,typed"]);
+    let questions = learn_session(&session);
     let lines = answers(&questions, &[true, false, true, false, false]);
-    let out = pmquiz(args_with(&SESSION, &["--mode", "exam"]))
+    let out = pmquiz(args_with(&session, &["--mode", "exam"]))
         .lines(&lines)
         .run();
     out.success();
@@ -450,10 +494,10 @@ fn exam_mode_gives_no_feedback_until_the_summary_reviews_every_question() {
     }
     assert_contains(
         summary,
-        "Replay this session: pmquiz run --seed 7 --count 5 --mode exam\n",
+        "Replay this session: pmquiz run --seed 7 --count 5 --kinds mcq,tf,blank,typed --mode exam\n",
     );
 
-    let json = pmquiz(args_with(&SESSION, &["--mode", "exam", "--format", "json"]))
+    let json = pmquiz(args_with(&session, &["--mode", "exam", "--format", "json"]))
         .lines(&lines)
         .run();
     assert_eq!(json.json()["mode"], "exam");
@@ -472,7 +516,8 @@ fn learn_mode_asks_a_missed_question_again_and_scores_first_attempts() {
     lines.extend(questions[0].wrong());
     lines.extend(questions[1].right());
     lines.extend(questions[2].right());
-    lines.extend(questions[0].right()); // the missed question, asked again
+    // The missed question, asked again with its options in another order: answered by text.
+    lines.push(questions[0].expected.clone());
 
     let out = pmquiz(args_with(&args, &["--mode", "learn"]))
         .lines(&lines)
@@ -494,6 +539,14 @@ fn learn_mode_asks_a_missed_question_again_and_scores_first_attempts() {
         3,
         "asked twice, listed once as missed"
     );
+    let (first, again) = (&blocks[0].options, &blocks[3].options);
+    assert_ne!(first, again, "the options come back in another order");
+    let sorted = |o: &Vec<String>| {
+        let mut o = o.clone();
+        o.sort();
+        o
+    };
+    assert_eq!(sorted(first), sorted(again));
     assert_contains(&out.stdout, "Score: 2/3 (67%)");
 
     let summary = pmquiz(args_with(&args, &["--mode", "learn", "--format", "json"]))
@@ -690,7 +743,7 @@ fn flashcards_reveal_the_back_and_take_a_self_grade() {
     let args = [
         "run",
         "--deck",
-        "valid/choice.toml",
+        "valid/cloze.toml",
         "--kinds",
         "flash",
         "--seed",
@@ -700,7 +753,7 @@ fn flashcards_reveal_the_back_and_take_a_self_grade() {
     out.success();
     assert_contains(
         &out.stdout,
-        "Which planet is closest to the Sun?\n(press Enter to reveal) \nMercury\nHow well did you know it? 1) Again  2) Hard  3) Good  4) Easy: \nCould not read \"5\": answer 1 (again), 2 (hard), 3 (good) or 4 (easy): good\n✓ Recalled (Good)\n",
+        "Recall the missing words:\nWater boils at _____ degrees _____ at sea level.\n(press Enter to reveal) \nWater boils at 100 degrees Celsius at sea level.\nHow well did you know it? 1) Again  2) Hard  3) Good  4) Easy: \nCould not read \"5\": answer 1 (again), 2 (hard), 3 (good) or 4 (easy): good\n✓ Recalled (Good)\n",
     );
     let out = pmquiz(args).lines(&["", "1"]).run();
     assert_contains(&out.stdout, "✗ Not yet (Again)\n");
@@ -775,10 +828,10 @@ fn the_documented_scripted_example_answers_all_three_questions() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let example =
-        "printf '1\\nt\\nb\\n' | pmquiz run --seed 2 --count 3 --kinds mcq,tf --format json";
+        "printf '1\\nt\\nb\\n' | pmquiz run --seed 5 --count 3 --kinds mcq,tf --format json";
     assert_contains(&readme, example);
     let out = pmquiz([
-        "run", "--seed", "2", "--count", "3", "--kinds", "mcq,tf", "--format", "json",
+        "run", "--seed", "5", "--count", "3", "--kinds", "mcq,tf", "--format", "json",
     ])
     .lines(&["1".to_string(), "t".to_string(), "b".to_string()])
     .run();

@@ -100,11 +100,11 @@ fn true_false_by_letter_and_flashcards_with_space_space() {
     );
 
     // Space shows the answer, Space grades Good: two keys. The grades show their intervals.
-    let args = ["run", "--deck", "valid/choice.toml", "--kinds", "flash"];
+    let args = ["run", "--deck", "valid/cloze.toml", "--kinds", "flash"];
     let mut p = start(&args, &data);
-    p.wait_for("Which planet is closest to the Sun?");
+    p.wait_for("Recall the missing words:");
     p.send(" ");
-    let screen = p.wait_for("Mercury");
+    let screen = p.wait_for("100 degrees Celsius");
     assert!(
         screen.contains("1 Again 1m   2 Hard 6m   3 Good"),
         "{screen}"
@@ -122,19 +122,19 @@ fn true_false_by_letter_and_flashcards_with_space_space() {
 fn flashcard_grades_one_to_four() {
     let data = TempDir::new().unwrap();
     let mut p = start(
-        &["run", "--deck", "valid/choice.toml", "--kinds", "flash"],
+        &["run", "--deck", "valid/cloze.toml", "--kinds", "flash"],
         &data,
     );
-    p.wait_for("Which planet is closest to the Sun?");
+    p.wait_for("Recall the missing words:");
     p.send(ENTER);
-    p.wait_for("Mercury");
+    p.wait_for("100 degrees Celsius");
     p.send("1");
     p.wait_for("✗ Not yet (Again)");
     p.send(ENTER);
     let (code, screen) = p.finish();
     assert_eq!(code, 0);
     assert!(screen.starts_with("Score 0/1 (0%) · 1 missed"), "{screen}");
-    assert_eq!(answers(data.path()), [("closest".into(), false, 1, false)]);
+    assert_eq!(answers(data.path()), [("boiling".into(), false, 1, false)]);
 }
 
 #[test]

@@ -64,5 +64,10 @@ mod tests {
             }
         )));
         assert!(STARTER.contains("`any_order = true`"));
+        assert!(deck.cards.iter().any(|c| !c.facts.is_empty()));
+        assert!(deck.cards.iter().any(|c| !c.kinds.is_empty()));
+        assert!(has(
+            &|c| matches!(c, Content::Term { includes, exclusive: true, .. } if !includes.is_empty())
+        ));
     }
 }

@@ -37,7 +37,7 @@ pub(super) fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
         .collect();
     let seed = args.session.seed.unwrap_or_else(rand::random);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let filter = filter(&args.session, &[]);
+    let filter = filter(&args.session, &[])?;
     let questions = generate_for(decks, &due, args.limit, &filter, &mut rng);
     // Nothing to ask: either no due card is left in its deck, or the chosen kinds cannot ask
     // the ones that are.
@@ -94,7 +94,7 @@ pub(super) fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
         counts: true,
     };
     let code = drive(
-        Session::new(questions, args.session.mode),
+        Session::new(questions, args.session.mode, seed),
         &study,
         history.as_mut().map(|h| h as &mut dyn Recorder),
     )?;

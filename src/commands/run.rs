@@ -13,7 +13,7 @@ pub(super) fn run(cx: &Context, args: &RunArgs) -> anyhow::Result<u8> {
     // Settings problems are reported before anything is asked.
     cx.config()?;
     let decks = cx.decks(&args.deck)?;
-    let filter = filter(&args.session, &args.tag);
+    let filter = filter(&args.session, &args.tag)?;
     let seed = args.session.seed.unwrap_or_else(rand::random);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let questions = generate(decks, &filter, args.count, &mut rng);
@@ -45,7 +45,7 @@ pub(super) fn run(cx: &Context, args: &RunArgs) -> anyhow::Result<u8> {
         counts: false,
     };
     let code = drive(
-        Session::new(questions, args.session.mode),
+        Session::new(questions, args.session.mode, seed),
         &study,
         history.as_mut().map(|h| h as &mut dyn Recorder),
     )?;

@@ -28,16 +28,27 @@ pub(super) trait Recorder {
     fn override_last(&mut self, attempt: &Attempt) -> anyhow::Result<Duration>;
 }
 
-/// The question filter of a session: the kinds asked and the tags allowed.
-pub(super) fn filter(session: &SessionArgs, tags: &[String]) -> Filter {
-    Filter {
-        kinds: if session.kinds.is_empty() {
-            Kind::ALL.to_vec()
-        } else {
-            session.kinds.clone()
-        },
-        tags: tags.to_vec(),
+/// The question filter of a session: the kinds asked and the tags allowed. An exam asks only
+/// the kinds that are scored objectively: flashcards, which learners grade themselves, are left
+/// out.
+pub(super) fn filter(session: &SessionArgs, tags: &[String]) -> anyhow::Result<Filter> {
+    let mut kinds = if session.kinds.is_empty() {
+        Kind::ALL.to_vec()
+    } else {
+        session.kinds.clone()
+    };
+    if session.mode == Mode::Exam {
+        kinds.retain(|k| *k != Kind::Flash);
+        if kinds.is_empty() {
+            anyhow::bail!(
+                "exam mode asks only questions that pmquiz scores itself (mcq, tf, blank, typed); flashcards are graded by the learner: leave out `--kinds flash` or choose another mode"
+            );
+        }
     }
+    Ok(Filter {
+        kinds,
+        tags: tags.to_vec(),
+    })
 }
 
 /// What a session is about besides its questions.

@@ -4,6 +4,7 @@
 use super::id::{derived_id, id_text};
 use super::model::{Card, Cloze, Content, Deck, Origin, Row, Segment};
 use crate::diagnostic::Diagnostic;
+use crate::quiz::Kind;
 use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
@@ -21,7 +22,7 @@ const TOP_LEVEL: [&str; 7] = [
     "choice",
     "table",
 ];
-const COMMON: [&str; 3] = ["id", "tags", "explain"];
+const COMMON: [&str; 5] = ["id", "tags", "explain", "fact", "kinds"];
 
 /// Parses and validates a deck. `path` names the file in diagnostics; `default_id` is the deck id
 /// used when `[deck]` has none (the file stem).
@@ -275,6 +276,8 @@ struct Built {
     card: Card,
     explicit_id: Option<Range<usize>>,
     header: Range<usize>,
+    /// A term card's `includes`, with their positions: checked against the deck's terms.
+    includes: Vec<(String, Range<usize>)>,
 }
 
 impl<'s> Cx<'s> {
@@ -364,6 +367,9 @@ impl<'s> Cx<'s> {
                 };
                 if let Some(mut b) = self.card(kind, &mut f, deck_tags) {
                     b.header = b.header.start + offset..b.header.end + offset;
+                    for (_, span) in &mut b.includes {
+                        *span = span.start + offset..span.end + offset;
+                    }
                     built.push(b);
                 }
             }
@@ -410,6 +416,8 @@ impl<'s> Cx<'s> {
             }
         }
 
+        self.check_includes(&built);
+
         let name = header.name?;
         Some(Deck {
             id: header.id,
@@ -420,6 +428,111 @@ impl<'s> Cx<'s> {
             cards: built.into_iter().map(|b| b.card).collect(),
             origin,
         })
+    }
+
+    /// Every term named in `includes` is the term of another card of the deck.
+    fn check_includes(&mut self, built: &[Built]) {
+        let terms: Vec<String> = built
+            .iter()
+            .filter_map(|b| match &b.card.content {
+                Content::Term { term, .. } => Some(crate::quiz::normalize(term)),
+                _ => None,
+            })
+            .collect();
+        for b in built {
+            let Content::Term { term, .. } = &b.card.content else {
+                continue;
+            };
+            let own = crate::quiz::normalize(term);
+            for (included, span) in &b.includes {
+                let norm = crate::quiz::normalize(included);
+                if norm == own {
+                    self.error(
+                        span.clone(),
+                        format!("the term `{term}` includes itself"),
+                        "name other terms of this deck whose meaning this term takes in",
+                    );
+                } else if !terms.contains(&norm) {
+                    self.error(
+                        span.clone(),
+                        format!("`includes` names `{included}`, which is not a term of this deck"),
+                        "name the `term` of another [[term]] card of this deck, as written there",
+                    );
+                }
+            }
+        }
+    }
+
+    /// `fact`: one name, or a list of names.
+    fn facts(&mut self, f: &mut Fields<'_, '_>) -> Vec<String> {
+        let Some(value) = f.get("fact") else {
+            return Vec::new();
+        };
+        let facts: Vec<String> = if value.get_ref().as_str().is_some() {
+            f.string(self, "fact", false)
+                .map(|s| s.0)
+                .into_iter()
+                .collect()
+        } else if value.get_ref().as_array().is_some() {
+            f.strings(self, "fact").into_iter().map(|s| s.0).collect()
+        } else {
+            f.type_error(
+                self,
+                "fact",
+                value,
+                "a string or an array of strings",
+                "\"pm-focus\"",
+            );
+            Vec::new()
+        };
+        facts
+    }
+
+    /// `kinds`: question kinds this kind of card can be asked as, none repeated.
+    fn kinds(&mut self, f: &mut Fields<'_, '_>, kind: &str) -> Vec<Kind> {
+        let askable = askable(kind);
+        let names: Vec<String> = askable
+            .iter()
+            .map(|k| format!("`{}`", k.as_str()))
+            .collect();
+        let written = f.strings(self, "kinds");
+        let written_empty = f
+            .get("kinds")
+            .and_then(|v| v.get_ref().as_array())
+            .is_some_and(|a| a.is_empty());
+        if written_empty {
+            let span = f.span_of("kinds").unwrap_or(f.header.clone());
+            self.error(
+                span,
+                "`kinds` is empty",
+                format!(
+                    "list the kinds to ask this card as ({}), or remove the line",
+                    names.join(", ")
+                ),
+            );
+        }
+        let mut kinds = Vec::new();
+        for (name, span) in written {
+            match name.parse::<Kind>() {
+                Err(_) => self.error(
+                    span,
+                    format!("unknown question kind `{name}`"),
+                    format!("a [[{kind}]] can be asked as {}", names.join(", ")),
+                ),
+                Ok(k) if !askable.contains(&k) => self.error(
+                    span,
+                    format!("a [[{kind}]] cannot be asked as `{}`", k.as_str()),
+                    format!("a [[{kind}]] can be asked as {}", names.join(", ")),
+                ),
+                Ok(k) if kinds.contains(&k) => self.error(
+                    span,
+                    format!("`{}` is listed twice in `kinds`", k.as_str()),
+                    "remove one of them",
+                ),
+                Ok(k) => kinds.push(k),
+            }
+        }
+        kinds
     }
 
     fn card(&mut self, kind: &str, f: &mut Fields<'_, '_>, deck_tags: &[String]) -> Option<Built> {
@@ -441,6 +554,9 @@ impl<'s> Cx<'s> {
             }
         }
         let explain = f.string(self, "explain", false).map(|s| s.0);
+        let facts = self.facts(f);
+        let kinds = self.kinds(f, kind);
+        let mut includes = Vec::new();
 
         let (content, extra): (Option<Content>, &[&str]) = match kind {
             "card" => {
@@ -530,6 +646,8 @@ impl<'s> Cx<'s> {
                     };
                     examples.extend(cloze);
                 }
+                includes = f.strings(self, "includes");
+                let exclusive = f.boolean(self, "exclusive").unwrap_or(false);
                 let content = match (term, definition) {
                     (Some(t), Some(d)) => Some(Content::Term {
                         term: t.0,
@@ -537,12 +655,22 @@ impl<'s> Cx<'s> {
                         examples,
                         accept: accept.into_iter().map(|s| s.0).collect(),
                         reverse,
+                        includes: includes.iter().map(|s| s.0.clone()).collect(),
+                        exclusive,
                     }),
                     _ => None,
                 };
                 (
                     content,
-                    &["term", "definition", "examples", "accept", "reverse"],
+                    &[
+                        "term",
+                        "definition",
+                        "examples",
+                        "accept",
+                        "reverse",
+                        "includes",
+                        "exclusive",
+                    ],
                 )
             }
             "statement" => {
@@ -697,10 +825,13 @@ impl<'s> Cx<'s> {
                 id,
                 tags,
                 explain,
+                facts,
+                kinds,
                 content,
             },
             explicit_id: explicit.map(|e| e.1),
             header: f.header.clone(),
+            includes,
         })
     }
 
@@ -790,6 +921,7 @@ impl<'s> Cx<'s> {
             let cells = r.strings(self, "cells");
             let explain = r.string(self, "explain", false).map(|s| s.0);
             let tags = r.strings(self, "tags").into_iter().map(|s| s.0).collect();
+            let facts = self.facts(&mut r);
             if r.absent("cells") {
                 self.error(
                     r.header.clone(),
@@ -807,7 +939,7 @@ impl<'s> Cx<'s> {
                     format!("give exactly one cell per subject, in the order of `subjects` ({columns} cells)"),
                 );
             }
-            r.finish(self, &["id", "aspect", "cells", "explain", "tags"]);
+            r.finish(self, &["id", "aspect", "cells", "explain", "tags", "fact"]);
             if let Some((aspect, aspect_span)) = aspect {
                 let (id, span) = match id {
                     Some((id, span)) => {
@@ -839,6 +971,7 @@ impl<'s> Cx<'s> {
                     cells: cells.into_iter().map(|s| s.0).collect(),
                     explain,
                     tags,
+                    facts,
                 });
             }
         }
@@ -1119,6 +1252,19 @@ impl<'a, 'i> Fields<'a, 'i> {
                 cx.unknown_field(key, &self.context, known);
             }
         }
+    }
+}
+
+/// The question kinds a kind of card can be asked as.
+pub(crate) fn askable(kind: &str) -> &'static [Kind] {
+    match kind {
+        "card" => &[Kind::Flash, Kind::Mcq, Kind::Typed],
+        "term" => &[Kind::Flash, Kind::Mcq, Kind::Tf, Kind::Blank, Kind::Typed],
+        "statement" => &[Kind::Tf, Kind::Flash],
+        "cloze" => &[Kind::Blank, Kind::Flash],
+        "choice" => &[Kind::Mcq],
+        "table" => &[Kind::Flash, Kind::Mcq, Kind::Tf],
+        _ => &[],
     }
 }
 
@@ -1446,6 +1592,94 @@ mod tests {
             m,
             "`any_order` in [[cloze]] must be a boolean, found string"
         );
+    }
+
+    #[test]
+    fn facts_are_a_name_or_a_list_of_names() {
+        let src = format!(
+            "{HEAD}[[statement]]\ntext = \"S\"\nanswer = true\nfact = \"f\"\n\n[[table]]\nsubjects = [\"A\", \"B\"]\n[[table.row]]\naspect = \"X\"\ncells = [\"1\", \"2\"]\nfact = [\"g\", \"h\"]\n"
+        );
+        let deck = parse_deck(&src, "t.toml", "t", Origin::BuiltIn).unwrap();
+        assert_eq!(deck.cards[0].facts, ["f"]);
+        let Content::Table { rows, .. } = &deck.cards[1].content else {
+            panic!()
+        };
+        assert_eq!(rows[0].facts, ["g", "h"]);
+        let (l, c, m, _) = one(&format!(
+            "{HEAD}[[statement]]\ntext = \"S\"\nanswer = true\nfact = 3\n"
+        ));
+        assert_eq!((l, c), (7, 8));
+        assert_eq!(
+            m,
+            "`fact` in [[statement]] must be a string or an array of strings, found integer"
+        );
+    }
+
+    #[test]
+    fn kinds_must_be_kinds_the_card_can_be_asked_as() {
+        let ok = format!(
+            "{HEAD}[[statement]]\ntext = \"S\"\nanswer = true\nkinds = [\"tf\", \"flash\"]\n"
+        );
+        let deck = parse_deck(&ok, "t.toml", "t", Origin::BuiltIn).unwrap();
+        assert_eq!(deck.cards[0].kinds, [Kind::Tf, Kind::Flash]);
+        let (l, c, m, h) = one(&format!(
+            "{HEAD}[[choice]]\nquestion = \"Q\"\noptions = [\"a\", \"b\"]\nanswer = \"a\"\nkinds = [\"mcq\", \"flash\"]\n"
+        ));
+        assert_eq!((l, c), (8, 17));
+        assert_eq!(m, "a [[choice]] cannot be asked as `flash`");
+        assert_eq!(h, "a [[choice]] can be asked as `mcq`");
+        let (_, _, m, h) = one(&format!(
+            "{HEAD}[[card]]\nquestion = \"Q\"\nanswer = \"A\"\nkinds = [\"essay\"]\n"
+        ));
+        assert_eq!(m, "unknown question kind `essay`");
+        assert_eq!(h, "a [[card]] can be asked as `flash`, `mcq`, `typed`");
+        let (_, _, m, _) = one(&format!(
+            "{HEAD}[[card]]\nquestion = \"Q\"\nanswer = \"A\"\nkinds = [\"mcq\", \"choice\"]\n"
+        ));
+        assert_eq!(m, "`mcq` is listed twice in `kinds`");
+        let (_, _, m, _) = one(&format!(
+            "{HEAD}[[card]]\nquestion = \"Q\"\nanswer = \"A\"\nkinds = []\n"
+        ));
+        assert_eq!(m, "`kinds` is empty");
+    }
+
+    #[test]
+    fn includes_names_other_terms_of_the_deck() {
+        let term = |t: &str, extra: &str| {
+            format!("[[term]]\nterm = \"{t}\"\ndefinition = \"D {t}\"\n{extra}\n")
+        };
+        let ok = format!(
+            "{HEAD}{}{}",
+            term(
+                "Operation management",
+                "includes = [\"production management\"]\nexclusive = true"
+            ),
+            term("Production management", "")
+        );
+        let deck = parse_deck(&ok, "t.toml", "t", Origin::BuiltIn).unwrap();
+        let Content::Term {
+            includes,
+            exclusive,
+            ..
+        } = &deck.cards[0].content
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (includes.as_slice(), *exclusive),
+            (&["production management".to_string()][..], true)
+        );
+        let (l, c, m, _) = one(&format!(
+            "{HEAD}{}",
+            term("Operation management", "includes = [\"Logistics\"]")
+        ));
+        assert_eq!((l, c), (7, 13));
+        assert_eq!(
+            m,
+            "`includes` names `Logistics`, which is not a term of this deck"
+        );
+        let (_, _, m, _) = one(&format!("{HEAD}{}", term("Lean", "includes = [\"lean\"]")));
+        assert_eq!(m, "the term `Lean` includes itself");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! Besides serde's `Serialize` (the JSON of `pmquiz show --format json`), the types derive rkyv's
 //! traits for the binary form kept by [`super::cache`].
 
+use crate::quiz::Kind;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -48,6 +49,14 @@ pub struct Card {
     pub tags: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<String>,
+    /// Names of the facts the card asks about: a session asks each fact once, whichever card
+    /// and deck it comes from. Empty: the card is a fact of its own.
+    #[serde(rename = "fact", skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<String>,
+    /// The question kinds the card may be asked as; empty: those its kind is asked as by
+    /// default.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kinds: Vec<Kind>,
     #[serde(flatten)]
     pub content: Content,
 }
@@ -81,6 +90,14 @@ pub enum Content {
         examples: Vec<Cloze>,
         accept: Vec<String>,
         reverse: bool,
+        /// Terms whose meaning this term takes in (operation management includes production
+        /// management): their definitions and this one's are never offered as each other's
+        /// wrong answers.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        includes: Vec<String>,
+        /// The definition fits this term only, not the terms it includes or that include it.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        exclusive: bool,
     },
     /// A statement that is true or false.
     Statement { text: String, answer: bool },
@@ -130,6 +147,9 @@ pub struct Row {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<String>,
     pub tags: Vec<String>,
+    /// The facts the row asks about (see [`Card::facts`]).
+    #[serde(rename = "fact", skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<String>,
 }
 
 /// Text split into literal parts and blanks. Always has at least one blank.

@@ -99,6 +99,8 @@ fn write_card(out: &mut String, card: &FileCard) {
             examples,
             accept,
             reverse,
+            includes,
+            exclusive,
         } => {
             field(out, "term", term);
             field(out, "definition", definition);
@@ -107,6 +109,10 @@ fn write_card(out: &mut String, card: &FileCard) {
             list(out, "accept", accept);
             if !reverse {
                 out.push_str("reverse = false\n");
+            }
+            list(out, "includes", includes);
+            if *exclusive {
+                out.push_str("exclusive = true\n");
             }
         }
         Content::Statement { text, answer } => {
@@ -166,6 +172,7 @@ fn write_row(out: &mut String, row: &Row) {
         field(out, "explain", explain);
     }
     list(out, "tags", &row.tags);
+    list(out, "fact", &row.facts);
 }
 
 /// Cloze text in the deck format: `{{answer|alternative}}` for each blank. Text that the format
@@ -277,6 +284,8 @@ mod tests {
                         examples: Vec::new(),
                         accept: Vec::new(),
                         reverse: false,
+                        includes: Vec::new(),
+                        exclusive: true,
                     },
                 ),
                 card(
@@ -313,6 +322,7 @@ mod tests {
                             cells: vec!["x".to_string(), "y".to_string()],
                             explain: None,
                             tags: Vec::new(),
+                            facts: vec!["x-focus".to_string()],
                         }],
                     },
                 ),

@@ -65,6 +65,8 @@ pub(crate) fn term_card(term: String, definition: String, reverse: bool) -> Cont
         examples: Vec::new(),
         accept: Vec::new(),
         reverse,
+        includes: Vec::new(),
+        exclusive: false,
     }
 }
 

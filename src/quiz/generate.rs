@@ -1,10 +1,18 @@
-//! The question generator: cards in, questions out, every random choice taken from the seeded
-//! generator it is given. Work is linear in the deck size: an item list and answer pools are
-//! built once, and distractors are drawn by random probing rather than by comparing all pairs.
+//! The question generator: cards in, a session's questions out, every random choice taken from
+//! the seeded generator it is given.
+//!
+//! A session is composed question by question. Each next item is drawn from those that best keep
+//! the session balanced: a fact not asked yet (cards that share a `fact`, or one card in two
+//! kinds, are asked once), then a question kind asked least so far; among those, items whose
+//! tags were asked less are likelier. Small decks are searched whole; in large ones a bounded
+//! random sample of items is weighed at each step, so that work stays proportional to the
+//! questions asked.
 
-use super::question::{Body, Kind, Question};
-use super::text::{normalize, reads_as_list, word_count};
-use crate::deck::{Card, Content, Deck, Row};
+use super::build::build;
+use super::item::{Item, Variant, variants};
+use super::pools::Pools;
+use super::question::{Kind, Question};
+use crate::deck::{Content, Deck};
 use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};
 use std::cell::OnceCell;
@@ -28,341 +36,164 @@ impl Default for Filter {
     }
 }
 
-const MAX_OPTIONS: usize = 4;
-/// Answers of more words than this are long: typed only with keywords or as a list.
-const LONG_ANSWER_WORDS: usize = 4;
-const GAP: &str = "_____";
-
-/// One way of asking an item. Cheap to enumerate; the text is only built for chosen variants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Variant {
-    Flash {
-        reverse: bool,
-    },
-    Mcq {
-        reverse: bool,
-    },
-    Typed,
-    Tf {
-        truthful: bool,
-    },
-    Blank {
-        example: usize,
-    },
-    /// Table: which subject does cell `cell` belong to?
-    WhichSubject {
-        cell: usize,
-    },
-    /// Table: what is subject `subject`'s value for the aspect?
-    WhichValue {
-        subject: usize,
-    },
-    /// Table: cell `cell` attributed to subject `claimed`.
-    TableTf {
-        cell: usize,
-        claimed: usize,
-    },
-}
-
-impl Variant {
-    fn kind(self) -> Kind {
-        match self {
-            Variant::Flash { .. } => Kind::Flash,
-            Variant::Mcq { .. } | Variant::WhichSubject { .. } | Variant::WhichValue { .. } => {
-                Kind::Mcq
-            }
-            Variant::Typed => Kind::Typed,
-            Variant::Tf { .. } | Variant::TableTf { .. } => Kind::Tf,
-            Variant::Blank { .. } => Kind::Blank,
-        }
-    }
-}
-
-/// A reviewable item: a card, or one row of a table card.
-#[derive(Clone, Copy)]
-struct Item<'d> {
-    deck: usize,
-    card: &'d Card,
-    row: Option<&'d Row>,
-}
-
-impl<'d> Item<'d> {
-    fn card_id(&self) -> String {
-        match self.row {
-            Some(row) => format!("{}/{}", self.card.id, row.id),
-            None => self.card.id.clone(),
-        }
-    }
-
-    fn tags(&self) -> Vec<String> {
-        let mut tags = self.row.map(|r| r.tags.clone()).unwrap_or_default();
-        for t in &self.card.tags {
-            if !tags.contains(t) {
-                tags.push(t.clone());
-            }
-        }
-        tags
-    }
-
-    fn explain(&self) -> Option<String> {
-        self.row
-            .and_then(|r| r.explain.clone())
-            .or_else(|| self.card.explain.clone())
-    }
-}
-
-/// Answer texts of one deck, grouped so distractors can be drawn without scanning the deck.
-///
-/// Building it only collects references; normalized forms, which cost far more, are computed
-/// when a question first needs them, so that a few questions from a large deck stay cheap.
-struct Pools<'d> {
-    /// Answers of question/answer cards, with the card's tags.
-    answers: Vec<(&'d str, &'d [String])>,
-    /// `(term, definition)` of term cards.
-    terms: Vec<(&'d str, &'d str)>,
-    /// Every table cell.
-    cells: Vec<&'d str>,
-    /// Whether the question/answer cards have at least two different answers.
-    varied_answers: bool,
-    /// Whether the term cards have at least two different terms.
-    varied_terms: bool,
-    terms_index: OnceCell<TermIndex<'d>>,
-}
-
-/// The distinct terms of a deck and the definitions each one has.
-struct TermIndex<'d> {
-    /// Distinct terms, in order of appearance.
-    distinct: Vec<&'d str>,
-    /// The same terms, normalized.
-    norms: Vec<String>,
-    /// The definitions of each normalized term: as written, and normalized once a question
-    /// first asks about that term.
-    definitions: HashMap<String, (Vec<&'d str>, OnceCell<HashSet<String>>)>,
-}
-
-impl<'d> TermIndex<'d> {
-    fn new(terms: &[(&'d str, &'d str)]) -> Self {
-        let mut index = TermIndex {
-            distinct: Vec::new(),
-            norms: Vec::new(),
-            definitions: HashMap::new(),
-        };
-        for &(term, definition) in terms {
-            let norm = normalize(term);
-            match index.definitions.get_mut(&norm) {
-                Some((definitions, _)) => definitions.push(definition),
-                None => {
-                    index.distinct.push(term);
-                    index.norms.push(norm.clone());
-                    index
-                        .definitions
-                        .insert(norm, (vec![definition], OnceCell::new()));
-                }
-            }
-        }
-        index
-    }
-
-    /// Whether some term card pairs the term with the definition (both normalized).
-    fn pairs(&self, term: &str, definition: &str) -> bool {
-        self.definitions.get(term).is_some_and(|(written, norms)| {
-            norms
-                .get_or_init(|| written.iter().map(|d| normalize(d)).collect())
-                .contains(definition)
-        })
-    }
-}
-
-impl<'d> Pools<'d> {
-    fn new(deck: &'d Deck) -> Self {
-        let mut pools = Pools {
-            answers: Vec::new(),
-            terms: Vec::new(),
-            cells: Vec::new(),
-            varied_answers: false,
-            varied_terms: false,
-            terms_index: OnceCell::new(),
-        };
-        // Normalizing every answer and term only to tell whether two differ is costly: stop at
-        // the first difference.
-        let mut first_answer: Option<String> = None;
-        let mut first_term: Option<String> = None;
-        let differs = |first: &mut Option<String>, text: &str| match first {
-            None => {
-                *first = Some(normalize(text));
-                false
-            }
-            Some(first) => *first != normalize(text),
-        };
-        for card in &deck.cards {
-            match &card.content {
-                Content::Card { answer, .. } => {
-                    pools.answers.push((answer, &card.tags));
-                    if !pools.varied_answers {
-                        pools.varied_answers = differs(&mut first_answer, answer);
-                    }
-                }
-                Content::Term {
-                    term, definition, ..
-                } => {
-                    pools.terms.push((term, definition));
-                    if !pools.varied_terms {
-                        pools.varied_terms = differs(&mut first_term, term);
-                    }
-                }
-                Content::Table { rows, .. } => {
-                    for row in rows {
-                        pools.cells.extend(row.cells.iter().map(String::as_str));
-                    }
-                }
-                _ => {}
-            }
-        }
-        pools
-    }
-
-    fn term_index(&self) -> &TermIndex<'d> {
-        self.terms_index.get_or_init(|| TermIndex::new(&self.terms))
-    }
-}
-
-/// Draws up to `need` distinct texts from `pool` that pass `ok`, avoiding `taken` (normalized).
-/// Small pools are shuffled and scanned; large ones are probed at random a bounded number of times.
-fn draw<'a, T: Copy>(
-    pool: &[T],
-    text: impl Fn(T) -> &'a str,
-    ok: impl Fn(T) -> bool,
-    need: usize,
-    taken: &mut Vec<String>,
-    out: &mut Vec<String>,
-    rng: &mut impl Rng,
-) {
-    let consider = |item: T, taken: &mut Vec<String>, out: &mut Vec<String>| {
-        let t = text(item);
-        let n = normalize(t);
-        if ok(item) && !n.is_empty() && !taken.contains(&n) {
-            taken.push(n);
-            out.push(t.to_string());
-        }
-    };
-    let start = out.len();
-    if pool.len() <= 64 {
-        let mut order: Vec<usize> = (0..pool.len()).collect();
-        order.shuffle(rng);
-        for i in order {
-            if out.len() - start >= need {
-                break;
-            }
-            consider(pool[i], taken, out);
-        }
-    } else {
-        for _ in 0..need * 16 {
-            if out.len() - start >= need {
-                break;
-            }
-            consider(pool[rng.random_range(0..pool.len())], taken, out);
-        }
-    }
-}
+/// Decks with at most this many items are searched whole for each next question.
+const EXHAUSTIVE: usize = 512;
+/// In larger decks, this many random items are weighed for each next question.
+const PROBES: usize = 32;
 
 fn items_of<'d>(decks: &'d [Deck], filter: &Filter) -> Vec<Item<'d>> {
     let mut items = Vec::new();
+    let mut keep = |item: Item<'d>| {
+        let tagged = |tags: &[String]| tags.iter().any(|t| filter.tags.contains(t));
+        if filter.tags.is_empty()
+            || tagged(&item.card.tags)
+            || item.row.is_some_and(|r| tagged(&r.tags))
+        {
+            items.push(item);
+        }
+    };
     for (d, deck) in decks.iter().enumerate() {
         for card in &deck.cards {
-            let rows: Vec<Option<&Row>> = match &card.content {
-                Content::Table { rows, .. } => rows.iter().map(Some).collect(),
-                _ => vec![None],
-            };
-            for row in rows {
-                let item = Item { deck: d, card, row };
-                if filter.tags.is_empty() || item.tags().iter().any(|t| filter.tags.contains(t)) {
-                    items.push(item);
+            match &card.content {
+                Content::Table { rows, .. } => {
+                    for row in rows {
+                        keep(Item {
+                            deck: d,
+                            card,
+                            row: Some(row),
+                        });
+                    }
                 }
+                _ => keep(Item {
+                    deck: d,
+                    card,
+                    row: None,
+                }),
             }
         }
     }
     items
 }
 
-fn variants(item: &Item<'_>, pools: &Pools<'_>, out: &mut Vec<Variant>) {
-    match (&item.card.content, item.row) {
-        (Content::Card { typed: true, .. }, _) => out.push(Variant::Typed),
-        (
-            Content::Card {
-                answer,
-                wrong,
-                keywords,
-                list,
-                ..
-            },
-            _,
-        ) => {
-            out.push(Variant::Flash { reverse: false });
-            if !wrong.is_empty() || pools.varied_answers {
-                out.push(Variant::Mcq { reverse: false });
-            }
-            // A long answer is only typed when the card says how to judge it.
-            if word_count(answer) <= LONG_ANSWER_WORDS
-                || !keywords.is_empty()
-                || list.unwrap_or_else(|| reads_as_list(answer))
-            {
-                out.push(Variant::Typed);
-            }
+/// Each deck's distractor pools, built when a question of that deck first needs them.
+struct DeckPools<'d> {
+    decks: &'d [Deck],
+    pools: Vec<OnceCell<Pools<'d>>>,
+}
+
+impl<'d> DeckPools<'d> {
+    fn new(decks: &'d [Deck]) -> Self {
+        DeckPools {
+            decks,
+            pools: decks.iter().map(|_| OnceCell::new()).collect(),
         }
-        (
-            Content::Term {
-                examples, reverse, ..
-            },
-            _,
-        ) => {
-            // Another distinct term means other definitions and other terms to offer.
-            let other_terms = pools.varied_terms;
-            out.push(Variant::Flash { reverse: false });
-            if other_terms {
-                out.push(Variant::Mcq { reverse: false });
-            }
-            if *reverse {
-                out.push(Variant::Flash { reverse: true });
-                if other_terms {
-                    out.push(Variant::Mcq { reverse: true });
-                }
-                out.push(Variant::Typed);
-            }
-            out.push(Variant::Tf { truthful: true });
-            if other_terms {
-                out.push(Variant::Tf { truthful: false });
-            }
-            out.extend((0..examples.len()).map(|example| Variant::Blank { example }));
-        }
-        (Content::Statement { .. }, _) => {
-            out.push(Variant::Tf { truthful: true });
-            out.push(Variant::Flash { reverse: false });
-        }
-        (Content::Cloze { .. }, _) => {
-            out.push(Variant::Blank { example: 0 });
-            out.push(Variant::Flash { reverse: false });
-        }
-        (Content::Choice { .. }, _) => {
-            out.push(Variant::Mcq { reverse: false });
-            out.push(Variant::Flash { reverse: false });
-        }
-        (Content::Table { subjects, .. }, Some(row)) => {
-            out.push(Variant::Flash { reverse: false });
-            let norms: Vec<String> = row.cells.iter().map(|c| normalize(c)).collect();
-            for cell in 0..subjects.len() {
-                if norms.iter().any(|n| *n != norms[cell]) {
-                    out.push(Variant::WhichSubject { cell });
-                }
-                out.push(Variant::WhichValue { subject: cell });
-                for claimed in 0..subjects.len() {
-                    if claimed == cell || norms[cell] != norms[claimed] {
-                        out.push(Variant::TableTf { cell, claimed });
-                    }
-                }
-            }
-        }
-        (Content::Table { .. }, None) => {}
     }
+
+    fn of(&self, deck: usize) -> &Pools<'d> {
+        self.pools[deck].get_or_init(|| Pools::new(&self.decks[deck]))
+    }
+}
+
+/// What one item offers this session, worked out when it is first weighed.
+struct Offer {
+    /// Its variants of the session's kinds.
+    variants: Vec<Variant>,
+    facts: Vec<String>,
+    tags: Vec<String>,
+}
+
+impl Offer {
+    fn of(item: &Item<'_>, pools: &DeckPools<'_>, filter: &Filter) -> Self {
+        let mut found = Vec::new();
+        variants(item, pools.of(item.deck), &mut found);
+        found.retain(|v| filter.kinds.contains(&v.kind()));
+        Offer {
+            variants: found,
+            facts: item.facts(&pools.decks[item.deck].id),
+            tags: item.tags(),
+        }
+    }
+}
+
+fn kind_index(kind: Kind) -> usize {
+    Kind::ALL
+        .iter()
+        .position(|k| *k == kind)
+        .expect("every kind is in Kind::ALL")
+}
+
+/// What the session has asked so far.
+#[derive(Default)]
+struct Mix {
+    kinds: [usize; Kind::ALL.len()],
+    tags: HashMap<String, usize>,
+    facts: HashSet<String>,
+}
+
+impl Mix {
+    /// The allowed kinds, least asked first; ties in random order.
+    fn kind_order(&self, allowed: &[Kind], rng: &mut impl Rng) -> Vec<Kind> {
+        let mut order = allowed.to_vec();
+        order.shuffle(rng);
+        order.sort_by_key(|k| self.kinds[kind_index(*k)]);
+        order
+    }
+
+    /// Where an offer stands, lower being better: a fact already asked is last, then how far
+    /// down the kind order its best kind is.
+    fn rank(&self, offer: &Offer, order: &[Kind]) -> (bool, usize) {
+        let repeats = offer.facts.iter().any(|f| self.facts.contains(f));
+        let kind = offer
+            .variants
+            .iter()
+            .filter_map(|v| order.iter().position(|k| *k == v.kind()))
+            .min()
+            .unwrap_or(order.len());
+        (repeats, kind)
+    }
+
+    /// The chance an offer gets among equally ranked ones: smaller the more often its tags
+    /// were asked, so that a session spreads over tags and still varies from seed to seed.
+    fn weight(&self, offer: &Offer) -> u64 {
+        let load: u64 = offer
+            .tags
+            .iter()
+            .map(|t| self.tags.get(t).copied().unwrap_or(0) as u64)
+            .sum();
+        1_000_000 / (1 + load).pow(2)
+    }
+
+    fn record(&mut self, question: &Question, offer: &Offer) {
+        self.kinds[kind_index(question.kind)] += 1;
+        for tag in &offer.tags {
+            *self.tags.entry(tag.clone()).or_insert(0) += 1;
+        }
+        self.facts.extend(offer.facts.iter().cloned());
+    }
+}
+
+/// Asks `item` as the first kind of `order` it offers, a random variant of that kind; a
+/// variant that cannot be built well gives way to the next.
+fn ask(
+    item: &Item<'_>,
+    offer: &Offer,
+    order: &[Kind],
+    pools: &DeckPools<'_>,
+    rng: &mut impl Rng,
+) -> Option<Question> {
+    let mut left = offer.variants.clone();
+    while let Some(kind) = order.iter().find(|k| left.iter().any(|v| v.kind() == **k)) {
+        let of_kind: Vec<usize> = (0..left.len())
+            .filter(|&j| left[j].kind() == *kind)
+            .collect();
+        let pick = of_kind[rng.random_range(0..of_kind.len())];
+        let deck = &pools.decks[item.deck];
+        if let Some(question) = build(deck, item, left[pick], pools.of(item.deck), rng) {
+            return Some(question);
+        }
+        left.remove(pick);
+    }
+    None
 }
 
 /// How many distinct questions the decks can yield under `filter`.
@@ -382,38 +213,91 @@ pub fn available_questions(decks: &[Deck], filter: &Filter) -> usize {
         .sum()
 }
 
-/// Generates up to `count` questions, each from a different card, in random order. The same
-/// decks, filter, count and generator state always give the same questions.
+/// Generates up to `count` questions, each from a different item, balanced over facts, kinds
+/// and tags (see the module's notes). The same decks, filter, count and generator state always
+/// give the same questions.
 pub fn generate(
     decks: &[Deck],
     filter: &Filter,
     count: usize,
     rng: &mut impl Rng,
 ) -> Vec<Question> {
-    let mut items = items_of(decks, filter);
-    // Every item can be a flashcard; otherwise keep only items the allowed kinds can ask, so
-    // that the count is honoured whenever enough cards exist.
-    if !filter.kinds.contains(&Kind::Flash) {
-        let pools: Vec<Pools<'_>> = decks.iter().map(Pools::new).collect();
-        let mut buffer = Vec::new();
-        items.retain(|item| {
-            buffer.clear();
-            variants(item, &pools[item.deck], &mut buffer);
-            buffer.iter().any(|v| filter.kinds.contains(&v.kind()))
+    let items = items_of(decks, filter);
+    let pools = DeckPools::new(decks);
+    // Only the items weighed get an offer: a few hundred in a deck of any size.
+    let mut offers: HashMap<usize, Offer> = HashMap::new();
+    let mut unused: Vec<usize> = (0..items.len()).collect();
+    let exhaustive = items.len() <= EXHAUSTIVE;
+    let mut mix = Mix::default();
+    let mut questions = Vec::with_capacity(count.min(items.len()));
+    while questions.len() < count && !unused.is_empty() {
+        let order = mix.kind_order(&filter.kinds, rng);
+        let positions: Vec<usize> = if exhaustive {
+            (0..unused.len()).collect()
+        } else {
+            rand::seq::index::sample(rng, unused.len(), PROBES.min(unused.len())).into_vec()
+        };
+        // The best ranked items, and how likely each is to be chosen.
+        let mut best: Option<(bool, usize)> = None;
+        // (position in `unused`, weight)
+        let mut candidates: Vec<(usize, u64)> = Vec::new();
+        // Positions to take out of `unused`: items that offer nothing of the session's kinds,
+        // and the one chosen.
+        let mut leaving = Vec::new();
+        for pos in positions {
+            let i = unused[pos];
+            let offer = offers
+                .entry(i)
+                .or_insert_with(|| Offer::of(&items[i], &pools, filter));
+            if offer.variants.is_empty() {
+                leaving.push(pos);
+                continue;
+            }
+            let rank = mix.rank(offer, &order);
+            if best.is_none_or(|b| rank < b) {
+                best = Some(rank);
+                candidates.clear();
+            }
+            if best == Some(rank) {
+                candidates.push((pos, mix.weight(offer)));
+            }
+        }
+        let total: u64 = candidates.iter().map(|c| c.1).sum();
+        let chosen = (total > 0).then(|| {
+            let mut at = rng.random_range(0..total);
+            let (pos, _) = candidates
+                .iter()
+                .find(|c| {
+                    let hit = at < c.1;
+                    at = at.saturating_sub(c.1);
+                    hit
+                })
+                .expect("a draw below the total weight lands on a candidate");
+            (*pos, unused[*pos])
         });
+        leaving.extend(chosen.map(|(pos, _)| pos));
+        // From the last position down, so that each removal leaves the others in place.
+        leaving.sort_unstable_by(|a, b| b.cmp(a));
+        for pos in leaving {
+            if exhaustive {
+                unused.remove(pos);
+            } else {
+                unused.swap_remove(pos);
+            }
+        }
+        let Some((_, i)) = chosen else { continue };
+        let offer = &offers[&i];
+        if let Some(question) = ask(&items[i], offer, &order, &pools, rng) {
+            mix.record(&question, offer);
+            questions.push(question);
+        }
     }
-    let chosen: Vec<usize> = if count >= items.len() {
-        let mut all: Vec<usize> = (0..items.len()).collect();
-        all.shuffle(rng);
-        all
-    } else {
-        rand::seq::index::sample(rng, items.len(), count).into_vec()
-    };
-    ask(decks, &items, &chosen, filter, rng)
+    questions
 }
 
 /// Generates one question for each `(deck index, card id)` given, in that order, at most
-/// `limit` (for review). Ids no longer in their deck are skipped.
+/// `limit` (for review), each of the kind asked least so far that the card offers. Ids no
+/// longer in their deck are skipped.
 pub fn generate_for(
     decks: &[Deck],
     wanted: &[(usize, String)],
@@ -448,447 +332,26 @@ pub fn generate_for(
             found[w] = Some(i);
         }
     }
-    let chosen: Vec<usize> = found.into_iter().flatten().take(limit).collect();
-    ask(decks, &items, &chosen, filter, rng)
-}
-
-fn ask(
-    decks: &[Deck],
-    items: &[Item<'_>],
-    chosen: &[usize],
-    filter: &Filter,
-    rng: &mut impl Rng,
-) -> Vec<Question> {
-    let mut pools: Vec<Option<Pools<'_>>> = decks.iter().map(|_| None).collect();
-    let mut questions = Vec::with_capacity(chosen.len());
-    let mut buffer = Vec::new();
-    for &i in chosen {
-        let item = &items[i];
-        let pools = pools[item.deck].get_or_insert_with(|| Pools::new(&decks[item.deck]));
-        buffer.clear();
-        variants(item, pools, &mut buffer);
-        buffer.retain(|v| filter.kinds.contains(&v.kind()));
-        if buffer.is_empty() {
-            continue;
-        }
-        // Choose the kind first so that cards with many variants of one kind do not crowd out
-        // the others, then a variant of that kind. A multiple-choice question that finds no
-        // wrong option is dropped and another variant is tried.
-        while !buffer.is_empty() {
-            let mut kinds: Vec<Kind> = buffer.iter().map(|v| v.kind()).collect();
-            kinds.sort();
-            kinds.dedup();
-            let kind = kinds[rng.random_range(0..kinds.len())];
-            let of_kind: Vec<usize> = (0..buffer.len())
-                .filter(|&j| buffer[j].kind() == kind)
-                .collect();
-            let pick = of_kind[rng.random_range(0..of_kind.len())];
-            let question = build(&decks[item.deck], item, buffer[pick], pools, rng);
-            if matches!(&question.body, Body::Choice { options, .. } if options.len() < 2) {
-                buffer.remove(pick);
-                continue;
-            }
+    let pools = DeckPools::new(decks);
+    let mut mix = Mix::default();
+    let mut questions = Vec::new();
+    for i in found.into_iter().flatten().take(limit) {
+        let offer = Offer::of(&items[i], &pools, &all);
+        let order = mix.kind_order(&all.kinds, rng);
+        if let Some(question) = ask(&items[i], &offer, &order, &pools, rng) {
+            mix.record(&question, &offer);
             questions.push(question);
-            break;
         }
     }
     questions
-}
-
-/// Whether an answer is a yes/no reply, so that it only meets other yes/no replies as options.
-fn answer_shape(answer: &str) -> bool {
-    let first = answer
-        .split(|c: char| !c.is_alphanumeric())
-        .next()
-        .unwrap_or("");
-    ["yes", "no", "not"].contains(&first.to_lowercase().as_str())
-}
-
-fn choice(options: Vec<String>, correct: &str, rng: &mut impl Rng) -> Body {
-    let mut options = options;
-    options.shuffle(rng);
-    let correct = options
-        .iter()
-        .position(|o| o == correct)
-        .expect("the right option is present");
-    Body::Choice { options, correct }
-}
-
-fn build(
-    deck: &Deck,
-    item: &Item<'_>,
-    variant: Variant,
-    pools: &Pools<'_>,
-    rng: &mut impl Rng,
-) -> Question {
-    let (prompt, body) = match (&item.card.content, item.row) {
-        (
-            Content::Card {
-                question,
-                answer,
-                accept,
-                wrong,
-                keywords,
-                list,
-                ..
-            },
-            _,
-        ) => match variant {
-            Variant::Flash { .. } => (
-                question.clone(),
-                Body::Flash {
-                    back: answer.clone(),
-                },
-            ),
-            Variant::Typed => {
-                let accepted = std::iter::once(answer).chain(accept).cloned().collect();
-                let keywords = keywords
-                    .iter()
-                    .map(|k| k.split('|').map(|a| a.trim().to_string()).collect())
-                    .collect();
-                let list = list.unwrap_or_else(|| reads_as_list(answer));
-                (
-                    question.clone(),
-                    Body::Typed {
-                        accepted,
-                        keywords,
-                        list,
-                    },
-                )
-            }
-            _ => {
-                let mut taken: Vec<String> = std::iter::once(answer)
-                    .chain(accept)
-                    .map(|a| normalize(a))
-                    .collect();
-                let mut options = vec![answer.clone()];
-                let wrong: Vec<&str> = wrong.iter().map(String::as_str).collect();
-                draw(
-                    &wrong,
-                    |w| w,
-                    |_| true,
-                    MAX_OPTIONS - 1,
-                    &mut taken,
-                    &mut options,
-                    rng,
-                );
-                // Other cards' answers: only those of the same shape (a yes/no answer among
-                // yes/no answers), sharing a tag first.
-                let tags = &item.card.tags;
-                let shape = answer_shape(answer);
-                let alike = |(a, _): (&str, &[String])| answer_shape(a) == shape;
-                let shares_tag =
-                    |(a, t): (&str, &[String])| alike((a, t)) && t.iter().any(|x| tags.contains(x));
-                let need = MAX_OPTIONS - options.len();
-                draw(
-                    &pools.answers,
-                    |a| a.0,
-                    shares_tag,
-                    need,
-                    &mut taken,
-                    &mut options,
-                    rng,
-                );
-                let need = MAX_OPTIONS - options.len();
-                draw(
-                    &pools.answers,
-                    |a| a.0,
-                    alike,
-                    need,
-                    &mut taken,
-                    &mut options,
-                    rng,
-                );
-                (question.clone(), choice(options, answer, rng))
-            }
-        },
-        (
-            Content::Term {
-                term,
-                definition,
-                examples,
-                accept,
-                ..
-            },
-            _,
-        ) => {
-            let own = normalize(term);
-            match variant {
-                Variant::Flash { reverse: false } => (
-                    format!("What is {term}?"),
-                    Body::Flash {
-                        back: definition.clone(),
-                    },
-                ),
-                Variant::Flash { reverse: true } => (
-                    format!("Which term does this define?\n{definition}"),
-                    Body::Flash { back: term.clone() },
-                ),
-                Variant::Mcq { reverse: false } => {
-                    let mut taken = vec![normalize(definition)];
-                    let mut options = vec![definition.clone()];
-                    // A definition that this term also has (on another card) is not wrong.
-                    let index = pools.term_index();
-                    let other = |(t, d): (&str, &str)| {
-                        normalize(t) != own && !index.pairs(&own, &normalize(d))
-                    };
-                    draw(
-                        &pools.terms,
-                        |p| p.1,
-                        other,
-                        MAX_OPTIONS - 1,
-                        &mut taken,
-                        &mut options,
-                        rng,
-                    );
-                    (
-                        format!("Which of these describes {term}?"),
-                        choice(options, definition, rng),
-                    )
-                }
-                Variant::Mcq { reverse: true } => {
-                    let mut taken: Vec<String> = std::iter::once(term)
-                        .chain(accept)
-                        .map(|a| normalize(a))
-                        .collect();
-                    let mut options = vec![term.clone()];
-                    // A term that also has this definition (on another card) is not wrong.
-                    let def = normalize(definition);
-                    let index = pools.term_index();
-                    let other = |t: &str| !index.pairs(&normalize(t), &def);
-                    draw(
-                        &index.distinct,
-                        |t| t,
-                        other,
-                        MAX_OPTIONS - 1,
-                        &mut taken,
-                        &mut options,
-                        rng,
-                    );
-                    (
-                        format!("Which term does this define?\n{definition}"),
-                        choice(options, term, rng),
-                    )
-                }
-                Variant::Typed => {
-                    let accepted = std::iter::once(term).chain(accept).cloned().collect();
-                    (
-                        format!("Type the term this defines:\n{definition}"),
-                        Body::Typed {
-                            accepted,
-                            keywords: Vec::new(),
-                            list: false,
-                        },
-                    )
-                }
-                Variant::Tf { truthful } => {
-                    let def = normalize(definition);
-                    let mut claimed = term.as_str();
-                    if !truthful {
-                        // A term that does not have this definition: probe a bounded number of
-                        // random terms rather than scanning them all.
-                        let index = pools.term_index();
-                        let n = index.distinct.len();
-                        let lacks = |i: usize| !index.pairs(&index.norms[i], &def);
-                        let found = if n <= 64 {
-                            let fitting: Vec<usize> = (0..n).filter(|&i| lacks(i)).collect();
-                            (!fitting.is_empty())
-                                .then(|| fitting[rng.random_range(0..fitting.len())])
-                        } else {
-                            (0..64).map(|_| rng.random_range(0..n)).find(|&i| lacks(i))
-                        };
-                        if let Some(i) = found {
-                            claimed = index.distinct[i];
-                        }
-                    }
-                    let answer = normalize(claimed) == own
-                        || pools.term_index().pairs(&normalize(claimed), &def);
-                    (
-                        format!("True or false? This describes {claimed}:\n{definition}"),
-                        Body::TrueFalse { answer },
-                    )
-                }
-                Variant::Blank { example } => {
-                    let cloze = &examples[example];
-                    // The term may be hidden in several places: one answer fills them all.
-                    let mut blanks = cloze.blanks();
-                    if blanks.windows(2).all(|w| w[0] == w[1]) {
-                        blanks.truncate(1);
-                    }
-                    // A usage sentence alone often fits several terms: the definition says which.
-                    (
-                        format!(
-                            "Fill in the blank:\n{}\nHint: {definition}",
-                            cloze.with_gaps(GAP)
-                        ),
-                        Body::Blank {
-                            blanks,
-                            any_order: Vec::new(),
-                        },
-                    )
-                }
-                _ => unreachable!("variant {variant:?} of a term card"),
-            }
-        }
-        (Content::Statement { text, answer }, _) => match variant {
-            Variant::Flash { .. } => (
-                format!("True or false?\n{text}"),
-                Body::Flash {
-                    back: if *answer { "True" } else { "False" }.to_string(),
-                },
-            ),
-            _ => (
-                format!("True or false?\n{text}"),
-                Body::TrueFalse { answer: *answer },
-            ),
-        },
-        (
-            Content::Cloze {
-                cloze, any_order, ..
-            },
-            _,
-        ) => match variant {
-            Variant::Flash { .. } => (
-                format!("Recall the missing words:\n{}", cloze.with_gaps(GAP)),
-                Body::Flash {
-                    back: cloze.filled(),
-                },
-            ),
-            _ => (
-                format!("Fill in the blank:\n{}", cloze.with_gaps(GAP)),
-                Body::Blank {
-                    blanks: cloze.blanks(),
-                    any_order: cloze.interchangeable(*any_order),
-                },
-            ),
-        },
-        (
-            Content::Choice {
-                question,
-                options,
-                answer,
-            },
-            _,
-        ) => match variant {
-            Variant::Flash { .. } => (
-                question.clone(),
-                Body::Flash {
-                    back: options[*answer].clone(),
-                },
-            ),
-            _ => {
-                let correct = options[*answer].clone();
-                (question.clone(), choice(options.clone(), &correct, rng))
-            }
-        },
-        (
-            Content::Table {
-                subjects, title, ..
-            },
-            Some(row),
-        ) => {
-            let aspect = row.aspect.to_lowercase();
-            let heading = title.as_deref().unwrap_or("Compare");
-            match variant {
-                Variant::Flash { .. } => {
-                    let back = subjects
-                        .iter()
-                        .zip(&row.cells)
-                        .map(|(s, c)| format!("{s}: {c}"))
-                        .collect::<Vec<_>>()
-                        .join("\n");
-                    (format!("{heading}: {}?", row.aspect), Body::Flash { back })
-                }
-                Variant::WhichSubject { cell } => {
-                    let mut options = vec![subjects[cell].clone()];
-                    let mut taken = vec![normalize(&subjects[cell])];
-                    let same = normalize(&row.cells[cell]);
-                    let pool: Vec<usize> = (0..subjects.len()).collect();
-                    let differs = |j: usize| normalize(&row.cells[j]) != same;
-                    draw(
-                        &pool,
-                        |j| subjects[j].as_str(),
-                        differs,
-                        MAX_OPTIONS - 1,
-                        &mut taken,
-                        &mut options,
-                        rng,
-                    );
-                    (
-                        format!("{}: {}\nWhich one is this?", row.aspect, row.cells[cell]),
-                        choice(options, &subjects[cell].clone(), rng),
-                    )
-                }
-                Variant::WhichValue { subject } => {
-                    let right = row.cells[subject].clone();
-                    let mut options = vec![right.clone()];
-                    let mut taken = vec![normalize(&right)];
-                    let cells: Vec<&str> = row.cells.iter().map(String::as_str).collect();
-                    draw(
-                        &cells,
-                        |c| c,
-                        |_| true,
-                        MAX_OPTIONS - 1,
-                        &mut taken,
-                        &mut options,
-                        rng,
-                    );
-                    let need = MAX_OPTIONS - options.len();
-                    draw(
-                        &pools.cells,
-                        |c| c,
-                        |_| true,
-                        need,
-                        &mut taken,
-                        &mut options,
-                        rng,
-                    );
-                    (
-                        format!("Which describes the {aspect} of {}?", subjects[subject]),
-                        choice(options, &right, rng),
-                    )
-                }
-                Variant::TableTf { cell, claimed } => {
-                    let answer = normalize(&row.cells[cell]) == normalize(&row.cells[claimed]);
-                    (
-                        format!(
-                            "True or false? {} of {}: {}",
-                            row.aspect, subjects[claimed], row.cells[cell]
-                        ),
-                        Body::TrueFalse { answer },
-                    )
-                }
-                _ => unreachable!("variant {variant:?} of a table row"),
-            }
-        }
-        (Content::Table { .. }, None) => unreachable!("tables are asked row by row"),
-    };
-    debug_assert_eq!(variant.kind(), kind_of(&body));
-    Question {
-        deck_id: deck.id.clone(),
-        card_id: item.card_id(),
-        kind: variant.kind(),
-        prompt,
-        body,
-        explain: item.explain(),
-        tags: item.tags(),
-    }
-}
-
-fn kind_of(body: &Body) -> Kind {
-    match body {
-        Body::Flash { .. } => Kind::Flash,
-        Body::Choice { .. } => Kind::Mcq,
-        Body::TrueFalse { .. } => Kind::Tf,
-        Body::Blank { .. } => Kind::Blank,
-        Body::Typed { .. } => Kind::Typed,
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::deck::{Origin, builtin_decks, parse_deck};
+    use crate::quiz::build::MAX_OPTIONS;
+    use crate::quiz::{Body, normalize};
     use rand::SeedableRng;
     use rand::rngs::ChaCha8Rng;
 
@@ -899,11 +362,80 @@ mod tests {
     #[test]
     fn every_builtin_card_yields_a_question() {
         let decks = builtin_decks();
-        let pools: Vec<Pools<'_>> = decks.iter().map(Pools::new).collect();
-        for item in items_of(&decks, &Filter::default()) {
-            let mut v = Vec::new();
-            variants(&item, &pools[item.deck], &mut v);
-            assert!(v.len() >= 2, "{} yields {v:?}", item.card_id());
+        let items = items_of(&decks, &Filter::default()).len();
+        let questions = generate(&decks, &Filter::default(), usize::MAX, &mut rng(1));
+        assert_eq!(questions.len(), items);
+        let ids: HashSet<(String, String)> = questions
+            .iter()
+            .map(|q| (q.deck_id.clone(), q.card_id.clone()))
+            .collect();
+        assert_eq!(ids.len(), items);
+    }
+
+    #[test]
+    fn choice_cards_are_never_flashcards_and_statements_only_when_asked() {
+        let src = "[deck]\nname = \"d\"\n[[choice]]\nquestion = \"Which of these?\"\noptions = [\"a\", \"b\"]\nanswer = \"a\"\n[[statement]]\ntext = \"S\"\nanswer = true\n[[statement]]\ntext = \"T\"\nanswer = false\nkinds = [\"tf\", \"flash\"]\n";
+        let deck = parse_deck(src, "d.toml", "d", Origin::BuiltIn).unwrap();
+        let pools = Pools::new(&deck);
+        let decks = [deck.clone()];
+        let kinds: Vec<Vec<Kind>> = items_of(&decks, &Filter::default())
+            .iter()
+            .map(|item| {
+                let mut v = Vec::new();
+                variants(item, &pools, &mut v);
+                v.iter().map(|v| v.kind()).collect()
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [vec![Kind::Mcq], vec![Kind::Tf], vec![Kind::Tf, Kind::Flash]]
+        );
+    }
+
+    #[test]
+    fn explanations_read_right_for_the_question_asked() {
+        let src = "[deck]\nname = \"d\"\n[[term]]\nterm = \"Lean\"\ndefinition = \"Cutting waste.\"\nexplain = \"Lean comes from Toyota.\"\n[[term]]\nterm = \"TQM\"\ndefinition = \"Quality in every step.\"\n[[table]]\nsubjects = [\"Cats\", \"Dogs\"]\n[[table.row]]\naspect = \"Sound\"\ncells = [\"Meow\", \"Bark\"]\n";
+        let deck = parse_deck(src, "d.toml", "d", Origin::BuiltIn).unwrap();
+        let filter = Filter {
+            kinds: vec![Kind::Tf],
+            tags: vec![],
+        };
+        let mut seen_false = false;
+        for seed in 0..40 {
+            for q in generate(std::slice::from_ref(&deck), &filter, 3, &mut rng(seed)) {
+                match (&q.body, q.card_id.as_str()) {
+                    (Body::TrueFalse { answer: false }, _)
+                        if q.prompt.contains("This describes TQM:\nCutting waste.") =>
+                    {
+                        // Paired with the wrong term: the explanation first says whose it is.
+                        assert_eq!(
+                            q.explain.as_deref(),
+                            Some("That is a definition of Lean. Lean comes from Toyota.")
+                        );
+                        seen_false = true;
+                    }
+                    (_, id) if id.contains('/') => {
+                        assert_eq!(q.explain.as_deref(), Some("Cats: Meow; Dogs: Bark."))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        assert!(seen_false);
+    }
+
+    #[test]
+    fn a_card_is_asked_only_as_the_kinds_it_names() {
+        let src = "[deck]\nname = \"d\"\n[[card]]\nquestion = \"Q\"\nanswer = \"A\"\nwrong = [\"B\"]\nkinds = [\"typed\"]\n";
+        let deck = parse_deck(src, "d.toml", "d", Origin::BuiltIn).unwrap();
+        for seed in 0..10 {
+            let qs = generate(
+                std::slice::from_ref(&deck),
+                &Filter::default(),
+                1,
+                &mut rng(seed),
+            );
+            assert_eq!(qs[0].kind, Kind::Typed);
         }
     }
 

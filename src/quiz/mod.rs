@@ -2,7 +2,10 @@
 //! checking, and the text matching both rely on.
 
 mod answer;
+mod build;
 mod generate;
+mod item;
+mod pools;
 mod question;
 mod text;
 

@@ -13,27 +13,41 @@ use unicode_normalization::char::is_combining_mark;
 /// words (`end-to-end` → `end to end`). Text made only of punctuation keeps it, so that such an
 /// answer can still be matched.
 ///
-/// Written as two short passes (with a shortcut for ASCII, which needs no Unicode
-/// decomposition), since deck loading and question generation call it for every answer and term.
+/// Written as one pass over the folded text (ASCII, the common case, needs no Unicode
+/// decomposition and is lower-cased on the way), since deck loading and question generation
+/// call it for every answer and term.
 pub fn normalize(text: &str) -> String {
-    let folded = fold(text);
-    let chars: Vec<char> = folded.chars().collect();
+    if text.is_ascii() {
+        normalize_folded(text, true)
+    } else {
+        normalize_folded(&fold(text), false)
+    }
+}
+
+/// [`normalize`] of a text already folded (or, with `lower`, ASCII to lower-case on the way).
+/// The look-around for numbers reads bytes: digits, commas and points are ASCII, and no byte of
+/// a multi-byte character is.
+fn normalize_folded(folded: &str, lower: bool) -> String {
+    let bytes = folded.as_bytes();
     let mut out = String::with_capacity(folded.len());
     // Runs of white space and separating punctuation become one space, and only between words.
     let mut space = false;
-    for (i, &c) in chars.iter().enumerate() {
-        let digit_before = i > 0 && chars[i - 1].is_ascii_digit();
-        let digit_after = chars.get(i + 1).is_some_and(char::is_ascii_digit);
+    for (i, c) in folded.char_indices() {
+        let c = if lower { c.to_ascii_lowercase() } else { c };
+        let digit_before = i > 0 && bytes[i - 1].is_ascii_digit();
+        let digit_after = bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
         let kept = if (c == ',' || c == '.') && digit_before && digit_after {
             // Inside a number: a comma before exactly three digits separates thousands, any
             // other comma or point is a decimal point.
-            let thousands = c == ','
-                && chars[i + 1..]
-                    .iter()
-                    .take_while(|d| d.is_ascii_digit())
-                    .count()
-                    == 3;
-            if thousands { None } else { Some('.') }
+            let digits = bytes[i + 1..]
+                .iter()
+                .take_while(|d| d.is_ascii_digit())
+                .count();
+            if c == ',' && digits == 3 {
+                None
+            } else {
+                Some('.')
+            }
         } else if is_apostrophe(c) {
             None
         } else if c.is_whitespace() || is_punctuation(c) {
@@ -52,6 +66,11 @@ pub fn normalize(text: &str) -> String {
     }
     if out.is_empty() {
         // Nothing but punctuation (or nothing at all): keep the marks, spaced as words.
+        let folded = if lower {
+            folded.to_ascii_lowercase()
+        } else {
+            folded.to_string()
+        };
         return folded.split_whitespace().collect::<Vec<_>>().join(" ");
     }
     out
@@ -59,14 +78,10 @@ pub fn normalize(text: &str) -> String {
 
 /// Lower-cased, without accents.
 fn fold(text: &str) -> String {
-    if text.is_ascii() {
-        text.to_ascii_lowercase()
-    } else {
-        text.nfkd()
-            .filter(|c| !is_combining_mark(*c))
-            .flat_map(char::to_lowercase)
-            .collect()
-    }
+    text.nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -286,6 +301,175 @@ pub(crate) fn is_yes_no(answer: &str) -> bool {
     ["yes", "no", "not"].contains(&first)
 }
 
+/// Words that hedge a claim.
+const HEDGES: [&str; 22] = [
+    "may",
+    "might",
+    "can",
+    "could",
+    "some",
+    "somewhat",
+    "partly",
+    "partially",
+    "usually",
+    "typically",
+    "generally",
+    "often",
+    "mainly",
+    "mostly",
+    "primarily",
+    "largely",
+    "sometimes",
+    "rarely",
+    "probably",
+    "likely",
+    "tend",
+    "tends",
+];
+
+/// Words that make a claim absolute.
+const ABSOLUTES: [&str; 11] = [
+    "only",
+    "never",
+    "always",
+    "none",
+    "nothing",
+    "entirely",
+    "exactly",
+    "completely",
+    "solely",
+    "alone",
+    "nobody",
+];
+
+/// Whether a claim is hedged, absolute, or neither: a right option that alone is hedged among
+/// absolute ones gives itself away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tone {
+    Hedged,
+    Absolute,
+    Plain,
+}
+
+pub(crate) fn tone(text: &str) -> Tone {
+    let norm = normalize(text);
+    let words: Vec<&str> = norm.split_whitespace().collect();
+    if words.iter().any(|w| HEDGES.contains(w)) {
+        Tone::Hedged
+    } else if words.iter().any(|w| ABSOLUTES.contains(w))
+        || words.windows(2).any(|w| w == ["at", "all"])
+    {
+        Tone::Absolute
+    } else {
+        Tone::Plain
+    }
+}
+
+/// How an answer reads at a glance: what a wrong option must share with the right one so that
+/// its form alone does not tell them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shape {
+    /// Items of a list (1 for an answer that is not one).
+    pub(crate) items: usize,
+    pub(crate) tone: Tone,
+    /// 0: up to three words, 1: four to seven, 2: eight or more.
+    pub(crate) length: u8,
+    pub(crate) yes_no: bool,
+}
+
+pub(crate) fn shape(text: &str) -> Shape {
+    let words = word_count(text);
+    Shape {
+        items: item_count(text),
+        tone: tone(text),
+        length: match words {
+            0..=3 => 0,
+            4..=7 => 1,
+            _ => 2,
+        },
+        yes_no: is_yes_no(text),
+    }
+}
+
+/// How many things an answer lists: its list items when it reads as a list (three or more, or
+/// two joined by a word such as `and`), not counting a leading yes or no; otherwise 1. A comma
+/// alone (`Smooth, cost-effective production`, `Yes, with some overlap`) does not make a list.
+fn item_count(text: &str) -> usize {
+    let mut items = list_items(text);
+    if is_yes_no(text) && items.len() > 1 && word_count(&items[0]) == 1 {
+        items.remove(0);
+    }
+    let joined = text
+        .split_whitespace()
+        .any(|w| JOINERS.contains(&w.to_lowercase().as_str()))
+        || text.to_lowercase().contains(" as well as ");
+    match items.len() {
+        0 | 1 => 1,
+        2 if !joined => 1,
+        n => n,
+    }
+}
+
+/// A text with what is needed to tell whether it overlaps another: its normalized form and,
+/// for a list, its items.
+#[derive(Debug, Clone)]
+pub(crate) struct Folded {
+    norm: String,
+    /// Compact items, sorted, when the text is a list of two or more.
+    items: Vec<String>,
+}
+
+impl Folded {
+    pub(crate) fn new(text: &str) -> Self {
+        let norm = normalize(text);
+        let items = if norm.contains(' ') {
+            let mut items: Vec<String> = list_items(text)
+                .iter()
+                .map(|i| compact(&normalize(i)))
+                .collect();
+            items.sort();
+            items.dedup();
+            if items.len() < 2 {
+                items.clear();
+            }
+            items
+        } else {
+            Vec::new()
+        };
+        Folded { norm, items }
+    }
+
+    pub(crate) fn norm(&self) -> &str {
+        &self.norm
+    }
+
+    /// Whether two texts say the same or one says part of the other: equal (spaces aside), one
+    /// contained in the other as whole words, or the same list of items in another order. Such
+    /// a text cannot be offered as wrong beside the other as right.
+    pub(crate) fn overlaps(&self, other: &Folded) -> bool {
+        let (a, b) = (&self.norm, &other.norm);
+        if a.is_empty() || b.is_empty() {
+            return a == b;
+        }
+        compact(a) == compact(b)
+            || contains_words(a, b)
+            || contains_words(b, a)
+            || (!self.items.is_empty() && self.items == other.items)
+    }
+}
+
+/// Whether `needle`'s words appear together in `hay` (both normalized).
+fn contains_words(hay: &str, needle: &str) -> bool {
+    if needle.len() > hay.len() {
+        return false;
+    }
+    hay.match_indices(needle).any(|(i, _)| {
+        let before = hay[..i].chars().next_back();
+        let after = hay[i + needle.len()..].chars().next();
+        before.is_none_or(|c| c == ' ') && after.is_none_or(|c| c == ' ')
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,6 +594,39 @@ mod tests {
         assert!(!reads_as_list(
             "No, also materials, quality, costs and more"
         ));
+    }
+
+    #[test]
+    fn overlapping_texts_say_the_same_or_part_of_it() {
+        let f = Folded::new;
+        assert!(
+            f("The entire business process")
+                .overlaps(&f("the entire business process, end to end"))
+        );
+        assert!(f("Manufacturing").overlaps(&f("Both manufacturing and service industries")));
+        assert!(f("Lean, TQM").overlaps(&f("TQM and Lean")));
+        assert!(f("re-engineering").overlaps(&f("reengineering")));
+        assert!(!f("Manufacturing of products").overlaps(&f("Production activities only")));
+        assert!(!f("om").overlaps(&f("Production management")));
+        assert!(f("cost").overlaps(&f("cost-effective production")));
+    }
+
+    #[test]
+    fn shapes_count_items_tone_and_length() {
+        assert_eq!(
+            tone("Both, but operation management might be more holistic"),
+            Tone::Hedged
+        );
+        assert_eq!(tone("No, only to manufacturing firms"), Tone::Absolute);
+        assert_eq!(tone("Yes, with no overlap at all"), Tone::Absolute);
+        assert_eq!(tone("Manufacturing of products"), Tone::Plain);
+        let s = shape("Production planning, quality control and cost control");
+        assert_eq!((s.items, s.length, s.yes_no), (3, 1, false));
+        assert_eq!(shape("Lean Manufacturing and TQM").items, 2);
+        assert_eq!(shape("Smooth, cost-effective production").items, 1);
+        assert_eq!(shape("Yes, with some overlap").items, 1);
+        assert_eq!(shape("No, Lean and TQM").items, 2);
+        assert!(shape("Not typically").yes_no);
     }
 
     #[test]

@@ -390,7 +390,7 @@ mod tests {
                 tags: vec![format!("tag-{}", i % 6), "definitions".into()],
             })
             .collect();
-        let mut session = Session::new(questions, Mode::Practice);
+        let mut session = Session::new(questions, Mode::Practice, 1);
         for i in 0..14 {
             session.answer(&Response::Bool(i >= 12), Duration::from_secs(2));
         }
