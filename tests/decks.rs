@@ -260,7 +260,7 @@ fn the_definitions_deck_has_five_definitions_of_each_discipline() {
 fn the_differences_deck_covers_the_comparison_chart() {
     let deck = show_json(&["show", "differences", "--format", "json"]);
     let cards = cards(&deck);
-    assert_eq!(cards.len(), 40);
+    assert_eq!(cards.len(), 41);
     let tables: Vec<&Value> = cards.iter().filter(|c| c["kind"] == "table").collect();
     assert!(!tables.is_empty(), "the comparison chart is a table card");
     for table in tables {
@@ -272,9 +272,22 @@ fn the_differences_deck_covers_the_comparison_chart() {
                 Value::from("Operation management")
             ]
         );
-        for row in table["rows"].as_array().unwrap() {
+        let rows = table["rows"].as_array().unwrap();
+        for row in rows {
             assert_eq!(row["cells"].as_array().unwrap().len(), 2, "{row}");
         }
+        // Relabelled rows keep their ids, and so their review history.
+        let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+        assert_eq!(
+            ids,
+            [
+                "focus",
+                "scope",
+                "sector-relevance",
+                "challenges",
+                "methodologies"
+            ]
+        );
     }
 }
 

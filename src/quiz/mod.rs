@@ -15,3 +15,5 @@ pub use generate::{Filter, available_questions, generate, generate_for};
 pub use question::{Body, Kind, Question};
 pub(crate) use text::list_items;
 pub use text::normalize;
+#[cfg(test)]
+pub(crate) use text::{Folded, reads_as_list, shape, word_count};
