@@ -14,7 +14,7 @@ use pmquiz::day::Days;
 use pmquiz::deck::Deck;
 use pmquiz::library::load_file;
 use pmquiz::quiz::{Filter, generate_for};
-use pmquiz::schedule::{Rating, Scheduler};
+use pmquiz::schedule::{DueAt, Rating, Scheduler};
 use pmquiz::store::{DB_FILE_NAME, Store};
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
@@ -98,19 +98,15 @@ fn queries(c: &mut Criterion) {
     let now = support::now();
     let ids = vec![deck.id.clone()];
     let utc = Days::new(FixedOffset::east_opt(0).expect("UTC"), 0);
+    let at = DueAt::new(now, &utc);
 
     let mut group = c.benchmark_group("history_1m");
     group.sample_size(20);
     group.bench_function("due_all", |b| {
-        b.iter(|| store.due(black_box(&ids), now, None).expect("due").len())
+        b.iter(|| store.due(black_box(&ids), at, None).expect("due").len())
     });
     group.bench_function("due_limit_50", |b| {
-        b.iter(|| {
-            store
-                .due(black_box(&ids), now, Some(50))
-                .expect("due")
-                .len()
-        })
+        b.iter(|| store.due(black_box(&ids), at, Some(50)).expect("due").len())
     });
 
     // `pmquiz review` after loading its decks: the due cards, then questions for at most 200
@@ -120,7 +116,7 @@ fn queries(c: &mut Criterion) {
     group.bench_function("review_questions", |b| {
         b.iter(|| {
             let due: Vec<(usize, String)> = store
-                .due(&ids, now, None)
+                .due(&ids, at, None)
                 .expect("due")
                 .into_iter()
                 .map(|d| (0, d.card_id))

@@ -74,6 +74,10 @@ pub(crate) enum Command {
     #[command(after_help = EXIT_CODES)]
     Run(RunArgs),
     /// Review the cards that are due (missed and most overdue first)
+    ///
+    /// A card in review is due from the start of its due day, in your time zone (TZ), with
+    /// days starting at 4 am or at `day_starts_at` (0-23) in DATA_DIR/config.toml, as in
+    /// Anki; cards missed recently are due after their step of minutes.
     #[command(after_help = EXIT_CODES)]
     Review(ReviewArgs),
     /// Show learning progress: cards by state, due counts, accuracy, streak, hardest cards

@@ -1,6 +1,7 @@
 //! The user's settings: `config.toml` in the data directory. Parsing is pure; a problem in the
 //! file is a [`Diagnostic`] that points at its line and column.
 
+use crate::day::DayStart;
 use crate::diagnostic::Diagnostic;
 use crate::schedule::Retention;
 use serde::Deserialize;
@@ -15,6 +16,8 @@ pub(crate) const CONFIG_FILE_NAME: &str = "config.toml";
 pub(crate) struct Config {
     /// Desired retention for scheduling.
     pub(crate) retention: Option<Retention>,
+    /// The hour the learner's day starts at (4 am when not set).
+    pub(crate) day_starts_at: Option<DayStart>,
     /// The folder `pmquiz sync` uses when none is given (`~/` is the home directory; a
     /// relative path is relative to the data directory).
     pub(crate) sync_dir: Option<String>,
@@ -53,6 +56,7 @@ impl Config {
             )
             .with_help(
                 "config.toml may set `retention = 0.9` (the desired retention, 0.7 to 0.99), \
+                 `day_starts_at = 4` (the hour the day starts at, 0 to 23), \
                  `sync_dir = \"~/Sync\"` (the folder of `pmquiz sync`) and `sync = \"auto\"` \
                  or `\"manual\"`; fix or remove the line",
             );
@@ -131,5 +135,29 @@ mod tests {
         );
         let err = Config::parse("retention = \n", "config.toml").unwrap_err();
         assert!(err.to_string().starts_with("config.toml:1:"), "{err}");
+    }
+
+    #[test]
+    fn the_day_starts_at_an_hour_from_0_to_23() {
+        let config = Config::parse("day_starts_at = 0\n", "config.toml").unwrap();
+        assert_eq!(config.day_starts_at.map(DayStart::hour), Some(0));
+        assert_eq!(
+            Config::parse("", "config.toml").unwrap().day_starts_at,
+            None
+        );
+        for text in ["day_starts_at = 24\n", "day_starts_at = -1\n"] {
+            let err = Config::parse(&format!("retention = 0.9\n{text}"), "c/config.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.starts_with(
+                    "c/config.toml:2:17: error: invalid config: day_starts_at must be an hour from 0 to 23"
+                ),
+                "{err}"
+            );
+            assert!(err.contains("`day_starts_at = 4`"), "{err}");
+        }
+        let err = Config::parse("day_starts_at = \"4am\"\n", "config.toml").unwrap_err();
+        assert!(err.to_string().starts_with("config.toml:1:17:"), "{err}");
     }
 }

@@ -5,6 +5,41 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
 
+/// The hour at which the learner's day starts, from 0 (midnight) to 23: `day_starts_at` in
+/// config.toml. Reviews done after midnight but before it still count for the day before, as in
+/// Anki, whose default is 4 am.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(try_from = "i64")]
+pub struct DayStart(u32);
+
+impl DayStart {
+    /// 4 am, as in Anki.
+    pub const DEFAULT: DayStart = DayStart(4);
+
+    pub fn hour(self) -> u32 {
+        self.0
+    }
+}
+
+impl Default for DayStart {
+    fn default() -> Self {
+        DayStart::DEFAULT
+    }
+}
+
+impl TryFrom<i64> for DayStart {
+    type Error = String;
+
+    fn try_from(hour: i64) -> Result<Self, Self::Error> {
+        match u32::try_from(hour) {
+            Ok(h) if h <= 23 => Ok(DayStart(h)),
+            _ => Err(format!(
+                "day_starts_at must be an hour from 0 to 23 (4 is 4 am), not {hour}"
+            )),
+        }
+    }
+}
+
 /// The learner's days: a time zone and the hour at which a new day starts.
 #[derive(Debug, Clone)]
 pub struct Days<Tz: TimeZone> {

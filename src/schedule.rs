@@ -25,12 +25,21 @@
 //! [`MAX_INTERVAL_DAYS`] days. The time since the last review is given to FSRS
 //! as whole days, rounded down: two reviews less than 24 hours apart count as
 //! the same day, for which FSRS uses its short-term stability formula.
+//!
+//! A card in review is asked from the start of the day its interval ends on, in
+//! the learner's days (their time zone, days starting at `day_starts_at`, 4 am
+//! by default), as Anki does: answered right at 9 pm with an interval of one
+//! day, it is due from 4 am the next day, with every other card of that day
+//! ([`DueAt`]). The schedule itself, FSRS's state and the exact `due`, is the
+//! same; only the moment it is asked from moves. Learning and relearning steps
+//! stay in minutes.
 
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use crate::day::Days;
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use fsrs::{DEFAULT_PARAMETERS, FSRS, ItemState, MemoryState};
 use serde::{Deserialize, Serialize};
 
@@ -166,6 +175,48 @@ pub struct CardState {
     pub reps: u32,
     /// How many times the card was forgotten after reaching review.
     pub lapses: u32,
+}
+
+impl CardState {
+    /// When the card is asked from: a card in review from the start of the learner's day it
+    /// falls due on, as Anki counts review cards; a card in learning or relearning at its
+    /// minute. The stored `due` keeps FSRS's interval to the minute; only this moment moves.
+    pub fn due_from<Tz: TimeZone>(&self, days: &Days<Tz>) -> DateTime<Utc> {
+        match self.phase {
+            Phase::Review => days.start_of(days.day_of(self.due)),
+            _ => self.due,
+        }
+    }
+}
+
+/// Which cards are due at a moment: a card in review when its due day has begun in the
+/// learner's days ([`CardState::due_from`]), a card in learning or relearning when its step
+/// has passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DueAt {
+    /// The moment.
+    pub now: DateTime<Utc>,
+    /// The start of the learner's next day: a card in review due before it is due.
+    pub day_end: DateTime<Utc>,
+}
+
+impl DueAt {
+    /// Due at `now`, in the learner's `days`.
+    pub fn new<Tz: TimeZone>(now: DateTime<Utc>, days: &Days<Tz>) -> Self {
+        DueAt {
+            now,
+            day_end: days.next_day_start(now),
+        }
+    }
+
+    /// Whether a card with this schedule is due.
+    pub fn is_due(&self, state: &CardState) -> bool {
+        match state.phase {
+            Phase::New => false,
+            Phase::Review => state.due < self.day_end,
+            Phase::Learning | Phase::Relearning => state.due <= self.now,
+        }
+    }
 }
 
 /// The desired retention: the probability of recalling a card when it is due, from 0.7 to
@@ -428,6 +479,138 @@ mod tests {
 
     fn sched() -> Scheduler {
         Scheduler::new(Retention::new(0.9).unwrap())
+    }
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    /// A card in review due at `due`.
+    fn reviewed(due: &str) -> CardState {
+        CardState {
+            phase: Phase::Review,
+            stability: 3.0,
+            difficulty: 5.0,
+            due: utc(due),
+            last_review: utc(due) - TimeDelta::days(3),
+            reps: 2,
+            lapses: 0,
+        }
+    }
+
+    #[test]
+    fn a_review_card_is_due_from_the_start_of_its_day_in_each_time_zone() {
+        use chrono::FixedOffset;
+        use chrono_tz::{America::New_York, Asia::Kolkata};
+        // Due at 15:00 UTC on 10 March 2026.
+        let card = reviewed("2026-03-10T15:00:00Z");
+        let due_at = |days: &dyn Fn(DateTime<Utc>) -> DueAt, at: &str| days(utc(at)).is_due(&card);
+
+        // UTC, days from 4 am: due from 04:00 that day.
+        let utc4 = Days::new(FixedOffset::east_opt(0).unwrap(), 4);
+        assert_eq!(card.due_from(&utc4), utc("2026-03-10T04:00:00Z"));
+        let at = |t: DateTime<Utc>| DueAt::new(t, &utc4);
+        assert!(!due_at(&at, "2026-03-10T03:59:59Z"));
+        assert!(due_at(&at, "2026-03-10T04:00:00Z"));
+
+        // New York (EDT since 8 March, UTC-4): 11 am local, due from 4 am local (08:00 UTC).
+        let ny = Days::new(New_York, 4);
+        assert_eq!(card.due_from(&ny), utc("2026-03-10T08:00:00Z"));
+        let at = |t: DateTime<Utc>| DueAt::new(t, &ny);
+        assert!(!due_at(&at, "2026-03-10T07:59:00Z"));
+        assert!(due_at(&at, "2026-03-10T08:00:00Z"));
+
+        // Kolkata (UTC+5:30, no daylight saving): 8:30 pm local, due from 4 am local, which is
+        // 22:30 UTC the day before.
+        let kolkata = Days::new(Kolkata, 4);
+        assert_eq!(card.due_from(&kolkata), utc("2026-03-09T22:30:00Z"));
+        // With days from midnight, from 18:30 UTC the day before.
+        assert_eq!(
+            card.due_from(&Days::new(Kolkata, 0)),
+            utc("2026-03-09T18:30:00Z")
+        );
+        // Due at 2 am local (before 4 am): it belongs to the day before, and is due from
+        // that day's start.
+        let night = reviewed("2026-03-10T20:30:00Z");
+        assert_eq!(night.due_from(&kolkata), utc("2026-03-09T22:30:00Z"));
+        assert_eq!(
+            night.due_from(&Days::new(Kolkata, 0)),
+            utc("2026-03-10T18:30:00Z")
+        );
+    }
+
+    #[test]
+    fn the_day_boundary_follows_daylight_saving_changes() {
+        use chrono_tz::Europe::Berlin;
+        let berlin = Days::new(Berlin, 4);
+        // Berlin springs forward on 29 March 2026: 4 am is 03:00 UTC that day, 02:00 UTC the
+        // day after.
+        assert_eq!(
+            reviewed("2026-03-28T12:00:00Z").due_from(&berlin),
+            utc("2026-03-28T03:00:00Z")
+        );
+        assert_eq!(
+            reviewed("2026-03-30T12:00:00Z").due_from(&berlin),
+            utc("2026-03-30T02:00:00Z")
+        );
+        // A card due at 03:30 local on the 29th (01:30 UTC) is still the 28th's.
+        assert_eq!(
+            reviewed("2026-03-29T01:30:00Z").due_from(&berlin),
+            utc("2026-03-28T03:00:00Z")
+        );
+        // Autumn: 25 October, back to UTC+1.
+        assert_eq!(
+            reviewed("2026-10-26T12:00:00Z").due_from(&berlin),
+            utc("2026-10-26T03:00:00Z")
+        );
+    }
+
+    #[test]
+    fn only_the_moment_a_review_is_asked_moves_not_its_schedule() {
+        use chrono_tz::Europe::Berlin;
+        let days = Days::new(Berlin, 4);
+        // Two cards answered right yesterday, one at 8 am and one at 9 pm (Berlin, UTC+2).
+        let morning = sched().review(None, Rating::Good, utc("2026-06-01T06:00:00Z"));
+        let evening = sched().review(None, Rating::Good, utc("2026-06-01T19:00:00Z"));
+        // FSRS gives both the same memory and interval; the exact due times stay 13 hours apart.
+        assert_eq!(
+            (morning.stability, morning.difficulty),
+            (evening.stability, evening.difficulty)
+        );
+        assert_eq!(evening.due - morning.due, TimeDelta::hours(13));
+        // Both are asked from 4 am of the same day.
+        assert_eq!(morning.due_from(&days), evening.due_from(&days));
+        assert_eq!(
+            days.day_of(morning.due_from(&days)),
+            days.day_of(morning.due)
+        );
+        let start = morning.due_from(&days);
+        assert!(start <= morning.due);
+        assert!(DueAt::new(start, &days).is_due(&evening));
+        assert!(!DueAt::new(start - TimeDelta::seconds(1), &days).is_due(&morning));
+        // The next review sees the same schedule whatever the day boundary: it depends on the
+        // stored state and the time of answering only.
+        let next = sched().review(Some(&morning), Rating::Good, start);
+        assert_eq!(next, sched().review(Some(&morning), Rating::Good, start));
+        assert_eq!(next.last_review, start);
+    }
+
+    #[test]
+    fn learning_steps_stay_in_minutes() {
+        let days = Days::new(chrono::FixedOffset::east_opt(0).unwrap(), 4);
+        let now = utc("2026-06-01T21:00:00Z");
+        let missed = sched().review(None, Rating::Again, now);
+        assert_eq!(missed.phase, Phase::Learning);
+        assert_eq!(missed.due_from(&days), missed.due);
+        assert!(!DueAt::new(now, &days).is_due(&missed));
+        assert!(DueAt::new(now + TimeDelta::minutes(1), &days).is_due(&missed));
+        let relearning = CardState {
+            phase: Phase::Relearning,
+            ..missed.clone()
+        };
+        assert_eq!(relearning.due_from(&days), relearning.due);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use serde::Serialize;
 
 use crate::day::Days;
-use crate::schedule::{CardState, Phase};
+use crate::schedule::{CardState, DueAt, Phase};
 
 /// How many days [`DeckStats::due_per_day`] covers.
 pub const FORECAST_DAYS: usize = 14;
@@ -156,7 +156,12 @@ pub(crate) fn deck_stats<Tz: TimeZone>(
         due_per_day: [0; FORECAST_DAYS],
     };
 
-    let week_ahead = now + TimeDelta::days(7);
+    let due_now = DueAt::new(now, days);
+    // Due within the next seven of the learner's days, today included.
+    let week_ahead = DueAt {
+        now: now + TimeDelta::days(7),
+        day_end: days.start_of(today + chrono::Days::new(7)),
+    };
     for (_, state) in cards {
         let Some(state) = state.as_ref().filter(|s| s.phase != Phase::New) else {
             stats.new += 1;
@@ -166,10 +171,10 @@ pub(crate) fn deck_stats<Tz: TimeZone>(
             Phase::Learning | Phase::Relearning => stats.learning += 1,
             _ => stats.review += 1,
         }
-        if state.due <= now {
+        if due_now.is_due(state) {
             stats.due_now += 1;
         }
-        if state.due <= week_ahead {
+        if week_ahead.is_due(state) {
             stats.due_within_7_days += 1;
         }
         let day = (days.day_of(state.due) - today).num_days().max(0);
@@ -322,6 +327,47 @@ mod tests {
         assert_eq!(s.last_7_days.accuracy, None);
         assert_eq!(s.streak_days, 0);
         assert!(s.hardest.is_empty());
+    }
+
+    #[test]
+    fn cards_in_review_count_as_due_from_the_start_of_their_day() {
+        let n = now(); // Wednesday 10:00 UTC
+        let cards = vec![
+            // Due at 23:00 today: due now, whatever the hour.
+            (
+                "tonight".to_string(),
+                state(Phase::Review, n + TimeDelta::hours(13)),
+            ),
+            // Due at 02:00 on Thursday: still Wednesday's with days from 4 am.
+            (
+                "night".to_string(),
+                state(Phase::Review, n + TimeDelta::hours(16)),
+            ),
+            // A step in five minutes is not due yet.
+            (
+                "step".to_string(),
+                state(Phase::Learning, n + TimeDelta::minutes(5)),
+            ),
+            // Due on the seventh day from now (Tuesday 23:00): within the seven days.
+            (
+                "tuesday".to_string(),
+                state(Phase::Review, n + TimeDelta::days(6) + TimeDelta::hours(13)),
+            ),
+            // Wednesday next week at 05:00: not within them.
+            (
+                "next-week".to_string(),
+                state(Phase::Review, n + TimeDelta::days(6) + TimeDelta::hours(19)),
+            ),
+        ];
+        let four = Days::new(FixedOffset::east_opt(0).unwrap(), 4);
+        let s = deck_stats(&cards, &DeckHistory::default(), n, &four);
+        assert_eq!(s.due_now, 2);
+        assert_eq!(s.due_within_7_days, 4);
+        // The forecast counts the step too: it comes due today.
+        assert_eq!(&s.due_per_day[..8], [3, 0, 0, 0, 0, 0, 1, 1]);
+        // With days from midnight, the card due at 2 am is Thursday's.
+        let s = deck_stats(&cards, &DeckHistory::default(), n, &utc());
+        assert_eq!(s.due_now, 1);
     }
 
     #[test]

@@ -27,7 +27,7 @@ use rusqlite::{
 };
 
 use crate::day::Days;
-use crate::schedule::{CardState, Phase, Rating};
+use crate::schedule::{CardState, DueAt, Phase, Rating};
 use crate::stats::{
     AnswerCount, CardTally, DeckHistory, HARDEST_CARDS, LONG_WINDOW_DAYS, SHORT_WINDOW_DAYS,
 };
@@ -174,6 +174,27 @@ pub(crate) struct ImportCounts {
 }
 
 /// A card that is due, with its schedule.
+/// What comes due next among cards not due now ([`Store::upcoming`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Upcoming {
+    /// The earliest learning or relearning step still to come.
+    pub(crate) step: Option<DateTime<Utc>>,
+    /// The earliest `due` of a card in review that is not due yet.
+    pub(crate) review: Option<DateTime<Utc>>,
+}
+
+impl Upcoming {
+    /// When the next card comes due in the learner's `days`: the next step, or the start of
+    /// the day the next card in review falls due on, whichever is first.
+    pub(crate) fn first<Tz: TimeZone>(&self, days: &Days<Tz>) -> Option<DateTime<Utc>> {
+        let review = self.review.map(|due| days.start_of(days.day_of(due)));
+        match (self.step, review) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct DueCard {
     pub deck_id: String,
@@ -684,27 +705,34 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// Cards of the given decks due at `now` (due ≤ now): cards in learning
-    /// or relearning (recently missed) first, then the most overdue first.
-    /// An empty `deck_ids` selects nothing. `limit` caps the number returned.
+    /// Cards of the given decks due at `at` ([`DueAt`]: cards in review from the start of
+    /// their due day, learning steps at their minute): cards in learning or relearning
+    /// (recently missed) first, then the most overdue first. An empty `deck_ids` selects
+    /// nothing. `limit` caps the number returned.
     pub fn due(
         &self,
         deck_ids: &[String],
-        now: DateTime<Utc>,
+        at: DueAt,
         limit: Option<usize>,
     ) -> Result<Vec<DueCard>, StoreError> {
         if deck_ids.is_empty() || limit == Some(0) {
             return Ok(Vec::new());
         }
         let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        // Every due card is due before the day ends (a step due now too): one range of the
+        // index on `due`, then the learning steps still to come are left out.
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM cards \
-             WHERE deck_id IN ({}) AND due <= ?1 \
+             WHERE deck_id IN ({}) AND due < ?1 AND (phase = 'review' OR due <= ?2) \
              ORDER BY phase IN ('learning', 'relearning') DESC, due, deck_id, card_id \
-             LIMIT ?2",
-            placeholders(3, deck_ids.len())
+             LIMIT ?3",
+            placeholders(4, deck_ids.len())
         );
-        let mut values: Vec<rusqlite::types::Value> = vec![to_millis(now).into(), limit.into()];
+        let mut values: Vec<rusqlite::types::Value> = vec![
+            to_millis(at.day_end).into(),
+            to_millis(at.now).into(),
+            limit.into(),
+        ];
         values.extend(deck_ids.iter().map(|d| d.clone().into()));
         self.conn
             .prepare_cached(&sql)
@@ -715,47 +743,51 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// The earliest due time strictly after `now` among the given decks'
-    /// cards, `None` if no card is scheduled after `now`.
-    pub(crate) fn upcoming(
-        &self,
-        deck_ids: &[String],
-        now: DateTime<Utc>,
-    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+    /// The cards of the given decks not due at `at` that come due first: the earliest
+    /// learning step, and the earliest `due` of a card in review (asked from the start of its
+    /// day: see [`Upcoming::first`]).
+    pub(crate) fn upcoming(&self, deck_ids: &[String], at: DueAt) -> Result<Upcoming, StoreError> {
         if deck_ids.is_empty() {
-            return Ok(None);
+            return Ok(Upcoming::default());
         }
         let sql = format!(
-            "SELECT MIN(due) FROM cards WHERE deck_id IN ({}) AND due > ?1",
-            placeholders(2, deck_ids.len())
+            "SELECT MIN(CASE WHEN phase <> 'review' THEN due END), \
+                    MIN(CASE WHEN phase = 'review' AND due >= ?2 THEN due END) \
+             FROM cards WHERE deck_id IN ({}) AND due > ?1",
+            placeholders(3, deck_ids.len())
         );
-        let mut values: Vec<rusqlite::types::Value> = vec![to_millis(now).into()];
+        let mut values: Vec<rusqlite::types::Value> =
+            vec![to_millis(at.now).into(), to_millis(at.day_end).into()];
         values.extend(deck_ids.iter().map(|d| d.clone().into()));
-        let ms: Option<i64> = self
+        let (step, review): (Option<i64>, Option<i64>) = self
             .conn
             .prepare_cached(&sql)
-            .and_then(|mut stmt| stmt.query_row(params_from_iter(values), |r| r.get(0)))
+            .and_then(|mut stmt| {
+                stmt.query_row(params_from_iter(values), |r| Ok((r.get(0)?, r.get(1)?)))
+            })
             .map_err(|e| self.err(e))?;
-        ms.map(|ms| from_millis(ms).map_err(|e| self.err(e)))
-            .transpose()
+        let time = |ms: Option<i64>| {
+            ms.map(|ms| from_millis(ms).map_err(|e| self.err(e)))
+                .transpose()
+        };
+        Ok(Upcoming {
+            step: time(step)?,
+            review: time(review)?,
+        })
     }
 
-    /// How many of the given decks' cards are due in `[from, to)`.
-    pub(crate) fn due_between(
-        &self,
-        deck_ids: &[String],
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<usize, StoreError> {
+    /// How many of the given decks' cards are due at `at` (see [`Store::due`]).
+    pub(crate) fn count_due(&self, deck_ids: &[String], at: DueAt) -> Result<usize, StoreError> {
         if deck_ids.is_empty() {
             return Ok(0);
         }
         let sql = format!(
-            "SELECT COUNT(*) FROM cards WHERE deck_id IN ({}) AND due >= ?1 AND due < ?2",
+            "SELECT COUNT(*) FROM cards \
+             WHERE deck_id IN ({}) AND due < ?1 AND (phase = 'review' OR due <= ?2)",
             placeholders(3, deck_ids.len())
         );
         let mut values: Vec<rusqlite::types::Value> =
-            vec![to_millis(from).into(), to_millis(to).into()];
+            vec![to_millis(at.day_end).into(), to_millis(at.now).into()];
         values.extend(deck_ids.iter().map(|d| d.clone().into()));
         let n: i64 = self
             .conn
@@ -1847,7 +1879,10 @@ mod tests {
                 .record(&answer(deck, card, true, now), Some(st))
                 .unwrap();
         }
-        let due = store.due(&decks(&["a", "b"]), now, None).unwrap();
+        // Days start at 4 am UTC: the card in review due at 11:30 today is due from 4 am.
+        let days = Days::new(FixedOffset::east_opt(0).unwrap(), 4);
+        let at = DueAt::new(now, &days);
+        let due = store.due(&decks(&["a", "b"]), at, None).unwrap();
         let ids: Vec<&str> = due.iter().map(|d| d.card_id.as_str()).collect();
         assert_eq!(
             ids,
@@ -1857,45 +1892,47 @@ mod tests {
                 "review-5d",
                 "review-3d",
                 "review-1d",
-                "exactly-now"
+                "exactly-now",
+                "future"
             ]
         );
         assert_eq!(due[0].deck_id, "b");
         assert_eq!(due[0].state, cards[3].2);
 
-        let top2 = store.due(&decks(&["a", "b"]), now, Some(2)).unwrap();
+        let top2 = store.due(&decks(&["a", "b"]), at, Some(2)).unwrap();
         assert_eq!(top2.len(), 2);
         assert_eq!(top2[1].card_id, "relearn");
-        assert!(store.due(&decks(&["a"]), now, Some(0)).unwrap().is_empty());
-        assert!(store.due(&[], now, None).unwrap().is_empty());
-
-        assert_eq!(
-            store.upcoming(&decks(&["a", "b"]), now).unwrap(),
-            Some(now + TimeDelta::minutes(1))
-        );
-        assert_eq!(store.upcoming(&decks(&["b"]), now).unwrap(), None);
-        assert_eq!(store.upcoming(&[], now).unwrap(), None);
-
+        assert!(store.due(&decks(&["a"]), at, Some(0)).unwrap().is_empty());
+        assert!(store.due(&[], at, None).unwrap().is_empty());
         let ab = decks(&["a", "b"]);
+        assert_eq!(store.count_due(&ab, at).unwrap(), 7);
+        assert_eq!(store.count_due(&decks(&["c"]), at).unwrap(), 1);
+        assert_eq!(store.count_due(&[], at).unwrap(), 0);
+
+        // What comes next: the learning step in a minute; a card in review due the day after
+        // tomorrow at 3 pm is asked from 4 am that day.
+        let later = now + TimeDelta::days(2) + TimeDelta::hours(6);
+        store
+            .record(
+                &answer("b", "in-two-days", true, now),
+                Some(&state(Phase::Review, later)),
+            )
+            .unwrap();
+        let next = store.upcoming(&ab, at).unwrap();
+        assert_eq!(next.step, Some(now + TimeDelta::minutes(1)));
+        assert_eq!(next.review, Some(later));
+        assert_eq!(next.first(&days), Some(now + TimeDelta::minutes(1)));
+        let only_b = store.upcoming(&decks(&["b"]), at).unwrap();
         assert_eq!(
-            store
-                .due_between(&ab, now - TimeDelta::days(30), now)
-                .unwrap(),
-            5
+            only_b.first(&days),
+            Some(Utc.with_ymd_and_hms(2025, 6, 4, 4, 0, 0).unwrap())
         );
-        assert_eq!(
-            store
-                .due_between(&ab, now, now + TimeDelta::days(1))
-                .unwrap(),
-            3
-        );
-        assert_eq!(
-            store
-                .due_between(&decks(&["c"]), now - TimeDelta::days(30), now)
-                .unwrap(),
-            1
-        );
-        assert_eq!(store.due_between(&[], now, now).unwrap(), 0);
+        assert_eq!(store.upcoming(&[], at).unwrap(), Upcoming::default());
+
+        // Tomorrow's first review, at 4 am: every step due by then and the cards in review due
+        // tomorrow, not yet the one due the day after.
+        let tomorrow = DueAt::new(at.day_end, &days);
+        assert_eq!(store.count_due(&ab, tomorrow).unwrap(), 8);
     }
 
     fn query_plan(store: &Store, sql: &str, params: &[&dyn rusqlite::ToSql]) -> String {
@@ -1918,10 +1955,11 @@ mod tests {
         let due_plan = query_plan(
             &store,
             &format!(
-                "SELECT {CARD_COLUMNS} FROM cards WHERE deck_id IN (?1, ?2) AND due <= ?3 \
+                "SELECT {CARD_COLUMNS} FROM cards WHERE deck_id IN (?1, ?2) AND due < ?3 \
+                 AND (phase = 'review' OR due <= ?4) \
                  ORDER BY phase IN ('learning', 'relearning') DESC, due, deck_id, card_id LIMIT 10"
             ),
-            &[&"a", &"b", &0i64],
+            &[&"a", &"b", &0i64, &0i64],
         );
         assert!(
             due_plan.contains("cards_deck_due") || due_plan.contains("cards_due"),
@@ -2015,8 +2053,9 @@ mod tests {
             }
             tx.commit().unwrap();
         }
-        let due = store.due(&decks(&["main"]), now, Some(50)).unwrap();
-        let upcoming = store.upcoming(&decks(&["main"]), now).unwrap();
+        let at = DueAt::new(now, &utc());
+        let due = store.due(&decks(&["main"]), at, Some(50)).unwrap();
+        let upcoming = store.upcoming(&decks(&["main"]), at).unwrap();
         assert_eq!(due.len(), 50);
         // 100 relearning cards, all in "main" and due: they fill the top 50.
         assert!(
@@ -2024,7 +2063,7 @@ mod tests {
                 .all(|d| matches!(d.state.phase, Phase::Learning | Phase::Relearning))
         );
         assert!(due.windows(2).all(|w| w[0].state.due <= w[1].state.due));
-        let all = store.due(&decks(&["main"]), now, None).unwrap();
+        let all = store.due(&decks(&["main"]), at, None).unwrap();
         assert!(all.len() > 30_000, "{}", all.len());
         assert!(all[100..].iter().all(|d| d.state.phase == Phase::Review));
         assert!(
@@ -2032,7 +2071,7 @@ mod tests {
                 .windows(2)
                 .all(|w| w[0].state.due <= w[1].state.due)
         );
-        assert!(upcoming.is_some());
+        assert!(upcoming.review.is_some());
     }
 
     #[test]

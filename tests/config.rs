@@ -53,6 +53,27 @@ fn a_broken_config_is_reported_at_its_line_and_column() {
 }
 
 #[test]
+fn an_hour_of_day_out_of_range_is_reported_at_its_line_and_column() {
+    for args in [vec!["review"], vec!["stats"]] {
+        let run = pmquiz(&args);
+        let config = run.data_dir().join("config.toml");
+        std::fs::write(&config, "retention = 0.9\nday_starts_at = 25\n").unwrap();
+        let out = run.run();
+        out.code(1);
+        let expected = format!(
+            "{}:2:17: error: invalid config: day_starts_at must be an hour from 0 to 23 (4 is 4 am), not 25",
+            config.display()
+        );
+        assert!(
+            out.stderr.starts_with(&expected),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert_contains(&out.stderr, "`day_starts_at = 4`");
+    }
+}
+
+#[test]
 fn a_broken_config_is_reported_even_when_a_flag_overrides_its_setting() {
     // The user should hear about a mistake in the file even when the flag makes the setting
     // unneeded for this run.

@@ -8,6 +8,7 @@
 //! statements only: asked with `--kinds tf`, `t` is always right and `f` always wrong, whatever
 //! the (seeded, random) order of the questions.
 
+use chrono::TimeZone;
 use pmquiz::schedule::CardState;
 use rusqlite::{Connection, OpenFlags};
 use serde_json::Value;
@@ -798,7 +799,7 @@ fn a_learn_mode_retry_is_practice_and_leaves_the_schedule_alone() {
 
 /// Streaks and "studied today" count the learner's local days, each answer at the offset its
 /// own moment had: a daylight-saving change between studying and `stats` moves no answer to
-/// another day.
+/// another day. Days here start at midnight (`day_starts_at = 0`).
 #[test]
 fn streaks_count_local_days_across_daylight_saving_changes() {
     // (time zone, answers (UTC), when `stats` runs (UTC), streak, studied today)
@@ -848,6 +849,7 @@ fn streaks_count_local_days_across_daylight_saving_changes() {
     ];
     for (tz, answers, then, streak, today) in cases {
         let env = Env::new();
+        std::fs::write(env.dir().join("config.toml"), "day_starts_at = 0\n").unwrap();
         let deck = env.decks.path().join("one.toml");
         std::fs::write(&deck, ONE_CARD).unwrap();
         let deck = deck.to_str().unwrap();
@@ -868,6 +870,98 @@ fn streaks_count_local_days_across_daylight_saving_changes() {
             one["studied_today"], today,
             "{tz} {answers:?} {then}: {one}"
         );
+    }
+}
+
+/// A card in review is due from the start of its due day in the learner's days (their time
+/// zone, days from `day_starts_at`, 4 am by default), as Anki counts it: `review` asks it from
+/// then, and the evening before it is counted among the cards due tomorrow. The stored
+/// schedule is the one FSRS gave; only the moment it is asked from moves.
+#[test]
+fn review_cards_are_due_from_the_start_of_their_day() {
+    // (time zone, config.toml, when the card is answered (UTC))
+    let cases: [(&str, &str, &str); 4] = [
+        ("Europe/Berlin", "", "2026-03-20T20:00:00Z"),
+        ("America/New_York", "", "2026-03-20T23:30:00Z"),
+        (
+            "Asia/Kolkata",
+            "day_starts_at = 0\n",
+            "2026-03-20T15:00:00Z",
+        ),
+        ("UTC", "day_starts_at = 23\n", "2026-03-20T09:00:00Z"),
+    ];
+    for (tz, config, answered) in cases {
+        let env = Env::new();
+        std::fs::write(env.dir().join("config.toml"), config).unwrap();
+        let deck = env.decks.path().join("one.toml");
+        std::fs::write(&deck, ONE_CARD).unwrap();
+        let deck = deck.to_str().unwrap();
+        let run = ["run", "--deck", deck, "--kinds", "tf", "--count", "1"];
+        let child = env.command_in(tz, answered, &run).spawn().unwrap();
+        finish(child, "t\n").assert_code(0);
+        let before: Vec<(String, String, String, i64)> = card_rows(&env.db());
+        let (_, _, phase, due_ms) = before[0].clone();
+        assert_eq!(phase, "review");
+
+        // The start of the due day: the card's exact due time in the zone, back to the hour
+        // days start at (the day before when the due time is earlier in the night).
+        let starts_at: u32 = config
+            .trim()
+            .strip_prefix("day_starts_at = ")
+            .map_or(4, |h| h.parse().unwrap());
+        let zone: chrono_tz::Tz = tz.parse().unwrap();
+        let due = chrono::DateTime::from_timestamp_millis(due_ms).unwrap();
+        let local = due.with_timezone(&zone).naive_local();
+        let day = (local - chrono::TimeDelta::hours(i64::from(starts_at))).date();
+        let start = zone
+            .from_local_datetime(&day.and_hms_opt(starts_at, 0, 0).unwrap())
+            .earliest()
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        assert!(
+            start <= due && due - start < chrono::TimeDelta::hours(24),
+            "{tz}"
+        );
+        let at = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339();
+        let review = ["review", "--deck", deck, "--format", "json", "--no-save"];
+
+        // A second before the day starts: nothing is due, and the card is due tomorrow.
+        let just_before = at(start - chrono::TimeDelta::seconds(1));
+        let child = env.command_in(tz, &just_before, &review).spawn().unwrap();
+        let out = finish(child, "");
+        out.assert_code(0);
+        let json = out.json();
+        assert_eq!(json["total"], 0, "{tz}: {json}");
+        assert_eq!(json["due_tomorrow"], 1, "{tz}: {json}");
+        assert_eq!(json["next_review"], start.to_rfc3339(), "{tz}: {json}");
+        // The evening before, too.
+        let evening = at(start - chrono::TimeDelta::hours(5));
+        let child = env.command_in(tz, &evening, &review).spawn().unwrap();
+        let json = finish(child, "").json();
+        assert_eq!(
+            (&json["total"], &json["due_tomorrow"]),
+            (&0.into(), &1.into()),
+            "{tz}: {json}"
+        );
+
+        // From the start of the day, hours before its exact due time, the card is asked.
+        let child = env.command_in(tz, &at(start), &review).spawn().unwrap();
+        let json = finish(child, "t\n").json();
+        assert_eq!(json["total"], 1, "{tz}: {json}");
+        assert_eq!(json["results"][0]["card_id"], "only");
+        let child = env
+            .command_in(
+                tz,
+                &at(start),
+                &["stats", "--deck", deck, "--format", "json"],
+            )
+            .spawn()
+            .unwrap();
+        let stats = finish(child, "").json();
+        assert_eq!(deck_stats(&stats, "one")["due_now"], 1, "{tz}: {stats}");
+
+        // Nothing of the schedule itself changed.
+        assert_eq!(card_rows(&env.db()), before, "{tz}");
     }
 }
 

@@ -130,9 +130,11 @@ impl Context {
         Ok(self.fixed_now()?.unwrap_or_else(Utc::now))
     }
 
-    /// The learner's days: the system's time zone (`TZ`), days starting at midnight.
-    pub(crate) fn days(&self) -> Days<Local> {
-        Days::new(Local, 0)
+    /// The learner's days: the system's time zone (`TZ`), days starting at `day_starts_at` in
+    /// config.toml (4 am when not set).
+    pub(crate) fn days(&self) -> anyhow::Result<Days<Local>> {
+        let starts_at = self.config()?.day_starts_at.unwrap_or_default();
+        Ok(Days::new(Local, starts_at.hour()))
     }
 
     /// Desired retention: the flag, else `retention` in config.toml, else 0.9. A broken config

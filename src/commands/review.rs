@@ -5,6 +5,7 @@ use super::study::{Recorder, Study, drive, filter};
 use super::{Context, OK};
 use crate::cli::{Format, ReviewArgs};
 use crate::quiz::{Filter, generate_for};
+use crate::schedule::DueAt;
 use crate::session::Session;
 use chrono::{DateTime, Duration, Utc};
 use rand::SeedableRng;
@@ -22,6 +23,9 @@ pub(super) fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
     }
     let store = open_store(cx, decks)?;
     let now = cx.now()?;
+    // Cards in review are due from the start of their due day, in the learner's days.
+    let days = cx.days()?;
+    let at = DueAt::new(now, &days);
 
     // Cards removed from their deck drop out of review (generate_for skips them); their
     // history stays.
@@ -31,7 +35,7 @@ pub(super) fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
         .map(|(i, d)| (d.id.as_str(), i))
         .collect();
     let due: Vec<(usize, String)> = store
-        .due(&deck_ids, now, None)?
+        .due(&deck_ids, at, None)?
         .into_iter()
         .filter_map(|d| deck_index.get(d.deck_id.as_str()).map(|&i| (i, d.card_id)))
         .collect();
@@ -59,11 +63,9 @@ pub(super) fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
     }
 
     if questions.is_empty() {
-        let next = store.upcoming(&deck_ids, now)?;
-        let days = cx.days();
-        let start = days.next_day_start(now);
-        let end = days.next_day_start(start);
-        let tomorrow = store.due_between(&deck_ids, start, end)?;
+        let next = store.upcoming(&deck_ids, at)?.first(&days);
+        // What the first review of tomorrow asks: the cards due when tomorrow starts.
+        let tomorrow = store.count_due(&deck_ids, DueAt::new(at.day_end, &days))?;
         let message = nothing_due(now, next, tomorrow);
         match args.session.format {
             Format::Text => println!("{message}"),

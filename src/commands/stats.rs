@@ -19,7 +19,7 @@ pub(crate) fn run(cx: &Context, args: &StatsArgs) -> anyhow::Result<u8> {
     let decks = cx.decks_or_all(args.deck.as_slice())?;
     let store = open_store(cx, decks)?;
     let now = cx.now()?;
-    let days = cx.days();
+    let days = cx.days()?;
     let mut all = Vec::new();
     for deck in decks {
         all.push((deck, of_deck(&store, deck, now, &days)?));
