@@ -292,6 +292,21 @@ fn the_differences_deck_covers_the_comparison_chart() {
 }
 
 #[test]
+fn show_prints_facts_and_related_terms() {
+    let out = pmquiz(["show", "differences"]).run();
+    out.success();
+    assert_contains(
+        &out.stdout,
+        "  Main focus (chart/focus):\n    Production management: Manufacturing of products\n    Operation management: The entire business process, end to end\n    fact: pm-focus, om-focus\n",
+    );
+    let out = pmquiz(["show", "definitions"]).run();
+    assert_contains(
+        &out.stdout,
+        "  includes: Production management\n  (this definition fits Operation management only)\n",
+    );
+}
+
+#[test]
 fn show_prints_a_deck_named_by_path() {
     let out = pmquiz(["show", "valid/mixed.toml"]).run();
     out.success();

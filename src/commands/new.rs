@@ -63,7 +63,13 @@ mod tests {
                 ..
             }
         )));
-        assert!(STARTER.contains("`any_order = true`"));
+        assert!(has(&|c| matches!(
+            c,
+            Content::Cloze {
+                any_order: Some(_),
+                ..
+            }
+        )));
         assert!(deck.cards.iter().any(|c| !c.facts.is_empty()));
         assert!(deck.cards.iter().any(|c| !c.kinds.is_empty()));
         assert!(has(

@@ -85,11 +85,19 @@ fn render(deck: &Deck) -> String {
                 term,
                 definition,
                 examples,
+                includes,
+                exclusive,
                 ..
             } => {
                 let _ = writeln!(out, "  {term}: {definition}");
                 for e in examples {
                     let _ = writeln!(out, "  e.g. {}", e.filled());
+                }
+                if !includes.is_empty() {
+                    let _ = writeln!(out, "  includes: {}", includes.join(", "));
+                }
+                if *exclusive {
+                    let _ = writeln!(out, "  (this definition fits {term} only)");
                 }
             }
             Content::Statement { text, answer } => {
@@ -127,8 +135,18 @@ fn render(deck: &Deck) -> String {
                     for (s, c) in subjects.iter().zip(&row.cells) {
                         let _ = writeln!(out, "    {s}: {c}");
                     }
+                    if !row.facts.is_empty() {
+                        let _ = writeln!(out, "    fact: {}", row.facts.join(", "));
+                    }
                 }
             }
+        }
+        if !card.kinds.is_empty() {
+            let kinds: Vec<&str> = card.kinds.iter().map(|k| k.as_str()).collect();
+            let _ = writeln!(out, "  asked as: {}", kinds.join(", "));
+        }
+        if !card.facts.is_empty() {
+            let _ = writeln!(out, "  fact: {}", card.facts.join(", "));
         }
         if let Some(explain) = &card.explain {
             let _ = writeln!(out, "  Why: {explain}");
