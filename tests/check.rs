@@ -206,10 +206,73 @@ fn options_that_differ_only_in_case_are_duplicates() {
   |
 6 | options = ["Mercury", "Venus", "mercury"]
   |                                ^^^^^^^^^
-  = help: every option must be different; remove or reword this one
+  = help: it reads the same as option 1, `Mercury` (case, spaces and punctuation aside); remove or reword one of them
 
 "#,
     );
+}
+
+#[test]
+fn braces_the_blank_syntax_cannot_read_are_an_error_with_the_spacing_to_use() {
+    rejects(
+        "invalid/brace-run.toml",
+        r#"invalid/brace-run.toml:5:45: error: `{{{1, 2}}}`: more braces around a blank than `{{` and `}}`
+  |
+5 | text = "The set of the first two numbers is {{{1, 2}}}."
+  |                                             ^^^^^^^^^^
+  = help: to hide `{1, 2}`, write `{{ {1, 2} }}` (spaces around an answer do not count); to show the braces around the blank, write `{ {{1, 2}} }`
+
+"#,
+    );
+}
+
+#[test]
+fn an_error_inside_a_multi_line_string_points_at_its_own_line() {
+    rejects(
+        "invalid/multiline-blank.toml",
+        r#"invalid/multiline-blank.toml:7:5: error: empty blank
+  |
+7 | and {{}}: two atoms of the first,
+  |     ^^^^
+  = help: write the hidden words inside the braces, e.g. `{{Six Sigma}}`; separate alternatives with `|`
+
+"#,
+    );
+}
+
+#[test]
+fn options_written_as_one_string_are_one_error_with_the_list_to_write() {
+    rejects(
+        "invalid/options-string.toml",
+        r#"invalid/options-string.toml:6:11: error: `options` in [[choice]] must be an array of strings, found string
+  |
+6 | options = "Mercury, Venus, Mars"
+  |           ^^^^^^^^^^^^^^^^^^^^^^
+  = help: put the items in brackets, each in quotes: `options = ["Mercury", "Venus", "Mars"]`
+
+"#,
+    );
+}
+
+#[test]
+fn a_table_row_before_any_table_names_the_fix() {
+    rejects(
+        "invalid/row-before-table.toml",
+        r#"invalid/row-before-table.toml:4:3: error: `[[table.row]]` comes before any `[[table]]`
+  |
+4 | [[table.row]]
+  |   ^^^^^
+  = help: rows belong to the table above them: add a `[[table]]` header with its `subjects = ["...", "..."]` before the first `[[table.row]]`
+
+"#,
+    );
+}
+
+#[test]
+fn wrong_options_and_choices_that_differ_in_accents_only_are_valid() {
+    let out = pmquiz(["check", "valid/accents.toml"]).run();
+    out.success();
+    assert_eq!(out.stdout, "valid/accents.toml: ok, 2 cards, 4 questions\n");
 }
 
 #[test]
@@ -331,21 +394,198 @@ fn every_problem_of_a_file_is_reported_in_one_run_in_file_order() {
 }
 
 #[test]
-fn a_file_that_is_not_utf8_names_the_offset_of_the_bad_byte() {
+fn a_file_that_is_not_utf8_points_at_the_bad_byte_and_names_the_encoding() {
+    rejects(
+        "invalid/latin1.toml",
+        r#"invalid/latin1.toml:2:12: error: not UTF-8 text: the byte `\xE9` here cannot be read as UTF-8
+  |
+2 | name = "Caf\xE9 vocabulary"
+  |            ^^^^
+  = help: the file seems to be in an older encoding (Windows-1252 or Latin-1), where this byte is `é`; save the file as UTF-8 (in most editors: Save As, then the UTF-8 encoding)
+
+"#,
+    );
+}
+
+#[test]
+fn a_utf16_file_is_named_as_such() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("latin1.toml"),
-        b"[deck]\nname = \"caf\xe9\"\n\n[[card]]\nquestion = \"q\"\nanswer = \"a\"\n",
-    )
-    .unwrap();
-    let out = pmquiz(["check", "latin1.toml"])
+    let utf16: Vec<u8> = "\u{feff}[deck]\nname = \"x\"\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    std::fs::write(dir.path().join("wide.toml"), &utf16).unwrap();
+    // Without the byte-order mark, the file reads as text with a NUL after each character.
+    std::fs::write(dir.path().join("no-bom.toml"), &utf16[2..]).unwrap();
+    let out = pmquiz(["check", "wide.toml", "no-bom.toml"])
         .current_dir(dir.path())
         .run();
     out.code(1);
-    assert_eq!(out.stdout, "");
+    let headlines: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains(": error: "))
+        .collect();
     assert_eq!(
-        out.stderr,
-        "latin1.toml: error: not UTF-8 text (invalid byte at offset 18); save the file as UTF-8\n\n"
+        headlines,
+        [
+            "wide.toml:1:1: error: not UTF-8 text: the byte `\\xFF` here cannot be read as UTF-8",
+            "no-bom.toml:1:1: error: this file looks like UTF-16 text, not TOML",
+        ]
+    );
+    assert_contains(
+        &out.stderr,
+        "  = help: the file is UTF-16 text; save the file as UTF-8",
+    );
+    assert_contains(&out.stderr, "1 | [\\u{0}d\\u{0}e\\u{0}c\\u{0}k\\u{0}]");
+}
+
+/// The help shown for a file in another format: how a deck starts.
+const DECK_START: &str = r#"  = help: a pmquiz deck is a TOML file; it starts like this:
+          [deck]
+          name = "My deck"
+
+          [[card]]
+          question = "What does TQM stand for?"
+          answer = "Total Quality Management"
+          `pmquiz new example.toml` writes a commented example deck with every kind of card
+"#;
+
+#[test]
+fn a_json_file_gets_one_error_saying_so() {
+    rejects(
+        "invalid/json.toml",
+        &format!(
+            "invalid/json.toml:1:1: error: this file looks like JSON, not TOML\n  |\n1 | {{\n  | ^\n{DECK_START}\n"
+        ),
+    );
+}
+
+#[test]
+fn a_yaml_file_gets_one_error_saying_so() {
+    rejects(
+        "invalid/yaml.toml",
+        &format!(
+            "invalid/yaml.toml:2:1: error: this file looks like YAML, not TOML\n  |\n2 | deck:\n  | ^\n{DECK_START}\n"
+        ),
+    );
+}
+
+#[test]
+fn a_markdown_file_gets_one_error_saying_so() {
+    rejects(
+        "invalid/markdown.toml",
+        &format!(
+            "invalid/markdown.toml:3:1: error: this file looks like Markdown, not TOML\n  |\n3 | A few capitals to learn.\n  | ^\n{DECK_START}          `pmquiz import FILE` turns Markdown flashcards (hashcards, Obsidian) into a deck, `pmquiz draft FILE` drafts one from an article\n\n"
+        ),
+    );
+}
+
+#[test]
+fn a_control_character_is_named_and_shown_escaped() {
+    rejects(
+        "invalid/control-character.toml",
+        r#"invalid/control-character.toml:5:20: error: invalid TOML: control character U+0000 (NUL) in a string
+  |
+5 | question = "What is\u{0} this?"
+  |                    ^^^^^
+  = help: delete it (most editors do not show it): TOML text holds no control character but tab
+
+"#,
+    );
+}
+
+#[test]
+fn a_colon_written_for_an_equals_sign_is_pointed_out() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("colon.toml"),
+        "[deck]\nname: \"Capitals\"\n",
+    )
+    .unwrap();
+    let out = pmquiz(["check", "colon.toml"])
+        .current_dir(dir.path())
+        .run();
+    out.code(1);
+    assert_contains(
+        &out.stderr,
+        "  = help: TOML puts `=` between a key and its value: `name = \"...\"`, not `name: \"...\"`\n",
+    );
+}
+
+/// Runs `pmquiz check` on `text` written to a file and returns its stderr.
+fn check_text(text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("deck.toml"), text).unwrap();
+    let out = pmquiz(["check", "deck.toml"]).current_dir(dir.path()).run();
+    out.code(1);
+    assert_eq!(out.stdout, "");
+    out.stderr
+}
+
+#[test]
+fn an_error_on_a_2_mb_line_prints_a_short_excerpt_around_it() {
+    let text = format!(
+        "[deck]\nname = \"Long\"\n\n[[card]]\nquestion = \"{}\" oops {}\nanswer = \"a\"\n",
+        "q".repeat(1_000_000),
+        "z".repeat(1_000_000)
+    );
+    let stderr = check_text(&text);
+    assert!(stderr.len() < 20_000, "{} bytes", stderr.len());
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(
+        lines[0].starts_with("deck.toml:5:1000015: error: invalid TOML: "),
+        "{}",
+        lines[0]
+    );
+    let excerpt = lines[2].strip_prefix("5 | ").unwrap();
+    assert!(
+        excerpt.starts_with("…qqq") && excerpt.ends_with("zzz…"),
+        "{excerpt}"
+    );
+    assert_eq!(excerpt.chars().count(), 100);
+    // The marker sits under `oops`, near the middle.
+    let marker = lines[3].strip_prefix("  | ").unwrap();
+    let column = marker.find('^').unwrap();
+    assert_eq!(
+        excerpt.chars().nth(column),
+        Some('o'),
+        "{excerpt}\n{marker}"
+    );
+    assert!((40..60).contains(&column), "{column}");
+
+    // A JSON file of one 2 MB line.
+    let cards: Vec<String> = (0..20_000)
+        .map(|i| {
+            format!(
+                "{{\"question\": \"Question {i} of a deck saved as JSON\", \"answer\": \"{i}\"}}"
+            )
+        })
+        .collect();
+    let stderr = check_text(&format!("[{}]", cards.join(", ")));
+    assert!(stderr.len() < 20_000, "{} bytes", stderr.len());
+    assert!(
+        stderr.starts_with("deck.toml:1:1: error: this file looks like JSON, not TOML\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn after_fifty_errors_in_a_file_the_rest_are_counted() {
+    let mut text = String::from("[deck]\nname = \"Broken\"\n");
+    for i in 0..10_000 {
+        text.push_str(&format!(
+            "\n[[card]]\nqestion = \"What is question number {i} of this deck?\"\nanswer = \"{i}\"\n"
+        ));
+    }
+    let stderr = check_text(&text);
+    assert!(stderr.len() < 20_000, "{} bytes", stderr.len());
+    assert_eq!(stderr.matches(": error: ").count(), 50);
+    assert!(
+        stderr.ends_with(
+            "deck.toml:201:1: error: unknown field `qestion` in [[card]]\n    |\n201 | qestion = \"What is question number 49 of this deck?\"\n    | ^^^^^^^\n    = help: did you mean `question`?\n\ndeck.toml: and 9950 more errors in this file\n\n"
+        ),
+        "{stderr}"
     );
 }
 

@@ -1009,7 +1009,7 @@ proptest! {
                 prop_assert!(!errors.is_empty());
                 for e in &errors {
                     // Every diagnostic points inside the text and renders.
-                    prop_assert!(e.line >= 1 && e.column >= 1 && e.width >= 1);
+                    prop_assert!(e.line >= 1 && e.column >= 1 && e.marker.start < e.marker.end);
                     prop_assert!(e.line <= text.lines().count().max(1) + 1, "{:?}", e);
                     let shown = e.to_string();
                     let headline = format!("fuzz.toml:{}:{}: error: ", e.line, e.column);

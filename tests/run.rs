@@ -868,3 +868,67 @@ fn a_scripted_line_equal_to_an_option_s_text_picks_that_option() {
         assert_eq!(result["given"], given, "{line}: {summary}");
     }
 }
+
+#[test]
+fn a_wrong_option_that_differs_in_accents_only_is_offered_and_wrong_when_typed() {
+    // The card `year`: answer `año`, wrong option `ano`.
+    let args = [
+        "run",
+        "--deck",
+        "valid/accents.toml",
+        "--kinds",
+        "typed",
+        "--count",
+        "1",
+        "--seed",
+        "1",
+    ];
+    let out = pmquiz(args).lines(&["ano"]).run();
+    out.success();
+    assert_contains(&out.stdout, "✗ Wrong. The answer is: año\n");
+    let out = pmquiz(args).lines(&["Año"]).run();
+    assert_contains(&out.stdout, "✓ Right\n");
+
+    // As multiple choice, both words are offered, and the option is picked by its own spelling.
+    let args = [
+        "run",
+        "--deck",
+        "valid/accents.toml",
+        "--kinds",
+        "mcq",
+        "--seed",
+        "3",
+    ];
+    let asked = learn_session(&args);
+    assert_eq!(asked.len(), 2);
+    for q in &asked {
+        let mut options = q.options.clone();
+        options.sort();
+        match q.card_id.as_str() {
+            "year" => assert_eq!(options, ["ano", "año"]),
+            _ => assert_eq!(options, ["papa", "papá"]),
+        }
+    }
+    let lines: Vec<&str> = asked
+        .iter()
+        .map(|q| if q.card_id == "year" { "ano" } else { "papá" })
+        .collect();
+    let summary = pmquiz(args.iter().copied().chain(["--format", "json"]))
+        .lines(&lines)
+        .run()
+        .json();
+    let correct: Vec<(String, bool)> = results(&summary)
+        .iter()
+        .map(|r| {
+            (
+                r["card_id"].as_str().unwrap().to_string(),
+                r["correct"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        correct.contains(&("year".to_string(), false)),
+        "{correct:?}"
+    );
+    assert!(correct.contains(&("dad".to_string(), true)), "{correct:?}");
+}

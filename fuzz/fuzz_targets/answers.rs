@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use pmquiz::deck::{Origin, parse_deck};
-use pmquiz::quiz::{Body, Filter, Response, Verdict, check, generate, normalize};
+use pmquiz::quiz::{Body, Filter, Response, Verdict, check, generate, normalize_accented};
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 
@@ -25,7 +25,9 @@ fuzz_target!(|data: &[u8]| {
             match &q.body {
                 Body::Choice { options, correct } => {
                     assert!(options.len() >= 2, "a choice of one: {q:?}");
-                    let norm: Vec<String> = options.iter().map(|o| normalize(o)).collect();
+                    // Accents count: `ano` is a fair wrong option for `año`.
+                    let norm: Vec<String> =
+                        options.iter().map(|o| normalize_accented(o)).collect();
                     for (i, n) in norm.iter().enumerate() {
                         assert!(!norm[..i].contains(n), "options that read the same: {q:?}");
                     }

@@ -3,8 +3,12 @@
 
 use super::id::{derived_id, id_text};
 use super::model::{Card, Cloze, Content, Deck, Origin, Row, Segment};
-use crate::diagnostic::Diagnostic;
+use super::strings::StringSource;
+use super::syntax::ROW_BEFORE_TABLE;
+use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::quiz::Kind;
+use crate::quiz::normalize_accented;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
@@ -49,21 +53,9 @@ fn parse_whole(
 ) -> Result<Deck, Vec<Diagnostic>> {
     let root = match DeTable::parse(source) {
         Ok(root) => root,
-        Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            let message = e.message().trim().to_string();
-            let d = Diagnostic::at(path, source, span, format!("invalid TOML: {message}"))
-                .with_help(
-                    "fix the TOML syntax here; `pmquiz new example.toml` writes a commented example deck",
-                );
-            return Err(vec![d]);
-        }
+        Err(e) => return Err(vec![super::syntax::syntax_error(path, source, &e)]),
     };
-    let mut cx = Cx {
-        src: source,
-        path,
-        errors: Vec::new(),
-    };
+    let mut cx = Cx::new(source, path);
     let deck = cx.deck(root.get_ref(), default_id, origin);
     if cx.errors.is_empty() {
         Ok(deck.expect("a deck is built when there are no errors"))
@@ -88,11 +80,7 @@ fn parse_in_blocks(source: &str, path: &str, default_id: &str, origin: Origin) -
     if decks.next().is_some() {
         return None;
     }
-    let mut cx = Cx {
-        src: source,
-        path,
-        errors: Vec::new(),
-    };
+    let mut cx = Cx::new(source, path);
     let deck_root = DeTable::parse(&source[deck_range.clone()]).ok()?;
     if deck_root.get_ref().len() != 1 {
         return None;
@@ -115,11 +103,7 @@ fn parse_in_blocks(source: &str, path: &str, default_id: &str, origin: Origin) -
                     for (range, name) in group {
                         // Positions inside a block are relative to the block.
                         let text = &source[range.clone()];
-                        let mut cx = Cx {
-                            src: text,
-                            path,
-                            errors: Vec::new(),
-                        };
+                        let mut cx = Cx::new(text, path);
                         let root = DeTable::parse(text).ok()?;
                         let root = root.get_ref();
                         // A block holds exactly what its header opens; text before the first
@@ -260,6 +244,8 @@ struct Cx<'s> {
     src: &'s str,
     path: &'s str,
     errors: Vec<Diagnostic>,
+    /// Where the lines of `src` start, found when the first problem is reported.
+    lines: OnceCell<LineIndex>,
 }
 
 /// What the `[deck]` table says.
@@ -281,8 +267,22 @@ struct Built {
 }
 
 impl<'s> Cx<'s> {
+    fn new(src: &'s str, path: &'s str) -> Self {
+        Cx {
+            src,
+            path,
+            errors: Vec::new(),
+            lines: OnceCell::new(),
+        }
+    }
+
+    fn diagnostic(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        let lines = self.lines.get_or_init(|| LineIndex::new(self.src));
+        Diagnostic::indexed(self.path, self.src, lines, span, message)
+    }
+
     fn error(&mut self, span: Range<usize>, message: impl Into<String>, help: impl Into<String>) {
-        let d = Diagnostic::at(self.path, self.src, span, message).with_help(help);
+        let d = self.diagnostic(span, message).with_help(help);
         self.errors.push(d);
     }
 
@@ -353,11 +353,26 @@ impl<'s> Cx<'s> {
                 continue;
             };
             let Some(items) = value.get_ref().as_array() else {
-                self.error(
-                    value.span(),
-                    format!("`{kind}` must be an array of tables"),
-                    format!("write each card under its own `[[{kind}]]` header"),
-                );
+                let table = value.get_ref().as_table();
+                let (message, help) = match table {
+                    // `[[table.row]]` with no `[[table]]` above it makes a `table` that holds
+                    // nothing but rows.
+                    Some(t) if kind == "table" && t.len() == 1 && t.get("row").is_some() => (
+                        ROW_BEFORE_TABLE.0.to_string(),
+                        ROW_BEFORE_TABLE.1.to_string(),
+                    ),
+                    Some(_) => (
+                        format!("`[{kind}]` opens a single table; cards are written `[[{kind}]]`"),
+                        format!(
+                            "write each card under its own `[[{kind}]]` header, with double brackets"
+                        ),
+                    ),
+                    None => (
+                        format!("`{kind}` must be an array of tables"),
+                        format!("write each card under its own `[[{kind}]]` header"),
+                    ),
+                };
+                self.error(value.span(), message, help);
                 continue;
             };
             for item in items.iter() {
@@ -403,7 +418,7 @@ impl<'s> Cx<'s> {
             }
             for id in ids {
                 if let Some(first) = seen.insert(id.clone(), b.header.clone()) {
-                    let first = Diagnostic::at(self.path, self.src, first, "").line;
+                    let first = self.diagnostic(first, "").line;
                     let span = b.explicit_id.clone().unwrap_or(b.header.clone());
                     self.error(
                         span,
@@ -576,12 +591,13 @@ impl<'s> Cx<'s> {
                 if let Some((answer, _)) = &answer
                     && !wrong.is_empty()
                 {
+                    // Accents count here: `ano` is a fair wrong option for `año`.
                     let accepted: Vec<String> = std::iter::once(answer.clone())
                         .chain(accept.iter().map(|a| a.0.clone()))
-                        .map(|a| crate::quiz::normalize(&a))
+                        .map(|a| normalize_accented(&a))
                         .collect();
                     for (w, span) in &wrong {
-                        if accepted.contains(&crate::quiz::normalize(w)) {
+                        if accepted.contains(&normalize_accented(w)) {
                             self.error(
                                 span.clone(),
                                 format!("wrong answer `{w}` is also an accepted answer"),
@@ -723,7 +739,7 @@ impl<'s> Cx<'s> {
                         "missing field `options` in [[choice]]",
                         "add `options = [\"...\", \"...\"]` with the right answer among them",
                     );
-                } else if f.has("options") && (options.len() < 2 || options.len() > 8) {
+                } else if f.is_array("options") && (options.len() < 2 || options.len() > 8) {
                     let span = f.span_of("options").unwrap_or(f.header.clone());
                     self.error(
                         span,
@@ -734,16 +750,18 @@ impl<'s> Cx<'s> {
                         "list between 2 and 8 options",
                     );
                 }
-                let norms: Vec<String> = options
-                    .iter()
-                    .map(|(o, _)| crate::quiz::normalize(o))
-                    .collect();
+                let keys: Vec<String> =
+                    options.iter().map(|(o, _)| normalize_accented(o)).collect();
                 for (i, (option, span)) in options.iter().enumerate() {
-                    if norms[..i].contains(&norms[i]) {
+                    if let Some(first) = keys[..i].iter().position(|k| *k == keys[i]) {
                         self.error(
                             span.clone(),
                             format!("duplicate option `{option}`"),
-                            "every option must be different; remove or reword this one",
+                            format!(
+                                "it reads the same as option {}, `{}` (case, spaces and punctuation aside); remove or reword one of them",
+                                first + 1,
+                                options[first].0
+                            ),
                         );
                     }
                 }
@@ -779,7 +797,7 @@ impl<'s> Cx<'s> {
                         "missing field `subjects` in [[table]]",
                         "add `subjects = [\"...\", \"...\"]`: the columns being compared",
                     );
-                } else if f.has("subjects") && subjects.len() < 2 {
+                } else if f.is_array("subjects") && subjects.len() < 2 {
                     let span = f.span_of("subjects").unwrap_or(f.header.clone());
                     self.error(
                         span,
@@ -787,16 +805,20 @@ impl<'s> Cx<'s> {
                         "list the columns being compared in `subjects`",
                     );
                 }
+                let keys: Vec<String> = subjects
+                    .iter()
+                    .map(|(s, _)| normalize_accented(s))
+                    .collect();
                 for (i, (s, span)) in subjects.iter().enumerate() {
-                    let norm = crate::quiz::normalize(s);
-                    if subjects[..i]
-                        .iter()
-                        .any(|(o, _)| crate::quiz::normalize(o) == norm)
-                    {
+                    if let Some(first) = keys[..i].iter().position(|k| *k == keys[i]) {
                         self.error(
                             span.clone(),
                             format!("duplicate subject `{s}`"),
-                            "every subject must be different",
+                            format!(
+                                "it reads the same as subject {}, `{}` (case, spaces and punctuation aside); every subject must be different",
+                                first + 1,
+                                subjects[first].0
+                            ),
                         );
                     }
                 }
@@ -928,7 +950,7 @@ impl<'s> Cx<'s> {
                     "missing field `cells` in [[table.row]]",
                     "add `cells = [...]` with one value per subject",
                 );
-            } else if r.has("cells") && cells.len() != columns && columns >= 2 {
+            } else if r.is_array("cells") && cells.len() != columns && columns >= 2 {
                 let span = r.span_of("cells").unwrap_or(r.header.clone());
                 self.error(
                     span,
@@ -980,22 +1002,31 @@ impl<'s> Cx<'s> {
 
     /// Parses `{{answer|alternative}}` blanks in `text`, whose TOML string value sits at `span`.
     fn cloze(&mut self, text: &str, span: Range<usize>) -> Option<Cloze> {
-        // Map offsets in the decoded string to the source when the string has no escapes.
-        let raw = &self.src[span.clone()];
-        let quote = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
-            3
-        } else {
-            1
-        };
-        let verbatim = raw.len() >= 2 * quote && &raw[quote..raw.len() - quote] == text;
+        // Offsets in the text map to the file through the string as written (escapes, line
+        // breaks of multi-line strings); decoded only when a problem needs a position.
+        let src = self.src;
+        let decoded = OnceCell::new();
         let at = |offset: usize, len: usize| {
-            if verbatim {
-                span.start + quote + offset..span.start + quote + offset + len
-            } else {
-                span.clone()
+            let source = decoded
+                .get_or_init(|| StringSource::decode(&src[span.clone()], span.start))
+                .as_ref();
+            let start = source.and_then(|s| s.locate(text, offset));
+            let last = source.and_then(|s| s.locate(text, offset + len.max(1) - 1));
+            match (start, last) {
+                (Some(start), Some(last)) => start..last.max(start) + 1,
+                _ => span.clone(),
             }
         };
+        let runs = brace_runs(text);
+        for (range, message, help) in brace_run_errors(text, &runs) {
+            self.error(at(range.start, range.len()), message, help);
+        }
+        if !runs.is_empty() {
+            return None;
+        }
         let mut segments = Vec::new();
+        // Where each blank is in the text, braces included.
+        let mut blanks = Vec::new();
         let mut rest = 0;
         let mut ok = true;
         while let Some(open) = text[rest..].find("{{").map(|i| i + rest) {
@@ -1037,6 +1068,7 @@ impl<'s> Cx<'s> {
                 segments.push(Segment::Text(text[rest..open].to_string()));
             }
             segments.push(Segment::Blank(answers));
+            blanks.push(open..close + 2);
             rest = close + 2;
         }
         if let Some(close) = text[rest..].find("}}") {
@@ -1050,7 +1082,7 @@ impl<'s> Cx<'s> {
         if rest < text.len() {
             segments.push(Segment::Text(text[rest..].to_string()));
         }
-        if !segments.iter().any(|s| matches!(s, Segment::Blank(_))) {
+        if blanks.is_empty() {
             self.error(
                 span,
                 "no blank in the text",
@@ -1059,17 +1091,12 @@ impl<'s> Cx<'s> {
             return None;
         }
         // Several blanks are typed on one line separated by `;`, so no answer may hold one.
-        let blanks = segments
-            .iter()
-            .filter(|s| matches!(s, Segment::Blank(_)))
-            .count();
-        let with_semicolon = segments.iter().any(|s| match s {
-            Segment::Blank(answers) => answers.iter().any(|a| a.contains(';')),
-            Segment::Text(_) => false,
-        });
-        if blanks > 1 && with_semicolon {
+        let with_semicolon = blanks.iter().find(|b| text[(*b).clone()].contains(';'));
+        if blanks.len() > 1
+            && let Some(blank) = with_semicolon
+        {
             self.error(
-                span,
+                at(blank.start, blank.len()),
                 "a blank's answer contains `;`, which separates the answers of several blanks",
                 "reword that answer without `;`, or split the text into cards with one blank each",
             );
@@ -1136,6 +1163,13 @@ struct Fields<'a, 'i> {
 impl<'a, 'i> Fields<'a, 'i> {
     fn has(&self, key: &str) -> bool {
         self.table.get(key).is_some()
+    }
+
+    /// Present and an array (one of another type has had its own error).
+    fn is_array(&self, key: &str) -> bool {
+        self.table
+            .get(key)
+            .is_some_and(|v| v.get_ref().as_array().is_some())
     }
 
     /// Missing, and not merely misspelled: a near-miss key is reported as an unknown field with
@@ -1211,7 +1245,22 @@ impl<'a, 'i> Fields<'a, 'i> {
             return Vec::new();
         };
         let Some(items) = value.get_ref().as_array() else {
-            self.type_error(cx, key, value, "an array of strings", "[\"...\", \"...\"]");
+            match value.get_ref().as_str() {
+                Some(text) => cx.error(
+                    value.span(),
+                    format!(
+                        "`{key}` in {} must be an array of strings, found string",
+                        self.context
+                    ),
+                    format!(
+                        "put the items in brackets, each in quotes: `{key} = {}`",
+                        as_array(key, text)
+                    ),
+                ),
+                None => {
+                    self.type_error(cx, key, value, "an array of strings", "[\"...\", \"...\"]")
+                }
+            }
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -1266,6 +1315,88 @@ pub(crate) fn askable(kind: &str) -> &'static [Kind] {
         "table" => &[Kind::Flash, Kind::Mcq, Kind::Tf],
         _ => &[],
     }
+}
+
+/// A string written where a list belongs, as that list: split at commas for the fields whose
+/// items are short (`"a, b"` → `["a", "b"]`), whole for the others.
+fn as_array(key: &str, text: &str) -> String {
+    let short_items = ["options", "subjects", "cells", "tags", "keywords"].contains(&key);
+    let items: Vec<&str> = if short_items && text.contains(',') {
+        text.split(',')
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+            .collect()
+    } else {
+        vec![text.trim()]
+    };
+    let quoted: Vec<String> = items
+        .iter()
+        .map(|i| toml::Value::String(i.to_string()).to_string())
+        .collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// Runs of three or more braces of one kind in a cloze text, with their offsets: the blank
+/// syntax cannot say which two of them open or close a blank.
+fn brace_runs(text: &str) -> Vec<(usize, &str)> {
+    let mut runs = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let len = bytes[i..].iter().take_while(|&&x| x == b).count();
+        if (b == b'{' || b == b'}') && len >= 3 {
+            runs.push((i, &text[i..i + len]));
+        }
+        i += len;
+    }
+    runs
+}
+
+/// One error for each blank written with extra braces (`{{{1, 2}}}`) and for each other run,
+/// naming the spacing that says what is meant.
+fn brace_run_errors(text: &str, runs: &[(usize, &str)]) -> Vec<(Range<usize>, String, String)> {
+    let mut errors = Vec::new();
+    let mut i = 0;
+    while i < runs.len() {
+        let (at, run) = runs[i];
+        // An opening run and the closing run after it, with no other blank marker between.
+        let pair = runs.get(i + 1).filter(|(next, next_run)| {
+            let between = &text[at + run.len()..*next];
+            run.starts_with('{')
+                && next_run.starts_with('}')
+                && !between.contains("{{")
+                && !between.contains("}}")
+        });
+        if let Some(&(close, close_run)) = pair {
+            let inner = &text[at + run.len()..close];
+            let (open_extra, close_extra) = (&run[2..], &close_run[2..]);
+            errors.push((
+                at..close + close_run.len(),
+                format!("`{}`: more braces around a blank than `{{{{` and `}}}}`", &text[at..close + close_run.len()]),
+                format!(
+                    "to hide `{open_extra}{inner}{close_extra}`, write `{{{{ {open_extra}{inner}{close_extra} }}}}` (spaces around an answer do not count); to show the braces around the blank, write `{open_extra} {{{{{inner}}}}} {close_extra}`"
+                ),
+            ));
+            i += 2;
+            continue;
+        }
+        let n = run.len();
+        let (message, help) = if run.starts_with('{') {
+            (
+                format!("`{run}`: {n} opening braces in a row"),
+                "a blank opens with `{{`; to hide text that starts with `{`, put a space after `{{` (`{{ {1, 2} }}`: spaces around an answer do not count); to show a `{` before a blank, put a space between them (`{ {{answer}}`)",
+            )
+        } else {
+            (
+                format!("`{run}`: {n} closing braces in a row"),
+                "a blank closes with `}}`; to hide text that ends with `}`, put a space before `}}` (`{{ {1, 2} }}`: spaces around an answer do not count); to show a `}` after a blank, put a space between them (`{{answer}} }`)",
+            )
+        };
+        errors.push((at..at + n, message, help.to_string()));
+        i += 1;
+    }
+    errors
 }
 
 fn is_valid_id(id: &str) -> bool {
@@ -1487,10 +1618,128 @@ mod tests {
         let (l, c, m, _) = one(&format!(
             "{HEAD}[[cloze]]\ntext = \"{{{{a;b}}}} and {{{{c}}}}\"\n"
         ));
-        assert_eq!((l, c), (5, 8));
+        assert_eq!((l, c), (5, 9));
         assert!(m.starts_with("a blank's answer contains `;`"), "{m}");
         let ok = format!("{HEAD}[[cloze]]\ntext = \"only {{{{a;b}}}}\"\n");
         assert!(parse_deck(&ok, "t.toml", "t", Origin::BuiltIn).is_ok());
+    }
+
+    #[test]
+    fn errors_inside_multi_line_strings_point_at_their_own_line() {
+        let src = format!(
+            "{HEAD}[[cloze]]\ntext = \"\"\"\nThe first {{{{blank}}}} is fine,\n  the \\\"second\\\" {{{{}}}} is empty.\"\"\"\n"
+        );
+        let (l, c, m, _) = one(&src);
+        assert_eq!((l, c, m.as_str()), (7, 18, "empty blank"));
+        // Escapes before the blank and a line-ending backslash.
+        let src =
+            format!("{HEAD}[[cloze]]\ntext = \"\"\"\\\n   caf\\u00e9 {{{{a}}}} {{{{b\"\"\"\n");
+        let (l, c, m, _) = one(&src);
+        assert_eq!((l, c), (6, 20), "{m}");
+        assert_eq!(m, "unclosed blank: `{{` without `}}`");
+    }
+
+    #[test]
+    fn brace_runs_are_errors_that_name_the_spacing_to_use() {
+        let (l, c, m, h) = one(&format!(
+            "{HEAD}[[cloze]]\ntext = \"sum {{{{{{1, 2}}}}}}.\"\n"
+        ));
+        assert_eq!((l, c), (5, 13));
+        assert_eq!(
+            m,
+            "`{{{1, 2}}}`: more braces around a blank than `{{` and `}}`"
+        );
+        assert!(
+            h.starts_with("to hide `{1, 2}`, write `{{ {1, 2} }}`"),
+            "{h}"
+        );
+        assert!(h.ends_with("write `{ {{1, 2}} }`"), "{h}");
+        let (_, c, m, h) = one(&format!("{HEAD}[[cloze]]\ntext = \"a {{{{{{b}}}} c\"\n"));
+        assert_eq!((c, m.as_str()), (11, "`{{{`: 3 opening braces in a row"));
+        assert!(h.contains("`{ {{answer}}`"), "{h}");
+        let (_, _, m, _) = one(&format!("{HEAD}[[cloze]]\ntext = \"a {{{{b}}}}}}}} c\"\n"));
+        assert_eq!(m, "`}}}}`: 4 closing braces in a row");
+        // Spaced as the help says, both meanings load.
+        for text in ["sum {{ {1, 2} }}.", "sum { {{1, 2}} }."] {
+            let ok = format!("{HEAD}[[cloze]]\ntext = \"{text}\"\n");
+            assert!(
+                parse_deck(&ok, "t.toml", "t", Origin::BuiltIn).is_ok(),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_list_written_as_one_string_is_one_error() {
+        let (l, c, m, h) = one(&format!(
+            "{HEAD}[[choice]]\nquestion = \"Q\"\noptions = \"Mercury, Venus\"\nanswer = \"Venus\"\n"
+        ));
+        assert_eq!((l, c), (6, 11));
+        assert_eq!(
+            m,
+            "`options` in [[choice]] must be an array of strings, found string"
+        );
+        assert_eq!(
+            h,
+            "put the items in brackets, each in quotes: `options = [\"Mercury\", \"Venus\"]`"
+        );
+        let (_, _, m, _) = one(&format!(
+            "{HEAD}[[table]]\nsubjects = \"A, B\"\n\n[[table.row]]\naspect = \"x\"\ncells = [\"1\", \"2\"]\n"
+        ));
+        assert!(
+            m.starts_with("`subjects` in [[table]] must be an array"),
+            "{m}"
+        );
+        let (_, _, m, _) = one(&format!(
+            "{HEAD}[[table]]\nsubjects = [\"A\", \"B\"]\n\n[[table.row]]\naspect = \"x\"\ncells = \"1, 2\"\n"
+        ));
+        assert!(
+            m.starts_with("`cells` in [[table.row]] must be an array"),
+            "{m}"
+        );
+        let (_, _, _, h) = one(&format!(
+            "{HEAD}[[card]]\nquestion = \"Q\"\nanswer = \"A, B\"\naccept = \"a, b\"\n"
+        ));
+        assert_eq!(
+            h,
+            "put the items in brackets, each in quotes: `accept = [\"a, b\"]`"
+        );
+    }
+
+    #[test]
+    fn headers_with_one_pair_of_brackets_and_rows_before_their_table() {
+        let (l, c, m, h) = one(&format!("{HEAD}[card]\nquestion = \"Q\"\nanswer = \"A\"\n"));
+        assert_eq!((l, c), (4, 1));
+        assert_eq!(
+            m,
+            "`[card]` opens a single table; cards are written `[[card]]`"
+        );
+        assert!(h.contains("`[[card]]`"), "{h}");
+        let rows = "[[table.row]]\naspect = \"x\"\ncells = [\"1\", \"2\"]\n";
+        let (l, c, m, h) = one(&format!("{HEAD}{rows}"));
+        assert_eq!((l, c), (4, 3));
+        assert_eq!(m, "`[[table.row]]` comes before any `[[table]]`");
+        assert!(h.starts_with("rows belong to the table above them"), "{h}");
+        // A `[[table]]` after the rows is a TOML error; it gets the same explanation.
+        let (l, c, m, _) = one(&format!(
+            "{HEAD}{rows}\n[[table]]\nsubjects = [\"A\", \"B\"]\n"
+        ));
+        assert_eq!(
+            (l, c, m.as_str()),
+            (4, 3, "`[[table.row]]` comes before any `[[table]]`")
+        );
+    }
+
+    #[test]
+    fn options_that_differ_in_accents_only_are_different_words() {
+        let src = format!(
+            "{HEAD}[[choice]]\nquestion = \"year\"\noptions = [\"año\", \"ano\"]\nanswer = \"año\"\n\n[[card]]\nquestion = \"Q\"\nanswer = \"año\"\nwrong = [\"ano\"]\n"
+        );
+        assert!(parse_deck(&src, "t.toml", "t", Origin::BuiltIn).is_ok());
+        let (_, _, m, _) = one(&format!(
+            "{HEAD}[[card]]\nquestion = \"Q\"\nanswer = \"año\"\nwrong = [\"AÑO!\"]\n"
+        ));
+        assert_eq!(m, "wrong answer `AÑO!` is also an accepted answer");
     }
 
     #[test]
@@ -1511,10 +1760,14 @@ mod tests {
 
     #[test]
     fn duplicate_options() {
-        let (l, c, m, _) = one(&format!(
+        let (l, c, m, h) = one(&format!(
             "{HEAD}[[choice]]\nquestion = \"Q\"\noptions = [\"a\", \"B \", \"b\"]\nanswer = \"a\"\n"
         ));
         assert_eq!((l, c, m.as_str()), (6, 23, "duplicate option `b`"));
+        assert_eq!(
+            h,
+            "it reads the same as option 2, `B` (case, spaces and punctuation aside); remove or reword one of them"
+        );
     }
 
     #[test]

@@ -5,6 +5,8 @@ mod builtin;
 mod id;
 mod load;
 mod model;
+mod strings;
+mod syntax;
 mod write;
 
 pub use builtin::builtin_decks;

@@ -183,9 +183,9 @@ pub(crate) fn cloze_source(cloze: &Cloze) -> String {
     let mut out = String::new();
     for segment in &cloze.segments {
         match segment {
-            Segment::Text(text) => out.push_str(&plain(text)),
+            Segment::Text(text) => join(&mut out, &plain(text)),
             Segment::Blank(answers) => {
-                out.push_str("{{");
+                join(&mut out, "{{");
                 let answers: Vec<String> = answers
                     .iter()
                     .map(|a| {
@@ -193,12 +193,22 @@ pub(crate) fn cloze_source(cloze: &Cloze) -> String {
                         if several { a.replace(';', ",") } else { a }
                     })
                     .collect();
-                out.push_str(&answers.join("|"));
-                out.push_str("}}");
+                join(&mut out, &answers.join("|"));
+                join(&mut out, "}}");
             }
         }
     }
     out
+}
+
+/// Appends `piece`, with a space between braces of one kind that would otherwise meet: the
+/// format reads `{{{` and `}}}` as mistakes. Spaces around a blank's answer do not count.
+fn join(out: &mut String, piece: &str) {
+    let meet = out.chars().next_back().zip(piece.chars().next());
+    if meet.is_some_and(|(a, b)| a == b && (a == '{' || a == '}')) {
+        out.push(' ');
+    }
+    out.push_str(piece);
 }
 
 /// Text with the cloze markers `{{` and `}}` broken up, so that it stays literal.
@@ -246,6 +256,24 @@ mod tests {
             explain: Some("Line one\nline \"two\"".to_string()),
             content,
         }
+    }
+
+    #[test]
+    fn braces_next_to_a_blank_are_kept_apart() {
+        let cloze = Cloze {
+            segments: vec![text("the set {"), blank(&["{1, 2}"]), text("} here")],
+        };
+        let written = cloze_source(&cloze);
+        assert_eq!(written, "the set { {{ {1, 2} }} } here");
+        let deck = format!(
+            "[deck]\nname = \"d\"\n\n[[cloze]]\ntext = {}\n",
+            toml::Value::String(written)
+        );
+        let deck = parse_deck(&deck, "d.toml", "d", Origin::BuiltIn).expect("valid");
+        let Content::Cloze { cloze, .. } = &deck.cards[0].content else {
+            panic!()
+        };
+        assert_eq!(cloze.blanks(), [["{1, 2}"]]);
     }
 
     fn every_kind() -> DeckFile {

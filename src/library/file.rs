@@ -2,7 +2,7 @@
 //! loaded. Shared by discovery and the deck cache.
 
 use crate::deck::{Deck, Origin, parse_deck};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, render_all};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -11,9 +11,7 @@ use std::path::{Path, PathBuf};
 pub enum LoadError {
     /// The file could not be read (missing, a directory, no permission).
     Io { path: PathBuf, message: String },
-    /// The file is not UTF-8 text.
-    NotUtf8 { path: PathBuf, offset: usize },
-    /// The file was read but is not a valid deck.
+    /// The file is not a valid deck (or not UTF-8 text): every problem, in file order.
     Invalid(Vec<Diagnostic>),
     /// No deck has this id.
     UnknownDeck { id: String, known: Vec<String> },
@@ -25,15 +23,7 @@ impl fmt::Display for LoadError {
             LoadError::Io { path, message } => {
                 write!(f, "{}: error: cannot read deck: {message}", path.display())
             }
-            LoadError::NotUtf8 { path, offset } => write!(
-                f,
-                "{}: error: not UTF-8 text (invalid byte at offset {offset}); save the file as UTF-8",
-                path.display()
-            ),
-            LoadError::Invalid(diagnostics) => {
-                let shown: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
-                write!(f, "{}", shown.join("\n\n"))
-            }
+            LoadError::Invalid(diagnostics) => f.write_str(&render_all(diagnostics)),
             LoadError::UnknownDeck { id, known } => write!(
                 f,
                 "error: no deck with id `{id}`; known decks: {} (or give a path to a .toml file)",
@@ -65,9 +55,14 @@ pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
 
 /// The contents of the deck file at `path` as text, which must be UTF-8.
 pub(crate) fn into_text(path: &Path, bytes: Vec<u8>) -> Result<String, LoadError> {
-    String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
-        path: path.to_path_buf(),
-        offset: e.utf8_error().valid_up_to(),
+    String::from_utf8(bytes).map_err(|e| {
+        let error = e.utf8_error();
+        let bytes = e.into_bytes();
+        LoadError::Invalid(vec![Diagnostic::not_utf8(
+            &path.display().to_string(),
+            &bytes,
+            error,
+        )])
     })
 }
 

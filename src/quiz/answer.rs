@@ -3,7 +3,7 @@
 //! order, and the keywords a long answer must contain.
 
 use super::question::{Body, Question};
-use super::text::{Closeness, closeness, list_items, normalize, spelling};
+use super::text::{Closeness, closeness, list_items, normalize, normalize_accented, spelling};
 use serde::Serialize;
 
 /// A learner's self-grade on a flashcard.
@@ -272,7 +272,13 @@ fn judge_typed(
     accepted: &[String],
     keywords: &[Vec<String>],
     list: bool,
+    rejected: &[String],
 ) -> (Verdict, Option<Note>) {
+    // The deck says this spelling is another word, although it folds to an accepted answer.
+    let spelled = normalize_accented(given);
+    if rejected.iter().any(|r| normalize_accented(r) == spelled) {
+        return (Verdict::Wrong, None);
+    }
     let whole = match_text(given, accepted);
     if whole.closeness != Closeness::Far {
         return (
@@ -406,10 +412,11 @@ pub fn check(question: &Question, response: &Response) -> Outcome {
                 accepted,
                 keywords,
                 list,
+                rejected,
             },
             Response::Text(t),
         ) => {
-            let (v, note) = judge_typed(t, accepted, keywords, *list);
+            let (v, note) = judge_typed(t, accepted, keywords, *list, rejected);
             (v, t.trim().to_string(), None, note)
         }
         (Body::Blank { blanks, any_order }, Response::Text(t)) => {
@@ -442,6 +449,7 @@ mod tests {
                 accepted: accepted.iter().map(|s| s.to_string()).collect(),
                 keywords: Vec::new(),
                 list: false,
+                rejected: Vec::new(),
             },
             explain: None,
             tags: vec![],
@@ -465,6 +473,7 @@ mod tests {
             accepted: accepted.iter().map(|s| s.to_string()).collect(),
             keywords: Vec::new(),
             list: true,
+            rejected: Vec::new(),
         })
     }
 
@@ -627,6 +636,7 @@ mod tests {
                 vec!["cost".into(), "costs".into()],
             ],
             list: false,
+            rejected: Vec::new(),
         });
         assert_eq!(
             verdict(&q, "It is about cost, quality and planning"),
@@ -654,10 +664,27 @@ mod tests {
                 vec!["business process".into()],
             ],
             list: false,
+            rejected: Vec::new(),
         });
         assert_eq!(verdict(&q, "the whole business process"), Verdict::Right);
         assert_eq!(verdict(&q, "the whole businessprocess"), Verdict::Right);
         assert_eq!(verdict(&q, "the whole business"), Verdict::Wrong);
+    }
+
+    #[test]
+    fn a_wrong_option_that_differs_in_accents_only_is_wrong_when_typed() {
+        let q = with_body(Body::Typed {
+            accepted: vec!["año".into()],
+            keywords: Vec::new(),
+            list: false,
+            rejected: vec!["ano".into()],
+        });
+        assert_eq!(verdict(&q, "año"), Verdict::Right);
+        assert_eq!(verdict(&q, "Año."), Verdict::Right);
+        assert_eq!(verdict(&q, "ano"), Verdict::Wrong);
+        assert_eq!(verdict(&q, "ANO"), Verdict::Wrong);
+        // Without the wrong option, the accents are forgiven.
+        assert_eq!(verdict(&typed(&["año"]), "ano"), Verdict::Right);
     }
 
     #[test]

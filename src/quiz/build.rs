@@ -4,7 +4,7 @@
 use super::item::{Item, Variant};
 use super::pools::{Pools, Rights, draw};
 use super::question::{Body, Question};
-use super::text::{Folded, reads_as_list, shape};
+use super::text::{Folded, normalize, normalize_accented, reads_as_list, shape};
 use crate::deck::{Cloze, Content, Deck, Row};
 use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};
@@ -159,10 +159,11 @@ fn qa_question(
             },
         ),
         Variant::Typed => {
-            let accepted = std::iter::once(answer)
+            let accepted: Vec<String> = std::iter::once(answer)
                 .chain(card.accept)
                 .cloned()
                 .collect();
+            let rejected = accent_twins(card.wrong, &accepted);
             let keywords = card
                 .keywords
                 .iter()
@@ -175,6 +176,7 @@ fn qa_question(
                     accepted,
                     keywords,
                     list,
+                    rejected,
                 },
             )
         }
@@ -185,17 +187,27 @@ fn qa_question(
             let own = shape(answer);
             let mut taken = vec![Folded::new(answer)];
             let mut options = vec![answer.clone()];
-            // Written wrong options first: any that repeat a right answer, or list another
-            // number of items than a list answer, are left out.
+            // Written wrong options that differ from a right answer in accents only (`ano` for
+            // `año`) first: the author means another word, which folding would take for the
+            // answer.
+            let rights_written: Vec<String> = std::iter::once(answer)
+                .chain(card.accept)
+                .cloned()
+                .collect();
+            let twins = accent_twins(card.wrong, &rights_written);
+            options.extend(twins.into_iter().take(MAX_OPTIONS - 1));
+            // Then the other written wrong options: any that repeat a right answer, or list
+            // another number of items than a list answer, are left out.
             let wrong: Vec<&str> = card.wrong.iter().map(String::as_str).collect();
             let fits_written = |w: &str, f: &Folded| {
                 !rights.reject(f) && (own.items == 1 || shape(w).items == own.items)
             };
+            let need = MAX_OPTIONS - options.len();
             draw(
                 &wrong,
                 |w| w,
                 fits_written,
-                MAX_OPTIONS - 1,
+                need,
                 &mut taken,
                 &mut options,
                 rng,
@@ -230,6 +242,19 @@ fn qa_question(
         }
         _ => unreachable!("variant {variant:?} of a question card"),
     })
+}
+
+/// The wrong options of a card that fold to a right answer, accents set aside, though they are
+/// written with other accents (`ano` for `año`): other words, which the deck format allows as
+/// wrong options and which are wrong when typed.
+fn accent_twins(wrong: &[String], rights: &[String]) -> Vec<String> {
+    let folded: Vec<String> = rights.iter().map(|r| normalize(r)).collect();
+    let written: Vec<String> = rights.iter().map(|r| normalize_accented(r)).collect();
+    wrong
+        .iter()
+        .filter(|w| folded.contains(&normalize(w)) && !written.contains(&normalize_accented(w)))
+        .cloned()
+        .collect()
 }
 
 fn term_question(
@@ -317,6 +342,7 @@ fn term_question(
                     accepted,
                     keywords: Vec::new(),
                     list: false,
+                    rejected: Vec::new(),
                 },
             )
         }

@@ -351,7 +351,7 @@ mod tests {
     use super::*;
     use crate::deck::{Origin, builtin_decks, parse_deck};
     use crate::quiz::build::MAX_OPTIONS;
-    use crate::quiz::{Body, normalize};
+    use crate::quiz::{Body, normalize_accented};
     use rand::SeedableRng;
     use rand::rngs::ChaCha8Rng;
 
@@ -463,7 +463,7 @@ mod tests {
                     panic!("{q:?}")
                 };
                 assert!(options.len() >= 2 && options.len() <= MAX_OPTIONS, "{q:?}");
-                let mut norm: Vec<String> = options.iter().map(|o| normalize(o)).collect();
+                let mut norm: Vec<String> = options.iter().map(|o| normalize_accented(o)).collect();
                 norm.sort();
                 norm.dedup();
                 assert_eq!(norm.len(), options.len(), "{q:?}");
@@ -532,6 +532,39 @@ mod tests {
         let qs = generate_for(&decks, &wanted, 1, &Filter::default(), &mut rng(1));
         let ids: Vec<&str> = qs.iter().map(|q| q.card_id.as_str()).collect();
         assert_eq!(ids, ["faq-03"]);
+    }
+
+    #[test]
+    fn a_wrong_option_that_differs_in_accents_only_is_offered_and_refused_when_typed() {
+        let card = "[deck]\nname = \"es\"\n[[card]]\nquestion = \"year?\"\nanswer = \"año\"\n";
+        // A wrong option that is the answer but for case and punctuation is still refused.
+        let same = format!("{card}wrong = [\"ano\", \"Año.\"]\n");
+        assert!(parse_deck(&same, "d.toml", "d", Origin::BuiltIn).is_err());
+        let src = format!("{card}wrong = [\"ano\"]\n");
+        let deck = parse_deck(&src, "d.toml", "d", Origin::BuiltIn).unwrap();
+        let decks = std::slice::from_ref(&deck);
+        let mcq = Filter {
+            kinds: vec![Kind::Mcq],
+            tags: vec![],
+        };
+        let Body::Choice { options, correct } = &generate(decks, &mcq, 1, &mut rng(1))[0].body
+        else {
+            panic!()
+        };
+        assert_eq!(options.len(), 2);
+        assert_eq!(options[*correct], "año");
+        assert!(options.contains(&"ano".to_string()), "{options:?}");
+        let typed = Filter {
+            kinds: vec![Kind::Typed],
+            tags: vec![],
+        };
+        let q = &generate(decks, &typed, 1, &mut rng(1))[0];
+        let Body::Typed { rejected, .. } = &q.body else {
+            panic!()
+        };
+        assert_eq!(rejected, &["ano"]);
+        let judged = crate::quiz::check(q, &crate::quiz::Response::Text("ano".into()));
+        assert_eq!(judged.verdict, crate::quiz::Verdict::Wrong);
     }
 
     #[test]

@@ -14,6 +14,6 @@ pub use answer::{Grade, Note, Outcome, Response, Verdict, check};
 pub use generate::{Filter, available_questions, generate, generate_for};
 pub use question::{Body, Kind, Question};
 pub(crate) use text::list_items;
-pub use text::normalize;
 #[cfg(test)]
 pub(crate) use text::{Folded, reads_as_list, shape, word_count};
+pub use text::{normalize, normalize_accented};

@@ -125,6 +125,10 @@ pub enum Body {
         /// The answer is a list, judged item by item in any order.
         #[serde(skip_serializing_if = "std::ops::Not::not")]
         list: bool,
+        /// Wrong options of the card that match an accepted answer once accents are set aside
+        /// (`ano` for `año`): typed, they are wrong, not a spelling of the answer.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        rejected: Vec<String>,
     },
 }
 

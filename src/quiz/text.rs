@@ -24,6 +24,17 @@ pub fn normalize(text: &str) -> String {
     }
 }
 
+/// [`normalize`] with the accents kept: `año` and `ano` differ. Two options of a multiple-choice
+/// question, or a wrong option and the answer, must differ this way: to a language learner,
+/// accents tell words apart.
+pub fn normalize_accented(text: &str) -> String {
+    if text.is_ascii() {
+        return normalize(text);
+    }
+    let lower: String = text.nfc().flat_map(char::to_lowercase).collect();
+    normalize_folded(&lower, false)
+}
+
 /// [`normalize`] of a text already folded (or, with `lower`, ASCII to lower-case on the way).
 /// The look-around for numbers reads bytes: digits, commas and points are ASCII, and no byte of
 /// a multi-byte character is.

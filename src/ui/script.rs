@@ -3,7 +3,7 @@
 
 use super::render;
 use super::{AfterFeedback, Ask, Asked, Frontend, interrupted};
-use crate::quiz::{Body, Grade, Question, Response, normalize};
+use crate::quiz::{Body, Grade, Question, Response, normalize, normalize_accented};
 use crate::session::{Attempt, Progress};
 use std::io::{BufRead, Write};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -75,8 +75,18 @@ fn skip(line: &str) -> Option<Response> {
 /// are picked by their text), or else a position (`2`) or a letter (`b`).
 pub(crate) fn parse_choice(line: &str, options: &[String]) -> Option<usize> {
     let t = line.trim();
+    // The option written as typed (accents count: `ano` is not `año`), else the one option
+    // that matches it with accents set aside.
+    let exact = normalize_accented(t);
+    if let Some(i) = options.iter().position(|o| normalize_accented(o) == exact) {
+        return Some(i);
+    }
     let n = normalize(t);
-    if let Some(i) = options.iter().position(|o| normalize(o) == n) {
+    let mut folded = options
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| normalize(o) == n);
+    if let (Some((i, _)), None) = (folded.next(), folded.next()) {
         return Some(i);
     }
     if let Ok(n) = t.parse::<usize>() {
@@ -193,6 +203,10 @@ mod tests {
         assert_eq!(parse_choice("0", &options), None);
         assert_eq!(parse_choice("d", &options), None);
         assert_eq!(parse_choice("maybe", &options), None);
+        let words = ["año".to_string(), "ano".to_string(), "mes".to_string()];
+        assert_eq!(parse_choice("ano", &words), Some(1));
+        assert_eq!(parse_choice("Año", &words), Some(0));
+        assert_eq!(parse_choice("MES!", &words), Some(2));
     }
 
     #[test]

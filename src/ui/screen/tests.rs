@@ -82,6 +82,7 @@ fn typed() -> Question {
             accepted: vec!["Key performance indicator".into(), "KPI".into()],
             keywords: Vec::new(),
             list: false,
+            rejected: Vec::new(),
         },
         Some("KPIs let managers compare performance against targets."),
     )
@@ -333,6 +334,7 @@ fn a_long_question_scrolls_and_keeps_the_answer_line() {
             accepted: vec!["x".into()],
             keywords: Vec::new(),
             list: false,
+            rejected: Vec::new(),
         },
         None,
     ));

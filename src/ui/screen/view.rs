@@ -392,6 +392,7 @@ mod tests {
                 accepted: vec!["kpi".into()],
                 keywords: Vec::new(),
                 list: false,
+                rejected: Vec::new(),
             },
             Kind::Typed,
         );
@@ -434,6 +435,7 @@ mod tests {
                 accepted: vec!["kpi".into()],
                 keywords: Vec::new(),
                 list: false,
+                rejected: Vec::new(),
             },
             Kind::Typed,
         );
