@@ -277,7 +277,7 @@ pub(crate) struct SessionArgs {
 #[derive(Debug, Args)]
 pub(crate) struct RunArgs {
     /// Deck to draw from: an id (see `pmquiz decks`) or a path to a .toml file; repeatable
-    /// [default: all built-in decks]
+    /// [default: all built-in decks, each replaced by a user deck with its id if there is one]
     #[arg(long, short, value_name = "DECK")]
     pub deck: Vec<String>,
 

@@ -477,3 +477,163 @@ fn show_as_json_gives_a_choice_answer_as_the_option_text() {
     assert_eq!(card["answer"], "Mercury", "{card}");
     assert!(options.contains(&card["answer"]), "{card}");
 }
+
+/// A deck of one true statement, with the given deck id.
+fn one_statement(id: &str, name: &str, text: &str) -> String {
+    format!(
+        "[deck]\nid = \"{id}\"\nname = \"{name}\"\n\n[[statement]]\ntext = \"{text}\"\nanswer = true\n"
+    )
+}
+
+#[test]
+fn a_user_deck_with_a_built_in_id_hides_the_built_in_deck_in_run_too() {
+    let out = pmquiz([
+        "run",
+        "--kinds",
+        "tf",
+        "--count",
+        "500",
+        "--format",
+        "json",
+        "--no-save",
+    ])
+    .user_deck("mine.toml", &one_statement("faq", "My FAQ", "Mine"))
+    .lines(&["t"; 500])
+    .run();
+    out.success();
+    let summary = out.json();
+    let faq: Vec<&str> = summary["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["deck_id"] == "faq")
+        .map(|r| r["prompt"].as_str().unwrap())
+        .collect();
+    assert_eq!(faq, ["True or false?\nMine"]);
+    assert_eq!(out.stderr.matches("warning").count(), 0, "{}", out.stderr);
+}
+
+#[test]
+fn two_user_decks_with_one_id_are_reported_and_never_chosen_silently() {
+    let v1 = one_statement("spanish", "Spanish v1", "Uno");
+    let v2 = one_statement("spanish", "Spanish v2", "Dos");
+    let with_both = |args: &[&str]| {
+        pmquiz(args.iter().copied())
+            .user_deck("spanish-v1.toml", &v1)
+            .user_deck("spanish-v2.toml", &v2)
+    };
+
+    // `decks` lists both, each with the other's path.
+    let cmd = with_both(&["decks"]);
+    let out = cmd.run();
+    out.success();
+    let dir = cmd.data_dir().join("decks");
+    let (p1, p2) = (dir.join("spanish-v1.toml"), dir.join("spanish-v2.toml"));
+    assert_contains(
+        &out.stdout,
+        &format!(
+            "spanish          1 card  Spanish v1  ({})\n             warning: {} has this id too; `--deck spanish` cannot choose: give one of them another `id`\nspanish          1 card  Spanish v2  ({})\n             warning: {} has this id too;",
+            p1.display(),
+            p2.display(),
+            p2.display(),
+            p1.display()
+        ),
+    );
+    let cmd = with_both(&["decks", "--format", "json"]);
+    let list = cmd.run().json();
+    let p2 = cmd.data_dir().join("decks/spanish-v2.toml");
+    let spanish: Vec<&Value> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["id"] == "spanish")
+        .collect();
+    assert_eq!(spanish.len(), 2);
+    assert_eq!(
+        spanish[0]["same_id_as"],
+        serde_json::json!([p2.display().to_string()])
+    );
+
+    // `--deck spanish` is an error listing both.
+    let cmd = with_both(&["run", "--deck", "spanish", "--no-save"]);
+    let out = cmd.run();
+    out.code(1);
+    let dir = cmd.data_dir().join("decks");
+    let (p1, p2) = (dir.join("spanish-v1.toml"), dir.join("spanish-v2.toml"));
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: 2 user decks have the id `spanish`:\n  {}\n  {}\ngive one of them another `id` in its [deck] table, or name the deck by its path (`--deck {}`)\n",
+            p1.display(),
+            p2.display(),
+            p1.display()
+        )
+    );
+
+    // `check` of the two files reports each, pointing at its id.
+    let cmd = with_both(&["check"]);
+    let (a, b) = (
+        cmd.data_dir().join("decks/spanish-v1.toml"),
+        cmd.data_dir().join("decks/spanish-v2.toml"),
+    );
+    let out = cmd.arg(&a).arg(&b).run();
+    out.code(1);
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr,
+        format!(
+            "{}:2:6: error: the deck id `spanish` is also the id of {}\n  |\n2 | id = \"spanish\"\n  |      ^^^^^^^^^\n  = help: `--deck spanish` cannot choose between user decks with one id; give one of them another `id` in its [deck] table\n\n{}:2:6: error: the deck id `spanish` is also the id of {}\n  |\n2 | id = \"spanish\"\n  |      ^^^^^^^^^\n  = help: `--deck spanish` cannot choose between user decks with one id; give one of them another `id` in its [deck] table\n\n",
+            a.display(),
+            b.display(),
+            b.display(),
+            a.display()
+        )
+    );
+
+    // A copy outside the deck folders is no clash: only decks found by id can be.
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("spanish.toml"), &v1).unwrap();
+    let out = pmquiz(["check", "spanish.toml"])
+        .user_deck("spanish-v2.toml", &v2)
+        .current_dir(outside.path())
+        .run();
+    out.success();
+
+    // Commands that use every deck leave both out, and say so.
+    let cmd = with_both(&["review", "--no-save"]);
+    let out = cmd.run();
+    out.success();
+    let dir = cmd.data_dir().join("decks");
+    let (p1, p2) = (dir.join("spanish-v1.toml"), dir.join("spanish-v2.toml"));
+    assert_contains(
+        &out.stderr,
+        &format!(
+            "warning: skipping 2 decks with the same id `spanish` ({}, {}); give one of them another `id` in its [deck] table\n",
+            p1.display(),
+            p2.display()
+        ),
+    );
+}
+
+#[test]
+fn a_broken_user_deck_that_a_command_skips_gets_a_one_line_warning() {
+    for args in [
+        &["review", "--no-save"][..],
+        &["stats"][..],
+        &["run", "--no-save", "--count", "1", "--kinds", "tf"][..],
+    ] {
+        let cmd = pmquiz(args.iter().copied())
+            .user_deck("broken.toml", &fixture("invalid/several-errors.toml"))
+            .lines(&["t"]);
+        let out = cmd.run();
+        out.success();
+        let broken = cmd.data_dir().join("decks/broken.toml");
+        let warning = format!(
+            "warning: skipping the broken deck {} (4 errors); see `pmquiz check {}`\n",
+            broken.display(),
+            broken.display()
+        );
+        assert!(out.stderr.starts_with(&warning), "{args:?}: {}", out.stderr);
+        assert_eq!(out.stderr.matches("warning").count(), 1, "{}", out.stderr);
+    }
+}

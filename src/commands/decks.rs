@@ -3,12 +3,25 @@
 use super::{Context, OK};
 use crate::cli::Format;
 use crate::deck::{Origin, plural};
-use crate::library::list_decks;
+use crate::library::{DeckEntry, list_decks, same_ids};
 use serde_json::json;
+use std::path::PathBuf;
 
 pub(super) fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
     let dirs = cx.deck_dirs()?;
     let entries = list_decks(&dirs, cx.cache());
+    let shared = same_ids(&entries);
+    // The other files that have the id of this entry's deck, when it shares it.
+    let others = |e: &DeckEntry| -> Vec<PathBuf> {
+        let (Ok(deck), Origin::File(path)) = (&e.deck, &e.source) else {
+            return Vec::new();
+        };
+        shared
+            .iter()
+            .find(|(id, _)| *id == deck.id)
+            .map(|(_, paths)| paths.iter().filter(|p| *p != path).cloned().collect())
+            .unwrap_or_default()
+    };
     match format {
         Format::Json => {
             let list: Vec<_> = entries
@@ -19,7 +32,18 @@ pub(super) fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
                         Origin::File(p) => p.display().to_string(),
                     };
                     match &e.deck {
-                        Ok(d) => json!({"id": d.id, "name": d.name, "cards": d.card_count(), "source": source, "description": d.description}),
+                        Ok(d) => {
+                            let mut entry = json!({"id": d.id, "name": d.name, "cards": d.card_count(), "source": source, "description": d.description});
+                            let same = others(e);
+                            if !same.is_empty() {
+                                entry["same_id_as"] = same
+                                    .iter()
+                                    .map(|p| p.display().to_string())
+                                    .collect::<Vec<_>>()
+                                    .into();
+                            }
+                            entry
+                        }
                         Err(err) => json!({"source": source, "error": err.to_string()}),
                     }
                 })
@@ -55,6 +79,12 @@ pub(super) fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
                 match (&e.deck, &e.source) {
                     (Ok(d), source) => {
                         println!("{name:width$}  {count:>cards$}  {}  ({source})", d.name);
+                        for other in others(e) {
+                            println!(
+                                "{indent}warning: {} has this id too; `--deck {name}` cannot choose: give one of them another `id`",
+                                other.display()
+                            );
+                        }
                     }
                     (Err(err), Origin::File(p)) => {
                         let problems = match err {

@@ -183,19 +183,20 @@ impl Context {
         if !args.is_empty() {
             return self.decks(args);
         }
-        Ok(keep(
-            library::list_decks(&self.deck_dirs()?, self.cache())
-                .into_iter()
-                .filter_map(|e| e.deck.ok())
-                .collect(),
-        ))
+        Ok(keep(self.usable_decks()?))
     }
 
-    /// Resolves deck arguments; none means every built-in deck. The decks are kept until the
-    /// process ends (see [`keep`]).
+    /// Resolves deck arguments; none means every built-in deck, or the user deck that hides it
+    /// (has its id). The decks are kept until the process ends (see [`keep`]).
     pub(crate) fn decks(&self, args: &[String]) -> anyhow::Result<&'static [Deck]> {
         if args.is_empty() {
-            return Ok(keep(crate::deck::builtin_decks()));
+            let built_in: Vec<String> = crate::deck::builtin_decks()
+                .into_iter()
+                .map(|d| d.id)
+                .collect();
+            let mut decks = self.usable_decks()?;
+            decks.retain(|d| built_in.contains(&d.id));
+            return Ok(keep(decks));
         }
         let mut decks: Vec<Deck> = Vec::new();
         for arg in args {
@@ -205,6 +206,17 @@ impl Context {
             }
         }
         Ok(keep(decks))
+    }
+
+    /// Every deck that loads, one per id, with a warning on stderr for each user deck left out
+    /// (broken, or sharing its id with another).
+    fn usable_decks(&self) -> anyhow::Result<Vec<Deck>> {
+        let (decks, warnings) =
+            library::usable(library::list_decks(&self.deck_dirs()?, self.cache()));
+        for warning in warnings {
+            eprintln!("{warning}");
+        }
+        Ok(decks)
     }
 
     /// Resolves one deck argument: a path to a deck file (which needs no data directory), or
@@ -233,7 +245,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Decks(args) => decks::run(&cx, args.format),
         Command::Show(args) => show::run(&cx, &args),
-        Command::Check(args) => Ok(check::run(&args.files)),
+        Command::Check(args) => Ok(check::run(&cx, &args.files)),
         Command::New(args) => new::run(&args.path),
         Command::Draft(args) => draft::run(&args),
         Command::Run(args) => run::run(&cx, &args),

@@ -65,6 +65,15 @@ fn parse_whole(
     }
 }
 
+/// Where a valid deck's id is written: its `id` in `[deck]`, or else its `[deck]` header (the id
+/// then comes from the file name). For pointing at a deck id that clashes with another deck's.
+pub fn deck_id_span(source: &str) -> Option<Range<usize>> {
+    let root = DeTable::parse(source).ok()?;
+    let deck = root.get_ref().get("deck")?;
+    let id = deck.get_ref().as_table().and_then(|t| t.get("id"));
+    Some(id.map_or_else(|| deck.span(), |id| id.span()))
+}
+
 /// Decks at least this large are first parsed block by block (see [`parse_in_blocks`]).
 const BLOCKS_FROM: usize = 256 * 1024;
 

@@ -12,7 +12,7 @@ mod write;
 pub use builtin::builtin_decks;
 pub use id::derived_id;
 pub(crate) use id::legacy_renames;
-pub use load::parse_deck;
 pub(crate) use load::{card_lines, plural, slug};
+pub use load::{deck_id_span, parse_deck};
 pub use model::{Card, Cloze, Content, Deck, Origin, Row, Segment};
 pub(crate) use write::{DeckFile, FileCard, to_toml};

@@ -66,6 +66,59 @@ pub(crate) fn list_decks(dirs: &[PathBuf], cache: Option<&DeckCache>) -> Vec<Dec
     entries
 }
 
+/// User deck files that share a deck id, so that `--deck ID` cannot choose between them: each
+/// such id with its files, in the order they were found.
+pub(crate) fn same_ids(entries: &[DeckEntry]) -> Vec<(String, Vec<PathBuf>)> {
+    let mut by_id: Vec<(String, Vec<PathBuf>)> = Vec::new();
+    for entry in entries {
+        let (Ok(deck), Origin::File(path)) = (&entry.deck, &entry.source) else {
+            continue;
+        };
+        match by_id.iter_mut().find(|(id, _)| *id == deck.id) {
+            Some((_, paths)) => paths.push(path.clone()),
+            None => by_id.push((deck.id.clone(), vec![path.clone()])),
+        }
+    }
+    by_id.retain(|(_, paths)| paths.len() > 1);
+    by_id
+}
+
+/// The decks a command uses when none is named, and a one-line warning for each user deck it
+/// has to leave out: a broken deck, or decks that share an id.
+pub(crate) fn usable(entries: Vec<DeckEntry>) -> (Vec<Deck>, Vec<String>) {
+    let shared = same_ids(&entries);
+    let mut decks = Vec::new();
+    let mut warnings = Vec::new();
+    for entry in entries {
+        match (entry.deck, entry.source) {
+            (Ok(deck), _) if shared.iter().any(|(id, _)| *id == deck.id) => {}
+            (Ok(deck), _) => decks.push(deck),
+            (Err(error), Origin::File(path)) => {
+                let problems = match &error {
+                    LoadError::Invalid(diagnostics) => diagnostics.len(),
+                    _ => 1,
+                };
+                let errors = if problems == 1 { "error" } else { "errors" };
+                warnings.push(format!(
+                    "warning: skipping the broken deck {} ({problems} {errors}); see `pmquiz check {}`",
+                    path.display(),
+                    path.display()
+                ));
+            }
+            (Err(_), Origin::BuiltIn) => {}
+        }
+    }
+    for (id, paths) in shared {
+        let listed: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        warnings.push(format!(
+            "warning: skipping {} decks with the same id `{id}` ({}); give one of them another `id` in its [deck] table",
+            paths.len(),
+            listed.join(", ")
+        ));
+    }
+    (decks, warnings)
+}
+
 /// Whether a deck argument names a file (ends in `.toml` or has a path separator) rather than a
 /// deck id.
 pub(crate) fn is_path(arg: &str) -> bool {
@@ -74,7 +127,8 @@ pub(crate) fn is_path(arg: &str) -> bool {
 
 /// Resolves a deck argument: a path to a `.toml` file, or the id of a known deck. An id that
 /// only a broken deck file could have (its file is named after the id) gets that file's errors,
-/// even when a built-in deck has the id: the user's deck would hide it if it loaded.
+/// even when a built-in deck has the id: the user's deck would hide it if it loaded. An id that
+/// several user decks have is an error naming them.
 pub(crate) fn resolve(
     arg: &str,
     dirs: &[PathBuf],
@@ -87,9 +141,14 @@ pub(crate) fn resolve(
     let mut known = Vec::new();
     let mut built_in = None;
     let mut broken = None;
-    for entry in list_decks(dirs, cache) {
+    let mut found = None;
+    let entries = list_decks(dirs, cache);
+    if let Some((id, paths)) = same_ids(&entries).into_iter().find(|(id, _)| id == arg) {
+        return Err(LoadError::SameId { id, paths });
+    }
+    for entry in entries {
         match (entry.deck, entry.source) {
-            (Ok(deck), Origin::File(_)) if deck.id == arg => return Ok(deck),
+            (Ok(deck), Origin::File(_)) if deck.id == arg => found = Some(deck),
             (Ok(deck), Origin::BuiltIn) if deck.id == arg => built_in = Some(deck),
             (Ok(deck), _) => known.push(deck.id),
             (Err(error), Origin::File(file)) => {
@@ -99,6 +158,9 @@ pub(crate) fn resolve(
             }
             (Err(_), Origin::BuiltIn) => {}
         }
+    }
+    if let Some(deck) = found {
+        return Ok(deck);
     }
     if let Some(error) = broken {
         return Err(error);

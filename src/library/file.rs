@@ -15,6 +15,8 @@ pub enum LoadError {
     Invalid(Vec<Diagnostic>),
     /// No deck has this id.
     UnknownDeck { id: String, known: Vec<String> },
+    /// Several user decks have this id.
+    SameId { id: String, paths: Vec<PathBuf> },
 }
 
 impl fmt::Display for LoadError {
@@ -24,6 +26,17 @@ impl fmt::Display for LoadError {
                 write!(f, "{}: error: cannot read deck: {message}", path.display())
             }
             LoadError::Invalid(diagnostics) => f.write_str(&render_all(diagnostics)),
+            LoadError::SameId { id, paths } => {
+                writeln!(f, "error: {} user decks have the id `{id}`:", paths.len())?;
+                for path in paths {
+                    writeln!(f, "  {}", path.display())?;
+                }
+                write!(
+                    f,
+                    "give one of them another `id` in its [deck] table, or name the deck by its path (`--deck {}`)",
+                    paths[0].display()
+                )
+            }
             LoadError::UnknownDeck { id, known } => write!(
                 f,
                 "error: no deck with id `{id}`; known decks: {} (or give a path to a .toml file)",

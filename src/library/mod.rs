@@ -7,5 +7,5 @@ mod discover;
 mod file;
 
 pub use cache::DeckCache;
-pub(crate) use discover::{deck_dirs, is_path, list_decks, resolve};
+pub(crate) use discover::{DeckEntry, deck_dirs, is_path, list_decks, resolve, same_ids, usable};
 pub use file::{LoadError, load_file};
