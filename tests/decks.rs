@@ -637,3 +637,24 @@ fn a_broken_user_deck_that_a_command_skips_gets_a_one_line_warning() {
         assert_eq!(out.stderr.matches("warning").count(), 1, "{}", out.stderr);
     }
 }
+
+#[test]
+fn show_indents_the_continuation_lines_of_multi_line_text() {
+    let out = pmquiz(["show", "valid/multiline.toml"]).run();
+    out.success();
+    assert_eq!(
+        out.stdout,
+        "\
+Multi (multiline, 1 card)
+
+[card] poem
+  Q: Complete the verse:
+     Roses are red,
+     violets are ...
+  A: blue,
+     sugar is sweet
+  Why: A nursery rhyme.
+       Its first lines date from 1590.
+"
+    );
+}

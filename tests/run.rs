@@ -932,3 +932,24 @@ fn a_wrong_option_that_differs_in_accents_only_is_offered_and_wrong_when_typed()
     );
     assert!(correct.contains(&("dad".to_string(), true)), "{correct:?}");
 }
+
+#[test]
+fn continuation_lines_of_a_multi_line_answer_and_explanation_are_indented_in_feedback() {
+    let out = pmquiz([
+        "run",
+        "--deck",
+        "valid/multiline.toml",
+        "--kinds",
+        "typed",
+        "--no-save",
+        "--seed",
+        "1",
+    ])
+    .lines(&["x"])
+    .run();
+    out.success();
+    assert_contains(
+        &out.stdout,
+        "✗ Wrong. The answer is: blue,\n                        sugar is sweet\n  A nursery rhyme.\n  Its first lines date from 1590.\n",
+    );
+}

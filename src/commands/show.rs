@@ -4,6 +4,7 @@ use super::{Context, OK};
 use crate::cli::Format;
 use crate::deck::{Content, Deck, plural};
 use std::fmt::Write as _;
+use unicode_width::UnicodeWidthStr;
 
 pub(super) fn run(cx: &Context, args: &crate::cli::ShowArgs) -> anyhow::Result<u8> {
     let deck = cx.deck(&args.deck)?;
@@ -64,7 +65,8 @@ fn render(deck: &Deck) -> String {
                 list,
                 typed,
             } => {
-                let _ = writeln!(out, "  Q: {question}\n  A: {answer}");
+                hang(&mut out, "  Q: ", question);
+                hang(&mut out, "  A: ", answer);
                 if *typed {
                     let _ = writeln!(out, "  asked as typed answer only");
                 }
@@ -89,9 +91,9 @@ fn render(deck: &Deck) -> String {
                 exclusive,
                 ..
             } => {
-                let _ = writeln!(out, "  {term}: {definition}");
+                hang(&mut out, &format!("  {term}: "), definition);
                 for e in examples {
-                    let _ = writeln!(out, "  e.g. {}", e.filled());
+                    hang(&mut out, "  e.g. ", &e.filled());
                 }
                 if !includes.is_empty() {
                     let _ = writeln!(out, "  includes: {}", includes.join(", "));
@@ -101,25 +103,22 @@ fn render(deck: &Deck) -> String {
                 }
             }
             Content::Statement { text, answer } => {
-                let _ = writeln!(out, "  {text} ({})", if *answer { "true" } else { "false" });
+                let truth = if *answer { "true" } else { "false" };
+                hang(&mut out, "  ", &format!("{text} ({truth})"));
             }
             Content::Cloze { cloze, .. } => {
-                let _ = writeln!(
-                    out,
-                    "  {}\n  = {}",
-                    cloze.with_gaps("_____"),
-                    cloze.filled()
-                );
+                hang(&mut out, "  ", &cloze.with_gaps("_____"));
+                hang(&mut out, "  = ", &cloze.filled());
             }
             Content::Choice {
                 question,
                 options,
                 answer,
             } => {
-                let _ = writeln!(out, "  Q: {question}");
+                hang(&mut out, "  Q: ", question);
                 for (i, o) in options.iter().enumerate() {
                     let mark = if i == *answer { '*' } else { ' ' };
-                    let _ = writeln!(out, "   {mark} {o}");
+                    hang(&mut out, &format!("   {mark} "), o);
                 }
             }
             Content::Table {
@@ -128,12 +127,16 @@ fn render(deck: &Deck) -> String {
                 rows,
             } => {
                 if let Some(t) = title {
-                    let _ = writeln!(out, "  {t}");
+                    hang(&mut out, "  ", t);
                 }
                 for row in rows {
-                    let _ = writeln!(out, "  {} ({}/{}):", row.aspect, card.id, row.id);
+                    hang(
+                        &mut out,
+                        "  ",
+                        &format!("{} ({}/{}):", row.aspect, card.id, row.id),
+                    );
                     for (s, c) in subjects.iter().zip(&row.cells) {
-                        let _ = writeln!(out, "    {s}: {c}");
+                        hang(&mut out, &format!("    {s}: "), c);
                     }
                     if !row.facts.is_empty() {
                         let _ = writeln!(out, "    fact: {}", row.facts.join(", "));
@@ -149,8 +152,19 @@ fn render(deck: &Deck) -> String {
             let _ = writeln!(out, "  fact: {}", card.facts.join(", "));
         }
         if let Some(explain) = &card.explain {
-            let _ = writeln!(out, "  Why: {explain}");
+            hang(&mut out, "  Why: ", explain);
         }
     }
     out
+}
+
+/// Writes `prefix` and `text`, with the lines after the first indented to where the text
+/// starts, so that a multi-line question or explanation stays in its place.
+fn hang(out: &mut String, prefix: &str, text: &str) {
+    let indent = " ".repeat(UnicodeWidthStr::width(prefix));
+    let mut lines = text.lines();
+    let _ = writeln!(out, "{prefix}{}", lines.next().unwrap_or_default());
+    for line in lines {
+        let _ = writeln!(out, "{}", format!("{indent}{line}").trim_end());
+    }
 }

@@ -75,7 +75,7 @@ pub(crate) fn feedback(question: &Question, attempt: &Attempt) -> String {
                     out,
                     "{} accepted; spelled: {}",
                     style("✓ Right:").green().bold(),
-                    style(spelled).bold()
+                    style(hanging(spelled, "✓ Right: accepted; spelled: ")).bold()
                 );
             }
             _ => {
@@ -87,7 +87,11 @@ pub(crate) fn feedback(question: &Question, attempt: &Attempt) -> String {
                 out,
                 "{} accepted, with a typo: the answer is {}",
                 style("✓ Right,").green().bold(),
-                style(&expected).bold()
+                style(hanging(
+                    &expected,
+                    "✓ Right, accepted, with a typo: the answer is "
+                ))
+                .bold()
             );
         }
         (Verdict::Wrong, _) => {
@@ -95,20 +99,30 @@ pub(crate) fn feedback(question: &Question, attempt: &Attempt) -> String {
                 Some(Note::Missed(items)) => format!("Missed: {}. ", items.join(", ")),
                 _ => String::new(),
             };
+            let lead = format!("✗ Wrong. {missed}The answer is: ");
             let _ = writeln!(
                 out,
                 "{} {missed}The answer is: {}",
                 style("✗ Wrong.").red().bold(),
-                style(&expected).bold()
+                style(hanging(&expected, &lead)).bold()
             );
         }
     }
     if let Some(explain) = &question.explain {
-        for line in wrap(explain, terminal_width().map(|w| w.saturating_sub(2))) {
-            let _ = writeln!(out, "  {}", style(line).dim());
+        // Each line of a multi-line explanation is wrapped and indented on its own.
+        let width = terminal_width().map(|w| w.saturating_sub(2));
+        for line in explain.lines().flat_map(|l| wrap(l, width)) {
+            let _ = writeln!(out, "{}", format!("  {}", style(line).dim()).trim_end());
         }
     }
     out
+}
+
+/// `text` with the lines after the first indented by the width of `lead`, the text printed
+/// before it on its first line, so that a multi-line answer stays in its column.
+fn hanging(text: &str, lead: &str) -> String {
+    let indent = format!("\n{}", " ".repeat(text::width(lead)));
+    text.lines().collect::<Vec<_>>().join(&indent)
 }
 
 /// The width of the terminal pmquiz draws on, if it draws on one.
