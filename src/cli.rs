@@ -94,7 +94,7 @@ pub(crate) enum Command {
     Show(ShowArgs),
     /// Validate deck files and report every problem with its line and column
     #[command(
-        after_help = "Exit codes:\n  0  every file is valid\n  1  a file is invalid or unreadable\n  2  usage error"
+        after_help = "Exit codes:\n  0  every file is valid\n  1  a file is invalid or unreadable, or a deck in a deck folder has the id of another\n  2  usage error"
     )]
     Check(CheckArgs),
     /// Write a commented starter deck that uses every card kind
