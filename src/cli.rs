@@ -107,6 +107,13 @@ pub(crate) enum Command {
         after_long_help = format!("{IMPORT_EXAMPLES}\n\n{EXIT_CODES}"),
     )]
     Import(ImportArgs),
+    /// Export decks for Anki (.apkg), for Anki's text import (CSV, TSV) or as hashcards Markdown
+    #[command(
+        long_about = EXPORT_ABOUT,
+        after_help = EXIT_CODES,
+        after_long_help = format!("{EXPORT_EXAMPLES}\n\n{EXIT_CODES}"),
+    )]
+    Export(ExportArgs),
     /// Print a shell completion script (see README: Shell completions)
     #[command(after_long_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
@@ -213,6 +220,26 @@ reviews not yet imported. See docs/import-export.md.
 
 Every deck is checked by pmquiz's deck loader before it is written, and written to a temporary
 file renamed into place: a failed import leaves nothing behind.";
+
+const EXPORT_ABOUT: &str = "\
+Export decks for Anki (.apkg), for Anki's text import (CSV, TSV) or as hashcards Markdown.
+
+Cards become Anki notes: question/answer cards Basic (typed cards Basic (type in the answer)),
+terms Basic (and reversed card), cloze cards Cloze (all blanks on one card, as pmquiz asks them),
+true/false statements, multiple choice and table rows Basic notes with the statement, the options
+or the row on the front. Tags are kept. Every note's guid comes from its deck and card ids, so a
+package exported again updates the notes in Anki instead of adding them twice, and pmquiz import
+reads the ids back.
+
+With --with-history (apkg only), the answers become Anki review-log rows and the cards carry
+their pmquiz schedule. See docs/import-export.md.";
+
+const EXPORT_EXAMPLES: &str = "\
+Examples:
+  pmquiz export spanish --to apkg                 spanish.apkg, for Anki's File > Import
+  pmquiz export spanish --to apkg --with-history -o spanish-with-reviews.apkg
+  pmquiz export faq key-differences --to tsv > cards.tsv
+  pmquiz export my-deck.toml --to md -o my-deck.md      hashcards' format";
 
 const IMPORT_EXAMPLES: &str = "\
 Examples:
@@ -463,6 +490,39 @@ pub(crate) enum HistoryCommand {
         /// The file to read
         file: PathBuf,
     },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// Decks to export: ids (see `pmquiz decks`) or paths to .toml files
+    #[arg(required = true, value_name = "DECK")]
+    pub decks: Vec<String>,
+
+    /// What to write: apkg (an Anki package), csv or tsv (Anki's text import), md (hashcards)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub to: ExportFormat,
+
+    /// Where to write [default: DECK-ID.apkg for apkg; standard output for the others]
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Also export the review history (apkg only): answers become Anki review-log rows, and
+    /// cards carry their pmquiz schedule
+    #[arg(long)]
+    pub with_history: bool,
+
+    /// Replace the output file if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// The formats `pmquiz export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExportFormat {
+    Apkg,
+    Csv,
+    Tsv,
+    Md,
 }
 
 fn parse_count(s: &str) -> Result<usize, String> {

@@ -11,6 +11,7 @@ pub mod day;
 pub mod deck;
 pub mod diagnostic;
 pub mod draft;
+mod export;
 mod import;
 pub mod library;
 pub mod quiz;

@@ -652,6 +652,43 @@ impl Store {
         Ok(counts)
     }
 
+    /// Calls `f` with every answer of a deck, answers and practice together, oldest first:
+    /// card id, time, rating (`None` for practice), whether it was right, time taken.
+    pub(crate) fn for_each_answer(
+        &self,
+        deck_id: &str,
+        mut f: impl FnMut(&str, DateTime<Utc>, Option<Rating>, bool, Duration),
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT card_id, answered_at, rating, correct, duration_ms FROM answers \
+                 WHERE deck_id = ?1 \
+                 UNION ALL SELECT card_id, answered_at, NULL, correct, duration_ms FROM practice \
+                 WHERE deck_id = ?1 ORDER BY 2",
+            )
+            .and_then(|mut stmt| {
+                let mut rows = stmt.query([deck_id])?;
+                while let Some(r) = rows.next()? {
+                    let rating = match r.get::<_, Option<u8>>(2)? {
+                        Some(n) => Some(Rating::try_from(n).map_err(|e| {
+                            rusqlite::Error::FromSqlConversionFailure(2, Type::Integer, Box::new(e))
+                        })?),
+                        None => None,
+                    };
+                    let ms: i64 = r.get(4)?;
+                    f(
+                        str_col(r, 0)?,
+                        from_millis(r.get(1)?)?,
+                        rating,
+                        r.get(3)?,
+                        Duration::from_millis(u64::try_from(ms).unwrap_or(0)),
+                    );
+                }
+                Ok(())
+            })
+            .map_err(|e| self.err(e))
+    }
+
     /// Starts a write transaction, taking the write lock at once (waiting
     /// for another pmquiz up to the busy timeout).
     fn write(&self) -> Result<Transaction<'_>, StoreError> {

@@ -5,6 +5,7 @@ mod completions;
 mod decks;
 mod draft;
 mod edit;
+mod export;
 mod forget;
 mod history;
 mod import;
@@ -257,6 +258,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Import(args) => import::run(&cx, &args),
         Command::Sync(args) => sync::run(&cx, &args),
         Command::History(args) => transfer::run(&cx, &args),
+        Command::Export(args) => export::run(&cx, &args),
     }
 }
 

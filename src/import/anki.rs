@@ -87,7 +87,7 @@ impl Shape {
         match self {
             Shape::Basic { typed: false, .. } => "card",
             Shape::Basic { typed: true, .. } => "card, typed answer",
-            Shape::Reversed { .. } => "term, asked both ways",
+            Shape::Reversed { .. } => "term, asked both ways if the note has its reverse card",
             Shape::Cloze { .. } => "cloze, one card per cloze number",
             Shape::ImageOcclusion => "not imported (image occlusion)",
             Shape::Other => "card from the first template",
@@ -220,16 +220,27 @@ fn shape(nt: &Notetype) -> Shape {
 /// packages pmquiz exported), otherwise `anki-` and a hash of the guid. Both are stable, so a
 /// second import of the same notes gives the same ids.
 pub(crate) fn card_id(guid: &str) -> String {
-    let valid = !guid.is_empty()
-        && guid.len() <= 64
-        && guid
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if valid {
+    let valid = |id: &str| {
+        !id.is_empty()
+            && id.len() <= 64
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    if let Some(id) = pmquiz_card(guid).filter(|id| valid(id)) {
+        id.to_string()
+    } else if valid(guid) {
         guid.to_string()
     } else {
         format!("anki-{:016x}", xxhash_rust::xxh3::xxh3_64(guid.as_bytes()))
     }
+}
+
+/// The card id in a guid of a note pmquiz exported (`pmquiz:DECK:CARD`).
+fn pmquiz_card(guid: &str) -> Option<&str> {
+    guid.strip_prefix("pmquiz:")?
+        .rsplit_once(':')
+        .map(|(_, card)| card)
 }
 
 /// Converts the collection's notes to cards.
@@ -279,8 +290,13 @@ pub(crate) fn convert(col: &Collection) -> Imported {
                 let count = counts.entry((nt.name.clone(), shape.label())).or_default();
                 count.0 += 1;
                 count.1 += made.len();
+                let single = made.len() == 1;
                 for (ord, content, explain, anki_cards) in made {
+                    // A cloze card pmquiz exported is one Anki card, numbered 1: it keeps its id.
                     let id = match ord {
+                        Some(1) if pmquiz_card(&note.guid).is_some() && single => {
+                            card_id(&note.guid)
+                        }
                         Some(n) => format!("{}-c{n}", card_id(&note.guid)),
                         None => card_id(&note.guid),
                     };
@@ -757,6 +773,9 @@ mod tests {
             Some(card_id("k2H#Vp86,z").as_str())
         );
         assert!(card_id("k2H#Vp86,z").starts_with("anki-"));
+        // Notes pmquiz exported keep their card ids.
+        assert_eq!(card_id("pmquiz:my-deck:faq-03"), "faq-03");
+        assert!(card_id("pmquiz:d:chart/focus").starts_with("anki-"));
         assert_eq!(first.deck, "A");
         assert_eq!(first.anki_cards, [100]);
         let Content::Card {
