@@ -35,8 +35,9 @@ fn cards_of(path: &Path) -> Vec<serde_json::Value> {
     out.json()["cards"].as_array().unwrap().clone()
 }
 
-/// Imports `file` into a fresh folder; checks that every deck written passes `check`; returns
-/// the card count per kind and per deck file name.
+/// Imports `file` into a fresh folder; checks that every deck written passes `check` and that a
+/// second import (with `--force`) writes the very same files (same ids); returns the card count
+/// per kind and per deck file name.
 fn import_and_check(
     file: &str,
     extra: &[&str],
@@ -54,6 +55,20 @@ fn import_and_check(
     }
     let out = run.run();
     out.success();
+    let first: Vec<(PathBuf, String)> = files_in(out_dir.path())
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read_to_string(&p).unwrap()))
+        .collect();
+    run.arg("--force").run().success();
+    for (path, text) in &first {
+        assert_eq!(
+            &std::fs::read_to_string(path).unwrap(),
+            text,
+            "{}",
+            path.display()
+        );
+    }
+    assert_eq!(files_in(out_dir.path()).len(), first.len());
     let mut kinds = BTreeMap::new();
     let mut decks = BTreeMap::new();
     for deck in files_in(out_dir.path()) {
