@@ -71,6 +71,14 @@ if [ ! -f "$DATA/history/pmquiz.db" ] || [ ! -f "$DATA/bench-100k.toml" ]; then
     rm -rf "$DATA/history"
     "$EXAMPLES/bench_data" "$DATA"
 fi
+# The Anki package of the import target: made once by Anki's own code (scripts/anki-venv.sh sets
+# up the `anki` Python package; a few minutes) and kept with the data.
+ANKI_PACKAGE=$DATA/bench-anki.apkg
+if [ ! -f "$ANKI_PACKAGE" ]; then
+    echo "== generating a 100 000-note Anki package with 1 000 000 review-log rows in $DATA"
+    "$(scripts/anki-venv.sh)" scripts/anki_bench_package.py "$ANKI_PACKAGE.tmp"
+    mv "$ANKI_PACKAGE.tmp" "$ANKI_PACKAGE"
+fi
 EMPTY=$WORK/empty-data   # data directory of the commands that need no history
 mkdir -p "$EMPTY"
 HISTORY=$DATA/history    # data directory with decks/bench-100k.toml and pmquiz.db
@@ -135,6 +143,9 @@ PREPARE="rm -rf $EMPTY/cache" measure run_100k_cold "\`pmquiz run --count 50\`, 
     "$PMQUIZ" --data-dir "$EMPTY" run --count 50 --seed 1 --no-save --deck "$DATA/bench-100k.toml"
 PREPARE="rm -rf $HISTORY/cache" measure review_1m_cold "\`pmquiz review\`, 1 000 000 answers, deck not cached (parsed, then cached)" "" "" "$SLOW_RUNS" \
     "$PMQUIZ" --data-dir "$HISTORY" review --seed 1 --no-save
+# A fresh data directory for every run: the decks and the history are written anew.
+PREPARE="rm -rf $WORK/import" measure import_apkg "\`pmquiz import --with-history\`, 100 000-note .apkg with 1 000 000 review-log rows" 3 300 "$SLOW_RUNS" \
+    "$PMQUIZ" --data-dir "$WORK/import" import "$ANKI_PACKAGE" --with-history
 # Not targets: how checking scales with the deck size.
 measure check_1k "\`pmquiz check\`, 1 000-card deck" "" "" "$FAST_RUNS" \
     "$PMQUIZ" --data-dir "$EMPTY" check "$DATA/bench-1k.toml"
@@ -214,7 +225,8 @@ SECTION=$WORK/section.md
     echo '```sh'
     while IFS='|' read -r name what ts tm med peak cmd; do
         echo "$cmd" | sed -e "s#$PMQUIZ#pmquiz#" -e "s#$EXAMPLES/#target/release/examples/#" \
-            -e "s#$HISTORY#DATA/history#g" -e "s#$DATA#DATA#g" -e "s#$EMPTY#EMPTY#g"
+            -e "s#$HISTORY#DATA/history#g" -e "s#$DATA#DATA#g" -e "s#$EMPTY#EMPTY#g" \
+            -e "s#$WORK/import#IMPORT#g"
     done <"$RESULTS"
     echo '```'
 } >"$SECTION"
