@@ -288,16 +288,15 @@ fn bracket_clozes(text: &str, media: &mut Vec<String>) -> Vec<Content> {
     let mut pieces: Vec<(bool, String)> = Vec::new();
     let mut literal = String::new();
     let mut chars = text.char_indices().peekable();
-    let mut images_text = String::new();
     while let Some((i, c)) = chars.next() {
         match c {
             '\\' if matches!(chars.peek(), Some((_, '[' | ']'))) => {
                 literal.push(chars.next().expect("peeked").1);
             }
             '!' if text[i + 1..].starts_with('[') => {
-                // An image: copy it through to the closing `)`.
+                // An image: listed as media and left out, up to its closing `)`.
                 let end = text[i..].find(')').map_or(text.len(), |e| i + e + 1);
-                images_text.push_str(&text[i..end]);
+                strip_images(&text[i..end], media);
                 while chars.peek().is_some_and(|(j, _)| *j < end) {
                     chars.next();
                 }
@@ -319,18 +318,20 @@ fn bracket_clozes(text: &str, media: &mut Vec<String>) -> Vec<Content> {
         }
     }
     pieces.push((false, literal));
-    let _ = strip_images(&images_text, media);
-    let deletions: Vec<usize> = (0..pieces.len())
-        .filter(|&i| pieces[i].0 && !pieces[i].1.is_empty())
-        .collect();
+    one_card_per_deletion(&pieces)
+}
+
+/// One cloze card per deletion: pieces of text and deletions, in order (`true` marks a
+/// deletion); each card blanks one deletion and shows the others as text.
+fn one_card_per_deletion(pieces: &[(bool, String)]) -> Vec<Content> {
+    let deletions = (0..pieces.len()).filter(|&i| pieces[i].0 && !pieces[i].1.is_empty());
     deletions
-        .iter()
-        .map(|&blank| {
+        .map(|blank| {
             let mut segments: Vec<Segment> = Vec::new();
-            for (i, (is_deletion, text)) in pieces.iter().enumerate() {
+            for (i, (_, text)) in pieces.iter().enumerate() {
                 if i == blank {
                     segments.push(Segment::Blank(vec![text.clone()]));
-                } else if !text.is_empty() || *is_deletion {
+                } else if !text.is_empty() {
                     match segments.last_mut() {
                         Some(Segment::Text(t)) => t.push_str(text),
                         _ => segments.push(Segment::Text(text.clone())),
@@ -485,26 +486,7 @@ fn marked_clozes(text: &str) -> Vec<Content> {
         rest = &after[end + close.len()..];
     }
     pieces.push((false, rest.to_string()));
-    let deletions: Vec<usize> = (0..pieces.len())
-        .filter(|&i| pieces[i].0 && !pieces[i].1.is_empty())
-        .collect();
-    deletions
-        .iter()
-        .map(|&blank| {
-            let mut segments: Vec<Segment> = Vec::new();
-            for (i, (_, text)) in pieces.iter().enumerate() {
-                if i == blank {
-                    segments.push(Segment::Blank(vec![text.clone()]));
-                } else if !text.is_empty() {
-                    match segments.last_mut() {
-                        Some(Segment::Text(t)) => t.push_str(text),
-                        _ => segments.push(Segment::Text(text.clone())),
-                    }
-                }
-            }
-            cloze_card(Cloze { segments })
-        })
-        .collect()
+    one_card_per_deletion(&pieces)
 }
 
 #[cfg(test)]
