@@ -53,7 +53,6 @@ def main():
     extra = REVIEWS - per_card * len(cids)
     start = 1_700_000_000_000
     rows = []
-    rid = start
     for n, cid in enumerate(cids):
         count = per_card + (1 if n < extra else 0)
         t = start + rnd.randrange(0, 30) * DAY_MS
@@ -63,12 +62,22 @@ def main():
             kind = 0 if k == 0 else 1 if ease > 1 else 2
             new_ivl = max(1, ivl * 2 + 1) if ease > 1 else -600
             t += max(1, ivl) * DAY_MS + rnd.randrange(0, 3_600_000)
-            rid += 1
-            rows.append((t * 1000 + (rid % 1000), cid, -1, ease, new_ivl, ivl, 2500, 5000, kind))
+            rows.append((t * 1000, cid, -1, ease, new_ivl, ivl, 2500, 5000, kind))
             ivl = max(0, new_ivl)
+    # Review-log ids are the review's time in milliseconds and unique: a clash moves a row by
+    # a millisecond.
     rows.sort()
-    col.db.executemany("insert or ignore into revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) values (?,?,?,?,?,?,?,?,?)",
-                       [(r[0] // 1000, *r[1:]) for r in rows])
+    used = set()
+    unique = []
+    for r in rows:
+        rid = r[0] // 1000
+        while rid in used:
+            rid += 1
+        used.add(rid)
+        unique.append((rid, *r[1:]))
+    col.db.executemany(
+        "insert into revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) "
+        "values (?,?,?,?,?,?,?,?,?)", unique)
     # Cards that were reviewed are review cards.
     col.db.execute("update cards set type = 2, queue = 2, ivl = 30, due = 10 where id in (select distinct cid from revlog)")
     col.export_anki_package(

@@ -64,6 +64,10 @@ const MISSES_BATCH: i64 = 4096;
 /// How many of the most missed cards [`Store::hardest_by_tallies`] asks SQLite for first.
 const HARDEST_BATCH: i64 = 256;
 
+/// How many imported answers make [`Store::import_history`] build the indexes of `answers`
+/// after the rows are in, rather than row by row.
+const BULK_FROM: usize = 50_000;
+
 /// How long a write waits for another pmquiz process holding the lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -510,145 +514,187 @@ impl Store {
     ///
     /// This is the bulk path: a million answers go in one transaction, with one lookup per
     /// card for what the history already holds, and none at all for a deck without history.
+    /// `expected` is about how many answers `cards` holds: when that is many more than the
+    /// history holds and none of `decks` has history yet, the indexes of `answers` are built
+    /// once after the rows are in, which takes a fraction of the time of updating them row by
+    /// row.
     pub(crate) fn import_history<'a>(
         &self,
         source: &str,
+        decks: &[&str],
+        expected: usize,
         cards: impl IntoIterator<Item = ImportedHistory<'a>>,
         mut schedule: impl FnMut(&ImportedHistory<'a>, &[(DateTime<Utc>, Rating)]) -> Option<CardState>,
     ) -> Result<ImportCounts, StoreError> {
         let tx = self.write()?;
-        // The answers are events of this device, as if given here, with ids after every other.
-        let mut ids = events::IdSource::new(&tx).map_err(|e| self.err(e))?;
-        let mut counts = ImportCounts::default();
-        // Decks that already have answers, of pmquiz's own or from an earlier import.
+        let e = |e| self.err(e);
+        let has_history = |deck: &str| -> rusqlite::Result<bool> {
+            tx.prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM answers WHERE deck_id = ?1) \
+                 OR EXISTS (SELECT 1 FROM practice WHERE deck_id = ?1)",
+            )?
+            .query_row([deck], |r| r.get(0))
+        };
         let mut deck_has_history: HashMap<String, bool> = HashMap::new();
+        for deck in decks {
+            deck_has_history.insert(deck.to_string(), has_history(deck).map_err(e)?);
+        }
+        let existing: i64 = tx
+            .query_row("SELECT count(*) FROM answers", [], |r| r.get(0))
+            .map_err(e)?;
+        let rebuild = expected >= BULK_FROM
+            && i64::try_from(expected).unwrap_or(i64::MAX) > existing
+            && deck_has_history.values().all(|h| !h);
+        // The indexes as the schema defines them, to be made again after the rows are in.
+        let indexes: Vec<(String, String)> = if rebuild {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT name, sql FROM sqlite_master \
+                     WHERE type = 'index' AND tbl_name = 'answers' AND sql IS NOT NULL",
+                )
+                .map_err(e)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(e)?;
+            rows.collect::<rusqlite::Result<_>>().map_err(e)?
+        } else {
+            Vec::new()
+        };
+        for (name, _) in &indexes {
+            tx.execute_batch(&format!("DROP INDEX \"{name}\""))
+                .map_err(e)?;
+        }
+
+        // The answers are events of this device, as if given here, with ids after every other.
+        let mut ids = events::IdSource::new(&tx).map_err(e)?;
+        let mut counts = ImportCounts::default();
         let mut native: Vec<(DateTime<Utc>, Rating)> = Vec::new();
         let mut imported_before: Vec<i64> = Vec::new();
-        for card in cards {
-            let has_history = match deck_has_history.get(card.deck_id) {
-                Some(&known) => known,
-                None => {
-                    let known: bool = tx
-                        .prepare_cached(
-                            "SELECT EXISTS (SELECT 1 FROM answers WHERE deck_id = ?1)                              OR EXISTS (SELECT 1 FROM practice WHERE deck_id = ?1)",
-                        )
-                        .and_then(|mut stmt| stmt.query_row([card.deck_id], |r| r.get(0)))
-                        .map_err(|e| self.err(e))?;
-                    deck_has_history.insert(card.deck_id.to_string(), known);
-                    known
-                }
-            };
-            native.clear();
-            imported_before.clear();
-            if has_history {
-                tx.prepare_cached(
+        {
+            let mut history_of = tx
+                .prepare(
                     "SELECT answered_at, rating, session_id = ?3 FROM answers \
                      WHERE deck_id = ?1 AND card_id = ?2 ORDER BY answered_at, id",
                 )
-                .and_then(|mut stmt| {
-                    let mut rows = stmt.query(params![card.deck_id, card.card_id, source])?;
-                    while let Some(r) = rows.next()? {
-                        let at: i64 = r.get(0)?;
-                        if r.get::<_, bool>(2)? {
+                .map_err(e)?;
+            let mut practice_seen = tx
+                .prepare(
+                    "SELECT EXISTS (SELECT 1 FROM practice WHERE deck_id = ?1 \
+                     AND answered_at = ?2 AND card_id = ?3 AND session_id = ?4)",
+                )
+                .map_err(e)?;
+            let mut insert_answer = tx
+                .prepare(
+                    "INSERT INTO answers (deck_id, card_id, question_kind, correct, rating, \
+                     given, expected, answered_at, duration_ms, session_id, event_id, device) \
+                     VALUES (?1, ?2, 'flash', ?3, ?4, ?5, '', ?6, ?7, ?8, ?9, ?10)",
+                )
+                .map_err(e)?;
+            let mut insert_practice = tx
+                .prepare(
+                    "INSERT INTO practice (deck_id, card_id, question_kind, correct, given, \
+                     expected, answered_at, duration_ms, session_id, event_id, device) \
+                     VALUES (?1, ?2, 'flash', 1, ?3, '', ?4, ?5, ?6, ?7, ?8)",
+                )
+                .map_err(e)?;
+            for card in cards {
+                let has_history = match deck_has_history.get(card.deck_id) {
+                    Some(&known) => known,
+                    None => {
+                        let known = has_history(card.deck_id).map_err(e)?;
+                        deck_has_history.insert(card.deck_id.to_string(), known);
+                        known
+                    }
+                };
+                native.clear();
+                imported_before.clear();
+                if has_history {
+                    let mut rows = history_of
+                        .query(params![card.deck_id, card.card_id, source])
+                        .map_err(e)?;
+                    while let Some(r) = rows.next().map_err(e)? {
+                        let at: i64 = r.get(0).map_err(e)?;
+                        if r.get::<_, bool>(2).map_err(e)? {
                             imported_before.push(at);
                         } else {
-                            let rating = Rating::try_from(r.get::<_, u8>(1)?).map_err(|e| {
-                                rusqlite::Error::FromSqlConversionFailure(
-                                    1,
-                                    Type::Integer,
-                                    Box::new(e),
-                                )
-                            })?;
-                            native.push((from_millis(at)?, rating));
+                            let rating =
+                                Rating::try_from(r.get::<_, u8>(1).map_err(e)?).map_err(|err| {
+                                    e(rusqlite::Error::FromSqlConversionFailure(
+                                        1,
+                                        Type::Integer,
+                                        Box::new(err),
+                                    ))
+                                })?;
+                            native.push((from_millis(at).map_err(e)?, rating));
                         }
                     }
-                    Ok(())
-                })
-                .map_err(|e| self.err(e))?;
-            }
-            for answer in &card.answers {
-                let at = to_millis(answer.answered_at);
-                let seen = match answer.rating {
-                    Some(_) => imported_before.contains(&at),
-                    None => {
-                        has_history
-                            && tx
-                                .prepare_cached(
-                                    "SELECT EXISTS (SELECT 1 FROM practice WHERE deck_id = ?1 \
-                                 AND answered_at = ?2 AND card_id = ?3 AND session_id = ?4)",
-                                )
-                                .and_then(|mut stmt| {
-                                    stmt.query_row(
+                }
+                for answer in &card.answers {
+                    let at = to_millis(answer.answered_at);
+                    let seen = match answer.rating {
+                        Some(_) => imported_before.contains(&at),
+                        None => {
+                            has_history
+                                && practice_seen
+                                    .query_row(
                                         params![card.deck_id, at, card.card_id, source],
                                         |r| r.get(0),
                                     )
-                                })
-                                .map_err(|e| self.err(e))?
+                                    .map_err(e)?
+                        }
+                    };
+                    if seen {
+                        counts.already += 1;
+                        continue;
                     }
-                };
-                if seen {
-                    counts.already += 1;
-                    continue;
-                }
-                let given = answer.rating.map_or("practice", Rating::as_str);
-                let correct = answer.rating != Some(Rating::Again);
-                let duration = duration_millis(answer.duration);
-                match answer.rating {
-                    Some(rating) => {
-                        let event = ids.next(answer.answered_at);
-                        tx.prepare_cached(
-                            "INSERT INTO answers (deck_id, card_id, question_kind, correct, rating, \
-                             given, expected, answered_at, duration_ms, session_id, event_id, \
-                             device) \
-                             VALUES (?1, ?2, 'flash', ?3, ?4, ?5, '', ?6, ?7, ?8, ?9, ?10)",
-                        )
-                        .and_then(|mut stmt| {
-                            stmt.execute(params![
-                                card.deck_id,
-                                card.card_id,
-                                correct,
-                                rating.as_u8(),
-                                given,
-                                at,
-                                duration,
-                                source,
-                                event.as_bytes(),
-                                self.device.0,
-                            ])
-                        })
-                        .map_err(|e| self.err(e))?;
-                        counts.answers += 1;
-                    }
-                    None => {
-                        let event = ids.next(answer.answered_at);
-                        tx.prepare_cached(
-                            "INSERT INTO practice (deck_id, card_id, question_kind, correct, given, \
-                             expected, answered_at, duration_ms, session_id, event_id, device) \
-                             VALUES (?1, ?2, 'flash', 1, ?3, '', ?4, ?5, ?6, ?7, ?8)",
-                        )
-                        .and_then(|mut stmt| {
-                            stmt.execute(params![
-                                card.deck_id,
-                                card.card_id,
-                                given,
-                                at,
-                                duration,
-                                source,
-                                event.as_bytes(),
-                                self.device.0,
-                            ])
-                        })
-                        .map_err(|e| self.err(e))?;
-                        counts.practice += 1;
+                    let given = answer.rating.map_or("practice", Rating::as_str);
+                    let duration = duration_millis(answer.duration);
+                    let event = ids.next(answer.answered_at);
+                    match answer.rating {
+                        Some(rating) => {
+                            insert_answer
+                                .execute(params![
+                                    card.deck_id,
+                                    card.card_id,
+                                    rating != Rating::Again,
+                                    rating.as_u8(),
+                                    given,
+                                    at,
+                                    duration,
+                                    source,
+                                    event.as_bytes(),
+                                    self.device.0,
+                                ])
+                                .map_err(e)?;
+                            counts.answers += 1;
+                        }
+                        None => {
+                            insert_practice
+                                .execute(params![
+                                    card.deck_id,
+                                    card.card_id,
+                                    given,
+                                    at,
+                                    duration,
+                                    source,
+                                    event.as_bytes(),
+                                    self.device.0,
+                                ])
+                                .map_err(e)?;
+                            counts.practice += 1;
+                        }
                     }
                 }
-            }
-            if let Some(state) = schedule(&card, &native) {
-                upsert_card(&tx, card.deck_id, card.card_id, &state).map_err(|e| self.err(e))?;
-                counts.scheduled += 1;
+                if let Some(state) = schedule(&card, &native) {
+                    upsert_card(&tx, card.deck_id, card.card_id, &state).map_err(e)?;
+                    counts.scheduled += 1;
+                }
             }
         }
-        tx.commit().map_err(|e| self.err(e))?;
+        for (_, sql) in &indexes {
+            tx.execute_batch(sql).map_err(e)?;
+        }
+        tx.commit().map_err(e)?;
         Ok(counts)
     }
 
@@ -1501,7 +1547,7 @@ mod tests {
         };
         let mut natives = Vec::new();
         let counts = store
-            .import_history("anki-import", cards(), |card, native| {
+            .import_history("anki-import", &["d", "e"], 3, cards(), |card, native| {
                 natives.push((card.card_id.to_string(), native.to_vec()));
                 Some(state(Phase::Review, t0() + TimeDelta::days(30)))
             })
@@ -1527,7 +1573,7 @@ mod tests {
             ]
         );
         let again = store
-            .import_history("anki-import", cards(), |_, native| {
+            .import_history("anki-import", &["d", "e"], 3, cards(), |_, native| {
                 assert_eq!(native.len(), usize::from(!native.is_empty()));
                 None
             })
@@ -1555,6 +1601,51 @@ mod tests {
             store.card_state("e", "c2").unwrap().map(|s| s.due),
             Some(t0() + TimeDelta::days(30))
         );
+    }
+
+    #[test]
+    fn a_large_import_builds_the_indexes_after_the_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let schema = |store: &Store| -> Vec<(String, String)> {
+            let mut stmt = store
+                .conn
+                .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+                .unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        let before = schema(&store);
+        let ids: Vec<String> = (0..BULK_FROM / 10).map(|i| format!("c{i}")).collect();
+        let cards = ids.iter().map(|id| ImportedHistory {
+            deck_id: "big",
+            card_id: id,
+            answers: (0..10)
+                .map(|k| ImportedAnswer {
+                    answered_at: t0() + TimeDelta::days(k),
+                    rating: Some(Rating::Good),
+                    duration: Duration::from_secs(1),
+                })
+                .collect(),
+            reviews: Vec::new(),
+        });
+        let counts = store
+            .import_history("anki-import", &["big"], BULK_FROM, cards, |_, _| None)
+            .unwrap();
+        assert_eq!(counts.answers, BULK_FROM);
+        // The same indexes as before, and they answer queries.
+        assert_eq!(schema(&store), before);
+        let n: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM answers INDEXED BY answers_card WHERE deck_id = 'big' AND card_id = 'c7'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 10);
     }
 
     fn state(phase: Phase, due: DateTime<Utc>) -> CardState {

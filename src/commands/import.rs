@@ -4,6 +4,7 @@ use super::{Context, OK};
 use crate::cli::ImportArgs;
 use crate::import::delimited::{Separators, separator_named};
 use crate::import::history::card_history;
+use crate::import::model::Imported;
 use crate::import::output::{Staged, check_free};
 use crate::import::plan::{Checked, Planned};
 use crate::import::plan::{Target, plan, validate};
@@ -39,7 +40,7 @@ pub(super) fn run(cx: &Context, args: &ImportArgs) -> anyhow::Result<u8> {
     for path in &args.files {
         read_files.push(read(path, &separators, args.with_history)?);
     }
-    let imported: Vec<_> = read_files.iter().map(|r| r.imported.clone()).collect();
+    let imported: Vec<&Imported> = read_files.iter().map(|r| &r.imported).collect();
     let names: Vec<String> = args
         .files
         .iter()
@@ -54,7 +55,7 @@ pub(super) fn run(cx: &Context, args: &ImportArgs) -> anyhow::Result<u8> {
     let mut checked = Vec::new();
     let mut dropped = Vec::new();
     for p in &planned {
-        if let Some(c) = validate(p) {
+        if let Some(c) = validate(p, &imported) {
             dropped.extend(c.dropped.iter().cloned());
             checked.push((p, c));
         }
@@ -70,6 +71,10 @@ pub(super) fn run(cx: &Context, args: &ImportArgs) -> anyhow::Result<u8> {
             staged.add(&p.path, |f| Ok(f.write_all(c.text.as_bytes())?))?;
         }
         staged.commit()?;
+    }
+    // The texts are written: their memory is better used by the history import.
+    for (_, c) in &mut checked {
+        c.text = String::new();
     }
     let history = if args.with_history {
         Some(import_history(cx, &read_files, &checked, args.dry_run)?)
@@ -152,14 +157,21 @@ fn import_history(
         .iter()
         .find_map(|r| r.revlog.as_ref().map(|x| x.day_start()));
     let store = Store::open(cx.data_dir()?)?;
+    let decks: Vec<&str> = checked.iter().map(|(p, _)| p.deck.id.as_str()).collect();
+    let expected = read_files
+        .iter()
+        .filter_map(|r| r.revlog.as_ref().map(|x| x.len()))
+        .sum();
     // A card standing for several Anki cards (a term asked both ways) takes the schedule of the
     // one due first: pmquiz asks it when Anki would ask either.
-    Ok(store.import_history(ANKI_SOURCE, cards, |card, native| {
-        card.reviews
-            .iter()
-            .filter_map(|reviews| scheduler.replay(merged(reviews, native), day_start))
-            .min_by_key(|state| state.due)
-    })?)
+    Ok(
+        store.import_history(ANKI_SOURCE, &decks, expected, cards, |card, native| {
+            card.reviews
+                .iter()
+                .filter_map(|reviews| scheduler.replay(merged(reviews, native), day_start))
+                .min_by_key(|state| state.due)
+        })?,
+    )
 }
 
 /// Two lists of reviews, each oldest first, as one.

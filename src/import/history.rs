@@ -27,26 +27,24 @@ pub(crate) struct Revlog {
     /// The Anki card reviewed.
     pub(crate) cid: i64,
     /// The button: 1 Again, 2 Hard, 3 Good, 4 Easy; 0 for rows that are not reviews.
-    pub(crate) ease: i64,
+    pub(crate) ease: u8,
     /// The interval given: days when positive, seconds when negative.
-    pub(crate) ivl: i64,
+    pub(crate) ivl: i32,
     /// The ease factor (or FSRS difficulty) after the review; 0 marks resets and cramming.
-    pub(crate) factor: i64,
+    pub(crate) factor: i32,
     /// Time taken, in milliseconds.
-    pub(crate) time: i64,
+    pub(crate) time: i32,
     /// 0 learning, 1 review, 2 relearning, 3 filtered deck, 4 manual, 5 rescheduled.
-    pub(crate) kind: i64,
+    pub(crate) kind: u8,
 }
 
-const LEARNING: i64 = 0;
-const FILTERED: i64 = 3;
-const MANUAL: i64 = 4;
+const LEARNING: u8 = 0;
+const FILTERED: u8 = 3;
+const MANUAL: u8 = 4;
 
 impl Revlog {
     fn rating(&self) -> Option<Rating> {
-        u8::try_from(self.ease)
-            .ok()
-            .and_then(|e| Rating::try_from(e).ok())
+        Rating::try_from(self.ease).ok()
     }
 
     /// A review in a filtered deck that does not reschedule.
@@ -95,6 +93,11 @@ impl RevlogIndex {
             by_card,
             day_start: created.rem_euclid(86_400),
         }
+    }
+
+    /// How many rows the log has.
+    pub(crate) fn len(&self) -> usize {
+        self.rows.len()
     }
 
     /// When the collection's days start, in seconds after midnight UTC.
@@ -191,7 +194,7 @@ mod tests {
 
     const DAY: i64 = 86_400_000;
 
-    fn row(day: i64, ease: i64, kind: i64, ivl: i64, factor: i64) -> Revlog {
+    fn row(day: i64, ease: u8, kind: u8, ivl: i32, factor: i32) -> Revlog {
         Revlog {
             id: 1_740_000_000_000 + day * DAY,
             cid: 7,

@@ -350,15 +350,19 @@ impl Opened {
         let mut stmt = self
             .conn
             .prepare("SELECT id, cid, ease, ivl, factor, time, type FROM revlog")?;
+        // Out-of-range values (a damaged log) become values that mean nothing to the import:
+        // no grade, no kind.
+        let small = |v: i64| i32::try_from(v).unwrap_or(if v < 0 { i32::MIN } else { i32::MAX });
+        let byte = |v: i64| u8::try_from(v).unwrap_or(u8::MAX);
         let rows = stmt.query_map([], |r| {
             Ok(Revlog {
                 id: r.get(0)?,
                 cid: r.get(1)?,
-                ease: r.get(2)?,
-                ivl: r.get(3)?,
-                factor: r.get(4)?,
-                time: r.get(5)?,
-                kind: r.get(6)?,
+                ease: byte(r.get(2)?),
+                ivl: small(r.get(3)?),
+                factor: small(r.get(4)?),
+                time: small(r.get(5)?),
+                kind: byte(r.get(6)?),
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -3,6 +3,7 @@
 
 use super::model::{Imported, Skipped};
 use crate::deck::{DeckFile, FileCard, Origin, parse_deck, slug, to_toml};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 /// Where the decks go.
@@ -16,68 +17,83 @@ pub(crate) enum Target {
     Dir(PathBuf),
 }
 
-/// A deck file to write.
+/// A deck file to write: its header, and where each of its cards comes from (the index of the
+/// source file and of the card in it). The cards themselves are only gathered when the deck is
+/// checked ([`validate`]), one deck at a time.
 #[derive(Debug, Clone)]
 pub(crate) struct Planned {
     pub(crate) path: PathBuf,
     pub(crate) deck: DeckFile,
-    /// Where each card comes from: the index of its source file and of the card in it.
     pub(crate) from: Vec<(usize, usize)>,
+    /// Whether each card is tagged with its source deck's name (one file for several decks).
+    tag_decks: bool,
+}
+
+impl Planned {
+    /// The deck with its cards.
+    pub(crate) fn deck_file(&self, imported: &[&Imported]) -> DeckFile {
+        let mut deck = self.deck.clone();
+        deck.cards = self
+            .from
+            .iter()
+            .map(|&(s, c)| {
+                let card = &imported[s].cards[c];
+                let mut file_card = card.card.clone();
+                if self.tag_decks && !file_card.tags.contains(&card.deck) {
+                    file_card.tags.push(card.deck.clone());
+                }
+                file_card
+            })
+            .collect();
+        deck
+    }
 }
 
 /// Groups the imported cards into deck files. `sources` names each file for the decks'
 /// `source` line.
-pub(crate) fn plan(imported: &[Imported], sources: &[String], target: &Target) -> Vec<Planned> {
+pub(crate) fn plan(imported: &[&Imported], sources: &[String], target: &Target) -> Vec<Planned> {
     let source_line = format!("Imported by pmquiz from {}", sources.join(", "));
-    // Source decks in order of first appearance.
-    let mut decks: Vec<String> = Vec::new();
-    for i in imported {
-        for c in &i.cards {
-            if !decks.contains(&c.deck) {
-                decks.push(c.deck.clone());
-            }
+    // Source decks in order of first appearance, each with its cards.
+    let mut decks: Vec<(&str, Vec<(usize, usize)>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (s, i) in imported.iter().enumerate() {
+        for (c, card) in i.cards.iter().enumerate() {
+            let at = *index.entry(card.deck.as_str()).or_insert_with(|| {
+                decks.push((card.deck.as_str(), Vec::new()));
+                decks.len() - 1
+            });
+            decks[at].1.push((s, c));
         }
     }
+    let header = |id: String, name: String| DeckFile {
+        id,
+        name,
+        description: String::new(),
+        source: source_line.clone(),
+        cards: Vec::new(),
+    };
     match target {
         Target::File(path) => {
             let stem = path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "imported".to_string());
-            let tag_decks = decks.len() > 1;
-            let mut deck = DeckFile {
-                id: slug(&stem),
-                name: if decks.len() == 1 {
-                    decks[0].clone()
-                } else {
-                    stem
-                },
-                description: String::new(),
-                source: source_line,
-                cards: Vec::new(),
+            let name = match decks.as_slice() {
+                [(only, _)] => only.to_string(),
+                _ => stem.clone(),
             };
-            let mut from = Vec::new();
-            for (s, i) in imported.iter().enumerate() {
-                for (c, card) in i.cards.iter().enumerate() {
-                    let mut file_card = card.card.clone();
-                    if tag_decks && !file_card.tags.contains(&card.deck) {
-                        file_card.tags.push(card.deck.clone());
-                    }
-                    deck.cards.push(file_card);
-                    from.push((s, c));
-                }
-            }
             vec![Planned {
                 path: path.clone(),
-                deck,
-                from,
+                deck: header(slug(&stem), name),
+                tag_decks: decks.len() > 1,
+                from: decks.into_iter().flat_map(|d| d.1).collect(),
             }]
         }
         Target::Dir(dir) => {
-            let mut used: Vec<String> = Vec::new();
+            let mut used: HashSet<String> = HashSet::new();
             decks
-                .iter()
-                .map(|name| {
+                .into_iter()
+                .map(|(name, from)| {
                     let base = slug(name);
                     let mut id = base.clone();
                     let mut n = 2;
@@ -85,27 +101,12 @@ pub(crate) fn plan(imported: &[Imported], sources: &[String], target: &Target) -
                         id = format!("{base}-{n}");
                         n += 1;
                     }
-                    used.push(id.clone());
-                    let mut deck = DeckFile {
-                        id: id.clone(),
-                        name: name.clone(),
-                        description: String::new(),
-                        source: source_line.clone(),
-                        cards: Vec::new(),
-                    };
-                    let mut from = Vec::new();
-                    for (s, i) in imported.iter().enumerate() {
-                        for (c, card) in i.cards.iter().enumerate() {
-                            if &card.deck == name {
-                                deck.cards.push(card.card.clone());
-                                from.push((s, c));
-                            }
-                        }
-                    }
+                    used.insert(id.clone());
                     Planned {
                         path: dir.join(format!("{id}.toml")),
-                        deck,
+                        deck: header(id, name.to_string()),
                         from,
+                        tag_decks: false,
                     }
                 })
                 .collect()
@@ -127,8 +128,8 @@ pub(crate) struct Checked {
 /// Renders a deck and reads it back with the deck loader. Cards the loader refuses are dropped
 /// (and reported) and the rest rendered again, so that what is written always loads; `None`
 /// when no card is left.
-pub(crate) fn validate(planned: &Planned) -> Option<Checked> {
-    let mut deck = planned.deck.clone();
+pub(crate) fn validate(planned: &Planned, imported: &[&Imported]) -> Option<Checked> {
+    let mut deck = planned.deck_file(imported);
     let mut from = planned.from.clone();
     let mut dropped = Vec::new();
     let name = planned.path.display().to_string();
@@ -228,24 +229,19 @@ mod tests {
             card("Geo::Capitals", "q3"),
         ]);
         let sources = vec!["x.apkg".to_string()];
-        let per_deck = plan(
-            std::slice::from_ref(&i),
-            &sources,
-            &Target::Dir(PathBuf::from("out")),
-        );
+        let per_deck = plan(&[&i], &sources, &Target::Dir(PathBuf::from("out")));
         assert_eq!(per_deck.len(), 2);
         assert_eq!(per_deck[0].path, PathBuf::from("out/geo-capitals.toml"));
         assert_eq!(per_deck[0].deck.name, "Geo::Capitals");
-        assert_eq!(per_deck[0].deck.cards.len(), 2);
+        assert_eq!(per_deck[0].deck_file(&[&i]).cards.len(), 2);
+        assert_eq!(per_deck[0].from, [(0, 0), (0, 2)]);
         assert_eq!(per_deck[1].from, [(0, 1)]);
-        let one = plan(
-            std::slice::from_ref(&i),
-            &sources,
-            &Target::File(PathBuf::from("all.toml")),
-        );
+        let one = plan(&[&i], &sources, &Target::File(PathBuf::from("all.toml")));
         assert_eq!(one.len(), 1);
         assert_eq!(one[0].deck.id, "all");
-        assert_eq!(one[0].deck.cards[1].tags, ["Geo"]);
+        // Cards are grouped by source deck, each tagged with it.
+        assert_eq!(one[0].from, [(0, 0), (0, 2), (0, 1)]);
+        assert_eq!(one[0].deck_file(&[&i]).cards[2].tags, ["Geo"]);
     }
 
     #[test]
@@ -256,11 +252,11 @@ mod tests {
             card("D", "same"),
         ]);
         let p = plan(
-            &[i],
+            &[&i],
             &["x.csv".to_string()],
             &Target::File(PathBuf::from("d.toml")),
         );
-        let checked = validate(&p[0]).expect("cards remain");
+        let checked = validate(&p[0], &[&i]).expect("cards remain");
         assert_eq!(checked.cards, 2);
         assert_eq!(checked.dropped.len(), 1);
         let kept: Vec<(usize, usize)> = checked.written.iter().map(|w| w.1).collect();

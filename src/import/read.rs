@@ -52,9 +52,10 @@ pub(crate) fn read(path: &Path, separators: &Separators, history: bool) -> anyho
         } else {
             None
         };
+        let imported = anki::convert(&collection);
         return Ok(Read {
             format: opened.format.clone(),
-            imported: anki::convert(&collection),
+            imported,
             media_files: opened.media_files,
             revlog,
         });
