@@ -3,7 +3,7 @@
 
 use crate::day::DayStart;
 use crate::diagnostic::Diagnostic;
-use crate::schedule::Retention;
+use crate::schedule::{Parameters, RatingMap, Retention};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -24,6 +24,10 @@ pub(crate) struct Config {
     /// When to sync: `manual` (only `pmquiz sync`, the default) or `auto` (also at the start
     /// and end of every `run` and `review`).
     pub(crate) sync: Option<SyncMode>,
+    /// FSRS parameters fitted by `pmquiz optimize` (FSRS's defaults when absent).
+    pub(crate) parameters: Option<Parameters>,
+    /// How judged answers become ratings: `standard` or `recognition-hard`.
+    pub(crate) rating_map: Option<RatingMap>,
 }
 
 /// The `sync` setting.
@@ -41,6 +45,8 @@ pub(crate) enum ConfigError {
     Invalid(Box<Diagnostic>),
     #[error("error: cannot read {path}: {message}")]
     Unreadable { path: String, message: String },
+    #[error("error: cannot write {path}: {message}")]
+    Unwritable { path: String, message: String },
 }
 
 impl Config {
@@ -57,8 +63,10 @@ impl Config {
             .with_help(
                 "config.toml may set `retention = 0.9` (the desired retention, 0.7 to 0.99), \
                  `day_starts_at = 4` (the hour the day starts at, 0 to 23), \
-                 `sync_dir = \"~/Sync\"` (the folder of `pmquiz sync`) and `sync = \"auto\"` \
-                 or `\"manual\"`; fix or remove the line",
+                 `parameters = [...]` (21 FSRS parameters, as `pmquiz optimize` writes them), \
+                 `rating_map = \"standard\"` or `\"recognition-hard\"`, `sync_dir = \"~/Sync\"` \
+                 (the folder of `pmquiz sync`) and `sync = \"auto\"` or `\"manual\"`; fix or \
+                 remove the line",
             );
             ConfigError::Invalid(Box::new(diagnostic))
         })
@@ -82,6 +90,49 @@ impl Config {
             }),
         }
     }
+}
+
+/// Sets `parameters` in the config file at `path` (creating it if needed) and keeps everything
+/// else in it as it was, comments included. Written to a temporary file and renamed, so an
+/// interrupted write leaves the old file.
+pub(crate) fn write_parameters(path: &Path, parameters: &Parameters) -> Result<(), ConfigError> {
+    let shown = path.display().to_string();
+    let unwritable = |e: std::io::Error| ConfigError::Unwritable {
+        path: shown.clone(),
+        message: e.to_string(),
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => {
+            return Err(ConfigError::Unreadable {
+                path: shown,
+                message: e.to_string(),
+            });
+        }
+    };
+    // The file must be valid before it is changed: a broken one is reported, not rewritten.
+    Config::parse(&text, &shown)?;
+    let mut doc: toml_edit::DocumentMut = text.parse().expect("valid TOML was just parsed");
+    let mut values = toml_edit::Array::new();
+    for &w in parameters.values() {
+        // The shortest decimal that reads back as this f32, so the file shows `0.212`.
+        let decimal: f64 = w.to_string().parse().expect("a float's own text");
+        values.push(decimal);
+    }
+    doc["parameters"] = toml_edit::value(values);
+    let new_text = doc.to_string();
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(unwritable)?;
+    let temp = dir.join(format!(".{CONFIG_FILE_NAME}.{}.tmp", std::process::id()));
+    let written = std::fs::write(&temp, &new_text)
+        .and_then(|()| std::fs::File::open(&temp)?.sync_all())
+        .and_then(|()| std::fs::rename(&temp, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temp);
+        return Err(unwritable(e));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -159,5 +210,38 @@ mod tests {
         }
         let err = Config::parse("day_starts_at = \"4am\"\n", "config.toml").unwrap_err();
         assert!(err.to_string().starts_with("config.toml:1:17:"), "{err}");
+    }
+
+    #[test]
+    fn parameters_are_read_checked_and_written_back_keeping_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let original = "# my settings\nretention = 0.85 # a bit lower\n";
+        std::fs::write(&path, original).unwrap();
+        let mut values = *Parameters::fsrs_default().values();
+        values[2] = 5.5;
+        let fitted = Parameters::new(&values).unwrap();
+        write_parameters(&path, &fitted).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with(original), "{text}");
+        assert!(
+            text.contains("parameters = [0.212, 1.2931, 5.5, 8.2956,"),
+            "{text}"
+        );
+        let config = Config::read(&path).unwrap();
+        assert_eq!(config.parameters, Some(fitted.clone()));
+        assert_eq!(config.retention, Some(Retention::new(0.85).unwrap()));
+
+        let err = Config::parse("parameters = [1.0, 2.0]\n", "c/config.toml").unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "c/config.toml:1:14: error: invalid config: invalid FSRS parameters: expected 21 numbers (FSRS-6), found 2"
+            ),
+            "{err}"
+        );
+        // A broken file is not rewritten.
+        std::fs::write(&path, "retention = [\n").unwrap();
+        assert!(write_parameters(&path, &fitted).is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "retention = [\n");
     }
 }

@@ -43,6 +43,8 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use fsrs::{DEFAULT_PARAMETERS, FSRS, ItemState, MemoryState};
 use serde::{Deserialize, Serialize};
 
+use crate::quiz::{Grade, Kind, Outcome, Verdict};
+
 /// A right answer that took longer than this is rated [`Rating::Hard`].
 pub(crate) const SLOW_ANSWER: Duration = Duration::from_secs(25);
 
@@ -266,6 +268,100 @@ impl Default for Retention {
     }
 }
 
+/// The lowest and highest value FSRS-6 accepts for each of its 21 parameters (the ranges the
+/// `fsrs` crate keeps them in while fitting; outside them the model misbehaves).
+const PARAMETER_RANGES: [(f32, f32); 21] = [
+    (0.001, 100.0),
+    (0.001, 100.0),
+    (0.001, 100.0),
+    (0.001, 100.0),
+    (1.0, 10.0),
+    (0.001, 4.0),
+    (0.001, 4.0),
+    (0.001, 0.75),
+    (0.0, 4.5),
+    (0.0, 0.8),
+    (0.001, 3.5),
+    (0.001, 5.0),
+    (0.001, 0.25),
+    (0.001, 0.9),
+    (0.0, 4.0),
+    (0.0, 1.0),
+    (1.0, 6.0),
+    (0.0, 2.0),
+    (0.0, 2.0),
+    (0.0, 0.8),
+    (0.1, 0.8),
+];
+
+/// The parameters of the FSRS-6 memory model: 21 numbers. pmquiz uses FSRS's defaults, or the
+/// ones `pmquiz optimize` fitted to the learner's history (`parameters` in config.toml).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "Vec<f32>")]
+pub struct Parameters([f32; 21]);
+
+impl Parameters {
+    /// FSRS-6's default parameters, fitted to many learners' reviews.
+    pub fn fsrs_default() -> Parameters {
+        Parameters(DEFAULT_PARAMETERS)
+    }
+
+    /// Checks a list of parameters: 21 finite numbers, each in its range.
+    pub fn new(values: &[f32]) -> Result<Parameters, ScheduleError> {
+        let values: [f32; 21] = values.try_into().map_err(|_| {
+            ScheduleError::InvalidParameters(format!(
+                "expected 21 numbers (FSRS-6), found {}",
+                values.len()
+            ))
+        })?;
+        for (i, (&w, &(low, high))) in values.iter().zip(&PARAMETER_RANGES).enumerate() {
+            if !(low..=high).contains(&w) {
+                return Err(ScheduleError::InvalidParameters(format!(
+                    "parameter {} is {w}, outside its range {low} to {high}",
+                    i + 1
+                )));
+            }
+        }
+        Ok(Parameters(values))
+    }
+
+    pub fn values(&self) -> &[f32; 21] {
+        &self.0
+    }
+
+    /// Whether these are FSRS's defaults.
+    pub fn is_default(&self) -> bool {
+        self.0 == DEFAULT_PARAMETERS
+    }
+
+    /// The probability of recalling a card with memory `stability` (days) after `days`
+    /// (FSRS-6's forgetting curve with these parameters' decay).
+    pub fn recall_probability(&self, stability: f32, days: f32) -> f32 {
+        fsrs::current_retrievability(
+            MemoryState {
+                stability: stability.max(0.001),
+                difficulty: 5.0,
+            },
+            days.max(0.0),
+            self.0[20],
+        )
+    }
+}
+
+impl Default for Parameters {
+    fn default() -> Self {
+        Parameters::fsrs_default()
+    }
+}
+
+impl TryFrom<Vec<f32>> for Parameters {
+    type Error = ScheduleError;
+
+    fn try_from(values: Vec<f32>) -> Result<Self, Self::Error> {
+        Parameters::new(&values)
+    }
+}
+
 /// Errors from building a scheduler or parsing scheduling values.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ScheduleError {
@@ -278,6 +374,8 @@ pub enum ScheduleError {
     InvalidRating(u8),
     #[error("unknown card phase {0:?}: expected new, learning, review or relearning")]
     InvalidPhase(String),
+    #[error("invalid FSRS parameters: {0}")]
+    InvalidParameters(String),
 }
 
 /// Computes the next [`CardState`] of a card from a review.
@@ -291,7 +389,12 @@ impl Scheduler {
     /// A scheduler with FSRS's default parameters that aims for
     /// `desired_retention`.
     pub fn new(desired_retention: Retention) -> Self {
-        let fsrs = FSRS::new(&DEFAULT_PARAMETERS).expect("FSRS takes its default parameters");
+        Scheduler::with_parameters(&Parameters::fsrs_default(), desired_retention)
+    }
+
+    /// A scheduler with the given FSRS parameters that aims for `desired_retention`.
+    pub fn with_parameters(parameters: &Parameters, desired_retention: Retention) -> Self {
+        let fsrs = FSRS::new(parameters.values()).expect("FSRS takes checked parameters");
         Scheduler {
             fsrs,
             desired_retention: desired_retention.get(),
@@ -398,7 +501,7 @@ impl Scheduler {
             // FSRS only fails on a non-finite memory state; `sane_memory`
             // filters those out, and a fresh card always succeeds.
             .or_else(|_| self.fsrs.next_states(None, self.desired_retention, 0))
-            .expect("FSRS schedules a new card with default parameters");
+            .expect("FSRS schedules a new card with checked parameters");
         let mut item = match rating {
             Rating::Again => states.again,
             Rating::Hard => states.hard,
@@ -419,15 +522,52 @@ impl Default for Scheduler {
     }
 }
 
-/// Map a quiz outcome to a rating: a wrong answer is [`Rating::Again`]; a
-/// right answer with a typo, or one that took longer than [`SLOW_ANSWER`]
-/// (`slow`), is [`Rating::Hard`]; any other right answer is [`Rating::Good`].
-/// pmquiz never infers [`Rating::Easy`] from a quiz answer.
-pub(crate) fn rating_for_answer(correct: bool, with_typo: bool, slow: bool) -> Rating {
-    match (correct, with_typo || slow) {
-        (false, _) => Rating::Again,
-        (true, true) => Rating::Hard,
-        (true, false) => Rating::Good,
+/// How a judged quiz answer becomes a rating. A flashcard's rating is always the learner's own
+/// grade; this is for the answers pmquiz judges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RatingMap {
+    /// A wrong answer is [`Rating::Again`]; a right answer with a typo, or one that took longer
+    /// than [`SLOW_ANSWER`], is [`Rating::Hard`]; any other right answer is [`Rating::Good`].
+    /// pmquiz never infers [`Rating::Easy`] from a quiz answer.
+    #[default]
+    Standard,
+    /// As [`RatingMap::Standard`], except that a right answer recognised among given options
+    /// (multiple choice, true/false), which a guess can also give, is [`Rating::Hard`].
+    RecognitionHard,
+}
+
+impl RatingMap {
+    /// The rating of a judged answer; `recognition` when it was picked among given options.
+    pub fn rating(self, recognition: bool, correct: bool, with_typo: bool, slow: bool) -> Rating {
+        match (correct, with_typo || slow) {
+            (false, _) => Rating::Again,
+            (true, true) => Rating::Hard,
+            (true, false) if recognition && self == RatingMap::RecognitionHard => Rating::Hard,
+            (true, false) => Rating::Good,
+        }
+    }
+}
+
+/// The scheduler rating of an answer of kind `kind` that took `elapsed`: the learner's own grade
+/// on a flashcard; otherwise as `map` says.
+pub(crate) fn rating_of(
+    map: RatingMap,
+    kind: Kind,
+    outcome: &Outcome,
+    elapsed: Duration,
+) -> Rating {
+    match outcome.grade {
+        Some(Grade::Again) => Rating::Again,
+        Some(Grade::Hard) => Rating::Hard,
+        Some(Grade::Good) => Rating::Good,
+        Some(Grade::Easy) => Rating::Easy,
+        None => map.rating(
+            matches!(kind, Kind::Mcq | Kind::Tf),
+            outcome.verdict.is_right(),
+            outcome.verdict == Verdict::RightWithTypo,
+            is_slow(elapsed),
+        ),
     }
 }
 
@@ -630,13 +770,122 @@ mod tests {
     }
 
     #[test]
+    fn parameters_are_21_numbers_in_range() {
+        assert!(Parameters::fsrs_default().is_default());
+        assert_eq!(
+            Parameters::new(&DEFAULT_PARAMETERS),
+            Ok(Parameters::fsrs_default())
+        );
+        let err = Parameters::new(&DEFAULT_PARAMETERS[..19]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid FSRS parameters: expected 21 numbers (FSRS-6), found 19"
+        );
+        let mut bad = DEFAULT_PARAMETERS;
+        bad[4] = 12.0;
+        let err = Parameters::new(&bad).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("parameter 5 is 12, outside its range 1 to 10"),
+            "{err}"
+        );
+        bad[4] = f32::NAN;
+        assert!(Parameters::new(&bad).is_err());
+        // Fitted parameters give different schedules from the defaults.
+        let mut fitted = DEFAULT_PARAMETERS;
+        fitted[2] = 6.0; // the first stability after Good: 6 days instead of 2.3
+        let fitted = Parameters::new(&fitted).unwrap();
+        let first = Scheduler::with_parameters(&fitted, Retention::DEFAULT).review(
+            None,
+            Rating::Good,
+            t0(),
+        );
+        assert_eq!(first.due, t0() + TimeDelta::days(6));
+        assert!((fitted.recall_probability(6.0, 6.0) - 0.9).abs() < 1e-4);
+    }
+
+    #[test]
+    fn answers_map_to_ratings_as_documented() {
+        let outcome = |verdict, grade| Outcome {
+            verdict,
+            given: String::new(),
+            grade,
+            note: None,
+        };
+        let secs = Duration::from_secs;
+        let standard = |kind, verdict, grade, elapsed| {
+            rating_of(RatingMap::Standard, kind, &outcome(verdict, grade), elapsed)
+        };
+        assert_eq!(
+            standard(Kind::Typed, Verdict::Wrong, None, secs(1)),
+            Rating::Again
+        );
+        assert_eq!(
+            standard(Kind::Typed, Verdict::Right, None, secs(1)),
+            Rating::Good
+        );
+        assert_eq!(
+            standard(Kind::Mcq, Verdict::Right, None, secs(1)),
+            Rating::Good
+        );
+        assert_eq!(
+            standard(Kind::Typed, Verdict::RightWithTypo, None, secs(1)),
+            Rating::Hard
+        );
+        assert_eq!(
+            standard(Kind::Typed, Verdict::Right, None, secs(120)),
+            Rating::Hard
+        );
+        assert_eq!(
+            standard(Kind::Flash, Verdict::Right, Some(Grade::Easy), secs(120)),
+            Rating::Easy
+        );
+        assert_eq!(
+            standard(Kind::Flash, Verdict::Wrong, Some(Grade::Again), secs(1)),
+            Rating::Again
+        );
+        // Recognition rated Hard: right multiple choice and true/false only.
+        let hard = |kind, verdict| {
+            rating_of(
+                RatingMap::RecognitionHard,
+                kind,
+                &outcome(verdict, None),
+                secs(1),
+            )
+        };
+        assert_eq!(hard(Kind::Mcq, Verdict::Right), Rating::Hard);
+        assert_eq!(hard(Kind::Tf, Verdict::Right), Rating::Hard);
+        assert_eq!(hard(Kind::Tf, Verdict::Wrong), Rating::Again);
+        assert_eq!(hard(Kind::Typed, Verdict::Right), Rating::Good);
+        assert_eq!(hard(Kind::Blank, Verdict::Right), Rating::Good);
+    }
+
+    #[test]
     fn rating_mapping_matches_documentation() {
-        assert_eq!(rating_for_answer(false, false, false), Rating::Again);
-        assert_eq!(rating_for_answer(false, true, true), Rating::Again);
-        assert_eq!(rating_for_answer(true, true, false), Rating::Hard);
-        assert_eq!(rating_for_answer(true, false, true), Rating::Hard);
-        assert_eq!(rating_for_answer(true, true, true), Rating::Hard);
-        assert_eq!(rating_for_answer(true, false, false), Rating::Good);
+        assert_eq!(
+            RatingMap::Standard.rating(false, false, false, false),
+            Rating::Again
+        );
+        assert_eq!(
+            RatingMap::Standard.rating(false, false, true, true),
+            Rating::Again
+        );
+        assert_eq!(
+            RatingMap::Standard.rating(false, true, true, false),
+            Rating::Hard
+        );
+        assert_eq!(
+            RatingMap::Standard.rating(false, true, false, true),
+            Rating::Hard
+        );
+        assert_eq!(
+            RatingMap::Standard.rating(false, true, true, true),
+            Rating::Hard
+        );
+        assert_eq!(
+            RatingMap::Standard.rating(false, true, false, false),
+            Rating::Good
+        );
         assert!(is_slow(SLOW_ANSWER + Duration::from_millis(1)));
         assert!(!is_slow(SLOW_ANSWER));
     }

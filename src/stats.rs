@@ -73,6 +73,8 @@ pub struct DeckHistory {
     /// first, without repeats. The store loads only the latest run of
     /// consecutive days, which is all the streak needs; a longer list is fine.
     pub study_days: Vec<NaiveDate>,
+    /// `(question kind, reviews, right)`: answers to cards in review in the last 30 days.
+    pub reached: Vec<(String, usize, usize)>,
 }
 
 /// Answers in a time window.
@@ -125,6 +127,67 @@ pub struct DeckStats {
     /// Reviews due on each of the next 14 days; day 0 is today and also
     /// holds everything already overdue.
     pub due_per_day: [usize; FORECAST_DAYS],
+    /// Of the answers to cards in review in the last 30 days, how many were right: the
+    /// retention actually reached, overall and per question kind.
+    pub reached: Reached,
+}
+
+/// Answers to cards in review and how many were right.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Recall {
+    pub reviews: usize,
+    pub right: usize,
+    /// `right / reviews`; `None` without reviews.
+    pub rate: Option<f64>,
+}
+
+impl Recall {
+    fn new(reviews: usize, right: usize) -> Recall {
+        Recall {
+            reviews,
+            right,
+            rate: (reviews > 0).then(|| right as f64 / reviews as f64),
+        }
+    }
+}
+
+impl std::ops::Add for Recall {
+    type Output = Recall;
+
+    fn add(self, other: Recall) -> Recall {
+        Recall::new(self.reviews + other.reviews, self.right + other.right)
+    }
+}
+
+/// The retention reached: answers to cards in review, overall and per question kind (`flash`,
+/// `mcq`, ...).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Reached {
+    pub overall: Recall,
+    pub by_kind: std::collections::BTreeMap<String, Recall>,
+}
+
+impl Reached {
+    /// From `(kind, reviews, right)` rows.
+    pub fn from_rows(rows: &[(String, usize, usize)]) -> Reached {
+        let mut reached = Reached::default();
+        for (kind, reviews, right) in rows {
+            let recall = Recall::new(*reviews, *right);
+            reached.overall = reached.overall + recall;
+            let entry = reached.by_kind.entry(kind.clone()).or_default();
+            *entry = *entry + recall;
+        }
+        reached
+    }
+
+    /// Both tallies together.
+    pub fn add(&mut self, other: &Reached) {
+        self.overall = self.overall + other.overall;
+        for (kind, recall) in &other.by_kind {
+            let entry = self.by_kind.entry(kind.clone()).or_default();
+            *entry = *entry + *recall;
+        }
+    }
 }
 
 /// Statistics of a deck.
@@ -154,6 +217,7 @@ pub(crate) fn deck_stats<Tz: TimeZone>(
         studied_today: false,
         hardest: Vec::new(),
         due_per_day: [0; FORECAST_DAYS],
+        reached: Reached::from_rows(&history.reached),
     };
 
     let due_now = DueAt::new(now, days);

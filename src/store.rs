@@ -56,6 +56,8 @@ const MIGRATIONS: &[&str] = &[
     // 4: events with identity (an id and a device per answer, forgets, undos, overrides), for
     // sync.
     include_str!("schema-4.sql"),
+    // 5: the phase each answer found its card in.
+    include_str!("schema-5.sql"),
 ];
 
 /// How many of the most missed cards [`Store::hardest_by_misses`] reads at most.
@@ -340,7 +342,7 @@ impl Store {
         state: Option<&CardState>,
     ) -> Result<(), StoreError> {
         let tx = self.write()?;
-        insert_answer(&tx, self.device.0, answer).map_err(|e| self.err(e))?;
+        insert_answer(&tx, self.device.0, answer, None).map_err(|e| self.err(e))?;
         if let Some(state) = state {
             upsert_card(&tx, &answer.deck_id, &answer.card_id, state).map_err(|e| self.err(e))?;
         }
@@ -367,7 +369,9 @@ impl Store {
         let previous =
             read_card_state(&tx, &answer.deck_id, &answer.card_id).map_err(|e| self.err(e))?;
         let next = schedule(previous.as_ref());
-        let (row, event) = insert_answer(&tx, self.device.0, answer).map_err(|e| self.err(e))?;
+        let phase = previous.as_ref().map_or(Phase::New, |p| p.phase);
+        let (row, event) =
+            insert_answer(&tx, self.device.0, answer, Some(phase)).map_err(|e| self.err(e))?;
         upsert_card(&tx, &answer.deck_id, &answer.card_id, &next).map_err(|e| self.err(e))?;
         events::check_order(
             &tx,
@@ -424,6 +428,78 @@ impl Store {
             previous: state.clone(),
             next: state,
         })
+    }
+
+    /// Calls `f` with the history of each answered card, one card at a time: its deck id, card
+    /// id and answers (rating, time in milliseconds since the epoch) oldest first. Only the
+    /// given decks, or every deck when `deck_ids` is empty. Practice answers are not included.
+    pub(crate) fn for_each_card_history(
+        &self,
+        deck_ids: &[String],
+        mut f: impl FnMut(&str, &str, &[(Rating, i64)]),
+    ) -> Result<(), StoreError> {
+        let filter = if deck_ids.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE deck_id IN ({})", placeholders(1, deck_ids.len()))
+        };
+        let sql = format!(
+            "SELECT deck_id, card_id, rating, answered_at FROM answers {filter} \
+             ORDER BY deck_id, card_id, answered_at, id"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let mut rows = stmt
+            .query(params_from_iter(deck_ids))
+            .map_err(|e| self.err(e))?;
+        let mut key: Option<(String, String)> = None;
+        let mut answers: Vec<(Rating, i64)> = Vec::new();
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let read = || -> rusqlite::Result<(&str, &str, Rating, i64)> {
+                let rating: u8 = r.get(2)?;
+                let rating = Rating::try_from(rating).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(2, Type::Integer, Box::new(e))
+                })?;
+                Ok((str_col(r, 0)?, str_col(r, 1)?, rating, r.get(3)?))
+            };
+            let (deck, card, rating, at) = read().map_err(|e| self.err(e))?;
+            if key.as_ref().is_some_and(|(d, c)| d != deck || c != card) {
+                let (d, c) = key.take().expect("checked");
+                f(&d, &c, &answers);
+                answers.clear();
+            }
+            if key.is_none() {
+                key = Some((deck.to_string(), card.to_string()));
+            }
+            answers.push((rating, at));
+        }
+        if let Some((d, c)) = key {
+            f(&d, &c, &answers);
+        }
+        Ok(())
+    }
+
+    /// A deck's answers to cards that were in review when answered, given after `since` and up
+    /// to `until`, per question kind: `(kind, answers, right ones)`. The retention the learner
+    /// reaches. Answers recorded before pmquiz kept the phase are not counted.
+    pub(crate) fn review_recall(
+        &self,
+        deck_id: &str,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<(String, usize, usize)>, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT question_kind, COUNT(*), SUM(correct) FROM answers \
+                 WHERE phase = 'review' AND deck_id = ?1 AND answered_at > ?2 \
+                 AND answered_at <= ?3 GROUP BY question_kind ORDER BY question_kind",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_map(params![deck_id, to_millis(since), to_millis(until)], |r| {
+                    Ok((r.get(0)?, count_col(r, 1)?, count_col(r, 2)?))
+                })?
+                .collect()
+            })
+            .map_err(|e| self.err(e))
     }
 
     /// Card ids of a deck's history that an older pmquiz derived from the
@@ -1002,6 +1078,7 @@ impl Store {
             })
             .map_err(|e| self.err(e))?;
 
+        let reached = self.review_recall(deck_id, now - TimeDelta::days(LONG_WINDOW_DAYS), now)?;
         Ok(DeckHistory {
             last_7_days,
             last_30_days,
@@ -1009,6 +1086,7 @@ impl Store {
             practice_30_days,
             tallies,
             study_days,
+            reached,
         })
     }
 
@@ -1344,18 +1422,19 @@ fn read_card_state(
     .optional()
 }
 
-/// Appends an answer of this device (number `device`) to the history as a new event; returns
-/// its row id and event id.
+/// Appends an answer of this device (number `device`) to the history as a new event, with the
+/// phase its card was in (when known); returns its row id and event id.
 fn insert_answer(
     tx: &Transaction<'_>,
     device: i64,
     answer: &AnswerRecord,
+    phase: Option<Phase>,
 ) -> rusqlite::Result<(i64, EventId)> {
     let event = events::next_id(tx, answer.answered_at)?;
     tx.prepare_cached(
         "INSERT INTO answers (event_id, device, deck_id, card_id, question_kind, correct, \
-         rating, given, expected, answered_at, duration_ms, session_id) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+         rating, given, expected, answered_at, duration_ms, session_id, phase) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?
     .execute(params![
         event.as_bytes(),
@@ -1370,6 +1449,7 @@ fn insert_answer(
         to_millis(answer.answered_at),
         duration_millis(answer.duration),
         answer.session_id,
+        phase.map(Phase::as_str),
     ])?;
     Ok((tx.last_insert_rowid(), event))
 }

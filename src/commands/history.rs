@@ -5,8 +5,8 @@ use super::Context;
 use super::study::Recorder;
 use crate::cli::SessionArgs;
 use crate::deck::{Deck, legacy_renames};
-use crate::quiz::{Grade, Question, Verdict};
-use crate::schedule::{CardState, Phase, Rating, Scheduler, is_slow, rating_for_answer};
+use crate::quiz::{Kind, Question};
+use crate::schedule::{CardState, Phase, Rating, RatingMap, Scheduler, rating_of};
 use crate::session::Attempt;
 use crate::store::{AnswerRecord, Recorded, Store};
 use chrono::{DateTime, Utc};
@@ -16,6 +16,7 @@ use std::time::Duration;
 pub(crate) struct History {
     store: Store,
     scheduler: Scheduler,
+    rating_map: RatingMap,
     session_id: String,
     /// The clock for tests (`PMQUIZ_NOW`); otherwise the time of each answer.
     fixed_now: Option<DateTime<Utc>>,
@@ -25,11 +26,12 @@ pub(crate) struct History {
 
 impl History {
     pub(crate) fn new(cx: &Context, store: Store, opts: &SessionArgs) -> anyhow::Result<Self> {
-        let scheduler = Scheduler::new(cx.retention(opts.retention)?);
+        let scheduler = cx.session_scheduler(opts.retention)?;
         let now = cx.now()?;
         Ok(History {
             store,
             scheduler,
+            rating_map: cx.config()?.rating_map.unwrap_or_default(),
             session_id: format!("{}-{}", now.timestamp_millis(), std::process::id()),
             fixed_now: cx.fixed_now()?,
             kept: Vec::new(),
@@ -37,24 +39,9 @@ impl History {
     }
 }
 
-/// The scheduler rating for an answer: the learner's own grade on a flashcard; otherwise wrong →
-/// Again, right with a typo or after a long think → Hard, right → Good.
-pub(crate) fn rating(attempt: &Attempt) -> Rating {
-    match attempt.outcome.grade {
-        Some(Grade::Again) => Rating::Again,
-        Some(Grade::Hard) => Rating::Hard,
-        Some(Grade::Good) => Rating::Good,
-        Some(Grade::Easy) => Rating::Easy,
-        None => rating_for_answer(
-            attempt.outcome.verdict.is_right(),
-            attempt.outcome.verdict == Verdict::RightWithTypo,
-            is_slow(attempt.elapsed),
-        ),
-    }
-}
-
 /// An answer this session recorded, kept so that it can be undone or overridden.
 struct Kept {
+    kind: Kind,
     recorded: Recorded,
     answered_at: DateTime<Utc>,
 }
@@ -78,7 +65,12 @@ impl Recorder for History {
     /// card's schedule stays as the first attempt left it.
     fn record(&mut self, question: &Question, attempt: &Attempt) -> anyhow::Result<Duration> {
         let now = self.now();
-        let rating = rating(attempt);
+        let rating = rating_of(
+            self.rating_map,
+            question.kind,
+            &attempt.outcome,
+            attempt.elapsed,
+        );
         let record = AnswerRecord {
             deck_id: question.deck_id.clone(),
             card_id: question.card_id.clone(),
@@ -100,6 +92,7 @@ impl Recorder for History {
         };
         let until = Self::until(recorded.next.as_ref(), now);
         self.kept.push(Kept {
+            kind: question.kind,
             recorded,
             answered_at: now,
         });
@@ -139,7 +132,12 @@ impl Recorder for History {
             .kept
             .last_mut()
             .ok_or_else(|| anyhow::anyhow!("no answer recorded in this session to override"))?;
-        let rating = rating(attempt);
+        let rating = rating_of(
+            self.rating_map,
+            last.kind,
+            &attempt.outcome,
+            attempt.elapsed,
+        );
         let next = if last.recorded.practice {
             last.recorded.next.clone()
         } else {
@@ -200,45 +198,4 @@ pub(crate) fn open(
     }
     let store = open_store(cx, decks)?;
     Ok(Some(History::new(cx, store, opts)?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::quiz::Outcome;
-    use std::time::Duration;
-
-    fn attempt(verdict: Verdict, grade: Option<Grade>, secs: u64) -> Attempt {
-        Attempt {
-            question: 0,
-            outcome: Outcome {
-                verdict,
-                given: String::new(),
-                grade,
-                note: None,
-            },
-            elapsed: Duration::from_secs(secs),
-            first: true,
-            overridden: false,
-        }
-    }
-
-    #[test]
-    fn answers_map_to_ratings_as_documented() {
-        assert_eq!(rating(&attempt(Verdict::Wrong, None, 1)), Rating::Again);
-        assert_eq!(rating(&attempt(Verdict::Right, None, 1)), Rating::Good);
-        assert_eq!(
-            rating(&attempt(Verdict::RightWithTypo, None, 1)),
-            Rating::Hard
-        );
-        assert_eq!(rating(&attempt(Verdict::Right, None, 120)), Rating::Hard);
-        assert_eq!(
-            rating(&attempt(Verdict::Right, Some(Grade::Easy), 120)),
-            Rating::Easy
-        );
-        assert_eq!(
-            rating(&attempt(Verdict::Wrong, Some(Grade::Again), 1)),
-            Rating::Again
-        );
-    }
 }

@@ -11,6 +11,7 @@ mod history;
 mod import;
 mod man;
 mod new;
+mod optimize;
 mod review;
 mod run;
 mod show;
@@ -24,7 +25,7 @@ use crate::config::{CONFIG_FILE_NAME, Config, ConfigError};
 use crate::day::Days;
 use crate::deck::Deck;
 use crate::library::{self, DeckCache, LoadError};
-use crate::schedule::{Retention, Scheduler};
+use crate::schedule::{Parameters, Retention, Scheduler};
 use chrono::{DateTime, Local, Utc};
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
@@ -149,7 +150,10 @@ impl Context {
     /// config.toml, never a session's flags, so that the same events give the same schedules
     /// on every device with the same settings.
     pub(crate) fn scheduler(&self) -> anyhow::Result<Scheduler> {
-        Ok(Scheduler::new(self.retention(None)?))
+        Ok(Scheduler::with_parameters(
+            &self.parameters()?,
+            self.retention(None)?,
+        ))
     }
 
     /// The sync folder: `dir` when given, else `sync_dir` in config.toml (`~/` for the home
@@ -176,6 +180,24 @@ impl Context {
             self.data_dir()?.join(text)
         };
         Ok(Some(path))
+    }
+
+    /// The FSRS parameters in use: `parameters` in config.toml (fitted by `pmquiz optimize`),
+    /// else FSRS's defaults.
+    pub(crate) fn parameters(&self) -> anyhow::Result<Parameters> {
+        Ok(self.config()?.parameters.clone().unwrap_or_default())
+    }
+
+    /// The scheduler for a session: the parameters in use, and the desired retention from the
+    /// flag or the config.
+    pub(crate) fn session_scheduler(
+        &self,
+        retention: Option<Retention>,
+    ) -> anyhow::Result<Scheduler> {
+        Ok(Scheduler::with_parameters(
+            &self.parameters()?,
+            self.retention(retention)?,
+        ))
     }
 
     /// Resolves deck arguments; none means every available deck (built-in and user decks that
@@ -259,6 +281,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Sync(args) => sync::run(&cx, &args),
         Command::History(args) => transfer::run(&cx, &args),
         Command::Export(args) => export::run(&cx, &args),
+        Command::Optimize(args) => optimize::run(&cx, &args),
     }
 }
 

@@ -6,8 +6,9 @@ use crate::cli::{Format, StatsArgs};
 use crate::day::Days;
 use crate::deck::Deck;
 use crate::deck::plural;
+use crate::quiz::Kind;
 use crate::schedule::CardState;
-use crate::stats::{DeckStats, deck_stats};
+use crate::stats::{DeckStats, Reached, deck_stats};
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use console::style;
@@ -20,6 +21,12 @@ pub(crate) fn run(cx: &Context, args: &StatsArgs) -> anyhow::Result<u8> {
     let store = open_store(cx, decks)?;
     let now = cx.now()?;
     let days = cx.days()?;
+    let desired = cx.retention(None)?.get();
+    let parameters = if cx.parameters()?.is_default() {
+        "default"
+    } else {
+        "fitted"
+    };
     let mut all = Vec::new();
     for deck in decks {
         all.push((deck, of_deck(&store, deck, now, &days)?));
@@ -32,6 +39,8 @@ pub(crate) fn run(cx: &Context, args: &StatsArgs) -> anyhow::Result<u8> {
                     let mut v = serde_json::to_value(stats).expect("stats serialize");
                     v["deck_id"] = deck.id.clone().into();
                     v["name"] = deck.name.clone().into();
+                    v["desired_retention"] = desired.into();
+                    v["parameters"] = parameters.into();
                     v
                 })
                 .collect();
@@ -39,13 +48,56 @@ pub(crate) fn run(cx: &Context, args: &StatsArgs) -> anyhow::Result<u8> {
         }
         Format::Text => {
             crate::ui::configure_colors();
+            let mut reached = Reached::default();
+            for (_, stats) in &all {
+                reached.add(&stats.reached);
+            }
+            print!("{}", render_scheduler(parameters, desired, &reached));
             let today = days.day_of(now);
             for (deck, stats) in &all {
-                print!("{}", render(&deck.id, &deck.name, stats, today));
+                print!("{}", render(&deck.id, &deck.name, stats, today, desired));
             }
         }
     }
     Ok(OK)
+}
+
+/// The scheduler in use and the retention reached over every deck shown.
+fn render_scheduler(parameters: &str, desired: f32, reached: &Reached) -> String {
+    let mut out = String::new();
+    let which = if parameters == "fitted" {
+        "parameters fitted by `pmquiz optimize` (config.toml)"
+    } else {
+        "FSRS's default parameters"
+    };
+    let _ = writeln!(
+        out,
+        "{} FSRS-6 with {which}, desired retention {:.0}%",
+        style("scheduler").bold(),
+        desired * 100.0
+    );
+    if let Some(rate) = reached.overall.rate {
+        let kinds: Vec<String> = reached
+            .by_kind
+            .iter()
+            .filter_map(|(kind, r)| {
+                let label = kind
+                    .parse::<Kind>()
+                    .map_or_else(|_| kind.clone(), |k| k.label().to_string());
+                r.rate.map(|rate| format!("{label} {:.0}%", rate * 100.0))
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "{} {:.0}% of {} to cards in review were right in 30 days ({})",
+            style("reached  ").bold(),
+            rate * 100.0,
+            plural(reached.overall.reviews, "answer"),
+            kinds.join(", ")
+        );
+    }
+    out.push('\n');
+    out
 }
 
 /// The statistics of one deck: its current cards with their schedules, and its history.
@@ -79,7 +131,7 @@ fn percent(accuracy: Option<f64>) -> String {
     accuracy.map_or_else(|| "-".to_string(), |a| format!("{:.0}% right", a * 100.0))
 }
 
-fn render(id: &str, name: &str, s: &DeckStats, today: chrono::NaiveDate) -> String {
+fn render(id: &str, name: &str, s: &DeckStats, today: chrono::NaiveDate, desired: f32) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -110,6 +162,15 @@ fn render(id: &str, name: &str, s: &DeckStats, today: chrono::NaiveDate) -> Stri
             out,
             "  practice   {} in 7 days, {} in 30 days (learn-mode retries, not counted above)",
             s.last_7_days.practice, s.last_30_days.practice
+        );
+    }
+    if let Some(rate) = s.reached.overall.rate {
+        let _ = writeln!(
+            out,
+            "  reached    {:.0}% of {} in review right in 30 days (desired {:.0}%)",
+            rate * 100.0,
+            plural(s.reached.overall.reviews, "answer"),
+            desired * 100.0
         );
     }
     let days = if s.streak_days == 1 { "day" } else { "days" };
