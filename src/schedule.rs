@@ -23,8 +23,11 @@
 //!
 //! FSRS intervals are rounded to whole days and kept between 1 and
 //! [`MAX_INTERVAL_DAYS`] days. The time since the last review is given to FSRS
-//! as whole days, rounded down: two reviews less than 24 hours apart count as
-//! the same day, for which FSRS uses its short-term stability formula.
+//! in the learner's days ([`Scheduler::counting_days`]), as Anki does: a card
+//! answered in the evening and again the next morning has had one day, and
+//! two answers on the same day count as the same day, for which FSRS uses its
+//! short-term stability formula. Without the learner's days (tests, tools),
+//! whole periods of 24 hours are counted instead.
 //!
 //! A card in review is asked from the start of the day its interval ends on, in
 //! the learner's days (their time zone, days starting at `day_starts_at`, 4 am
@@ -383,6 +386,18 @@ pub enum ScheduleError {
 pub struct Scheduler {
     fsrs: FSRS,
     desired_retention: f32,
+    /// The learner's day of a moment, when days elapsed are counted in them.
+    day_of: Option<DayOf>,
+}
+
+/// The learner's day of a moment ([`Days::day_of`]), kept without its time-zone type.
+#[derive(Clone)]
+struct DayOf(std::sync::Arc<dyn Fn(DateTime<Utc>) -> chrono::NaiveDate + Send + Sync>);
+
+impl fmt::Debug for DayOf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DayOf")
+    }
 }
 
 impl Scheduler {
@@ -398,7 +413,21 @@ impl Scheduler {
         Scheduler {
             fsrs,
             desired_retention: desired_retention.get(),
+            day_of: None,
         }
+    }
+
+    /// Counts the days elapsed between reviews in the learner's `days`: the number of day
+    /// starts between them. A card is due from the start of its due day ([`DueAt`]), so it is
+    /// often answered less than 24 hours after a review a day earlier; counted in whole 24-hour
+    /// periods, FSRS would take that for a same-day review and hardly grow its memory.
+    pub fn counting_days<Tz>(mut self, days: Days<Tz>) -> Self
+    where
+        Tz: TimeZone + Send + Sync + 'static,
+        Tz::Offset: Send + Sync,
+    {
+        self.day_of = Some(DayOf(std::sync::Arc::new(move |t| days.day_of(t))));
+        self
     }
 
     /// The state of a card after it was rated `rating` at `now`.
@@ -412,7 +441,12 @@ impl Scheduler {
         rating: Rating,
         now: DateTime<Utc>,
     ) -> CardState {
-        self.review_counting(previous, rating, now, whole_days_between)
+        match &self.day_of {
+            Some(DayOf(day_of)) => self.review_counting(previous, rating, now, |from, to| {
+                u32::try_from((day_of(to) - day_of(from)).num_days()).unwrap_or(0)
+            }),
+            None => self.review_counting(previous, rating, now, whole_days_between),
+        }
     }
 
     /// [`Scheduler::review`], with the days elapsed since the last review counted by `days`.
@@ -767,6 +801,37 @@ mod tests {
                 Retention::new(good).ok()
             );
         }
+    }
+
+    #[test]
+    fn days_elapsed_are_counted_in_the_learner_s_days() {
+        use crate::day::Days;
+        let days = Days::new(Utc, 4);
+        let plain = sched();
+        let counting = sched().counting_days(days);
+        let evening = Utc.with_ymd_and_hms(2025, 3, 1, 20, 0, 0).unwrap();
+        let first = plain.review(None, Rating::Good, evening);
+        // Due from 4 am the next day; answered at 8 am, 12 hours later: one day has passed.
+        let morning = evening + TimeDelta::hours(12);
+        let a_day_later = evening + TimeDelta::hours(24);
+        let counted = counting.review(Some(&first), Rating::Good, morning);
+        let full_day = plain.review(Some(&first), Rating::Good, a_day_later);
+        assert_eq!(
+            (counted.stability, counted.difficulty),
+            (full_day.stability, full_day.difficulty)
+        );
+        // Counted in 24-hour periods it would be a same-day review, which hardly grows memory.
+        let same_day = plain.review(Some(&first), Rating::Good, morning);
+        assert!(
+            same_day.stability < counted.stability,
+            "{same_day:?} {counted:?}"
+        );
+        // Two answers on the same learner's day (before and after midnight, before 4 am).
+        let late = Utc.with_ymd_and_hms(2025, 3, 1, 23, 0, 0).unwrap();
+        let later = late + TimeDelta::hours(3);
+        let a = counting.review(Some(&first), Rating::Good, late);
+        let b = counting.review(Some(&first), Rating::Good, later);
+        assert_eq!((a.stability, a.difficulty), (b.stability, b.difficulty));
     }
 
     #[test]

@@ -205,7 +205,10 @@ pub fn run(config: &SimConfig, dir: &Path) -> anyhow::Result<SimReport> {
         .map_err(|e| anyhow::anyhow!("hidden parameters rejected: {e:?}"))?;
     let hidden_decay = config.profile.memory[20];
     let mut parameters = Parameters::fsrs_default();
-    let mut scheduler = Scheduler::with_parameters(&parameters, config.retention);
+    let schedule_with = |parameters: &Parameters| {
+        Scheduler::with_parameters(parameters, config.retention).counting_days(days.clone())
+    };
+    let mut scheduler = schedule_with(&parameters);
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
     let mut memory: HashMap<String, Memory> = HashMap::new();
     let mut introduced = 0;
@@ -224,7 +227,7 @@ pub fn run(config: &SimConfig, dir: &Path) -> anyhow::Result<SimReport> {
             && let Some(fitted) = optimized(&store, &days, &parameters)?
         {
             parameters = fitted;
-            scheduler = Scheduler::with_parameters(&parameters, config.retention);
+            scheduler = schedule_with(&parameters);
             report.adopted += 1;
         }
         let mut now = day_start;

@@ -150,10 +150,7 @@ impl Context {
     /// config.toml, never a session's flags, so that the same events give the same schedules
     /// on every device with the same settings.
     pub(crate) fn scheduler(&self) -> anyhow::Result<Scheduler> {
-        Ok(Scheduler::with_parameters(
-            &self.parameters()?,
-            self.retention(None)?,
-        ))
+        self.session_scheduler(None)
     }
 
     /// The sync folder: `dir` when given, else `sync_dir` in config.toml (`~/` for the home
@@ -188,16 +185,16 @@ impl Context {
         Ok(self.config()?.parameters.clone().unwrap_or_default())
     }
 
-    /// The scheduler for a session: the parameters in use, and the desired retention from the
-    /// flag or the config.
+    /// The scheduler for a session: the parameters in use, the desired retention from the flag
+    /// or the config, and the learner's days.
     pub(crate) fn session_scheduler(
         &self,
         retention: Option<Retention>,
     ) -> anyhow::Result<Scheduler> {
-        Ok(Scheduler::with_parameters(
-            &self.parameters()?,
-            self.retention(retention)?,
-        ))
+        Ok(
+            Scheduler::with_parameters(&self.parameters()?, self.retention(retention)?)
+                .counting_days(self.days()?),
+        )
     }
 
     /// Resolves deck arguments; none means every available deck (built-in and user decks that
