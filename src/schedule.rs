@@ -567,7 +567,10 @@ pub enum RatingMap {
     #[default]
     Standard,
     /// As [`RatingMap::Standard`], except that a right answer recognised among given options
-    /// (multiple choice, true/false), which a guess can also give, is [`Rating::Hard`].
+    /// (multiple choice, true/false), which a guess can also give, is [`Rating::Hard`] for a
+    /// card in review. A card in learning is rated as usual: Hard keeps a learning card in its
+    /// learning steps, so a card asked only by recognition would never leave them. Not the
+    /// default: see docs/scheduling.md.
     RecognitionHard,
 }
 
@@ -583,11 +586,12 @@ impl RatingMap {
     }
 }
 
-/// The scheduler rating of an answer of kind `kind` that took `elapsed`: the learner's own grade
-/// on a flashcard; otherwise as `map` says.
+/// The scheduler rating of an answer of kind `kind` that took `elapsed`, to a card that was in
+/// `phase`: the learner's own grade on a flashcard; otherwise as `map` says.
 pub(crate) fn rating_of(
     map: RatingMap,
     kind: Kind,
+    phase: Phase,
     outcome: &Outcome,
     elapsed: Duration,
 ) -> Rating {
@@ -597,7 +601,7 @@ pub(crate) fn rating_of(
         Some(Grade::Good) => Rating::Good,
         Some(Grade::Easy) => Rating::Easy,
         None => map.rating(
-            matches!(kind, Kind::Mcq | Kind::Tf),
+            matches!(kind, Kind::Mcq | Kind::Tf) && phase == Phase::Review,
             outcome.verdict.is_right(),
             outcome.verdict == Verdict::RightWithTypo,
             is_slow(elapsed),
@@ -879,7 +883,13 @@ mod tests {
         };
         let secs = Duration::from_secs;
         let standard = |kind, verdict, grade, elapsed| {
-            rating_of(RatingMap::Standard, kind, &outcome(verdict, grade), elapsed)
+            rating_of(
+                RatingMap::Standard,
+                kind,
+                Phase::Review,
+                &outcome(verdict, grade),
+                elapsed,
+            )
         };
         assert_eq!(
             standard(Kind::Typed, Verdict::Wrong, None, secs(1)),
@@ -910,19 +920,32 @@ mod tests {
             Rating::Again
         );
         // Recognition rated Hard: right multiple choice and true/false only.
-        let hard = |kind, verdict| {
+        let hard = |kind, phase, verdict| {
             rating_of(
                 RatingMap::RecognitionHard,
                 kind,
+                phase,
                 &outcome(verdict, None),
                 secs(1),
             )
         };
-        assert_eq!(hard(Kind::Mcq, Verdict::Right), Rating::Hard);
-        assert_eq!(hard(Kind::Tf, Verdict::Right), Rating::Hard);
-        assert_eq!(hard(Kind::Tf, Verdict::Wrong), Rating::Again);
-        assert_eq!(hard(Kind::Typed, Verdict::Right), Rating::Good);
-        assert_eq!(hard(Kind::Blank, Verdict::Right), Rating::Good);
+        assert_eq!(hard(Kind::Mcq, Phase::Review, Verdict::Right), Rating::Hard);
+        assert_eq!(hard(Kind::Tf, Phase::Review, Verdict::Right), Rating::Hard);
+        assert_eq!(hard(Kind::Tf, Phase::Review, Verdict::Wrong), Rating::Again);
+        assert_eq!(
+            hard(Kind::Typed, Phase::Review, Verdict::Right),
+            Rating::Good
+        );
+        assert_eq!(
+            hard(Kind::Blank, Phase::Review, Verdict::Right),
+            Rating::Good
+        );
+        // In learning, Hard would keep the card in its steps: recognition counts as usual.
+        assert_eq!(
+            hard(Kind::Mcq, Phase::Learning, Verdict::Right),
+            Rating::Good
+        );
+        assert_eq!(hard(Kind::Tf, Phase::New, Verdict::Right), Rating::Good);
     }
 
     #[test]

@@ -82,7 +82,7 @@ pub struct SimConfig {
     pub seed: u64,
     /// Days studied.
     pub days: u32,
-    /// Cards in the deck studied: a third each of question cards, statements and cloze texts.
+    /// Cards in the deck studied (see [`deck`]).
     pub cards: usize,
     /// New cards introduced each day at most.
     pub new_per_day: usize,
@@ -148,8 +148,10 @@ pub fn seconds_for(kind: Kind) -> u32 {
     }
 }
 
-/// The deck the learner studies: `n` cards, a third each of question cards (asked as flashcard,
-/// multiple choice or typed answer), statements (true/false) and cloze texts (fill in the blank).
+/// The deck the learner studies: `n` cards, as a deck written from a textbook chapter might
+/// be: three in five question cards with written wrong options (asked as flashcard, multiple
+/// choice, typed answer or true/false), one in five cloze texts (fill in the blank) and one in
+/// five statements (true/false only).
 pub fn deck(n: usize) -> Deck {
     const WORDS: [&str; 12] = [
         "amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "heron", "inlet", "juniper",
@@ -158,8 +160,8 @@ pub fn deck(n: usize) -> Deck {
     let word = |i: usize| WORDS[i % WORDS.len()];
     let mut text = String::from("[deck]\nid = \"simulated\"\nname = \"Simulated cards\"\n");
     for i in 0..n {
-        let _ = match i % 3 {
-            0 => write!(
+        let _ = match i % 5 {
+            0..=2 => write!(
                 text,
                 "\n[[card]]\nid = \"c{i}\"\nquestion = \"What is the code name of item {i}?\"\n\
                  answer = \"{} {i}\"\nwrong = [\"{} {i}\", \"{} {i}\", \"{} {i}\"]\n",
@@ -168,7 +170,7 @@ pub fn deck(n: usize) -> Deck {
                 word(i + 2),
                 word(i + 3)
             ),
-            1 => write!(
+            3 => write!(
                 text,
                 "\n[[statement]]\nid = \"s{i}\"\ntext = \"Item {i} is filed under {}.\"\nanswer = {}\n",
                 word(i),
@@ -272,7 +274,8 @@ pub fn run(config: &SimConfig, dir: &Path) -> anyhow::Result<SimReport> {
                 let outcome = check(&question, &response);
                 let right = outcome.verdict.is_right();
                 let elapsed = Duration::from_secs(u64::from(seconds));
-                let rating = rating_of(config.rating_map, question.kind, &outcome, elapsed);
+                let phase = previous.as_ref().map_or(Phase::New, |p| p.phase);
+                let rating = rating_of(config.rating_map, question.kind, phase, &outcome, elapsed);
                 if let Some(p) = previous.as_ref().filter(|p| p.phase == Phase::Review) {
                     report.reviews += 1;
                     right_reviews += usize::from(right);
@@ -303,7 +306,14 @@ pub fn run(config: &SimConfig, dir: &Path) -> anyhow::Result<SimReport> {
                     scheduler.review(previous, rating, now)
                 })?;
                 report.answers += 1;
-                learn(&hidden, &mut memory, &question.card_id, recalled, now);
+                learn(
+                    &hidden,
+                    &days,
+                    &mut memory,
+                    &question.card_id,
+                    recalled,
+                    now,
+                );
                 now += TimeDelta::seconds(i64::from(seconds));
                 spent += seconds;
             }
@@ -345,16 +355,21 @@ fn respond(question: &Question, recalled: bool, rng: &mut impl Rng) -> Response 
 }
 
 /// The hidden memory after the learner saw the card and its answer: reviewed Good when it was
-/// recalled, Again when not.
+/// recalled, Again when not. Memory consolidates between days: a review on a later day than
+/// the one before counts the days between (the learner's days, as FSRS counts them), even when
+/// less than 24 hours passed.
 fn learn(
     hidden: &FSRS,
+    days: &Days<Utc>,
     memory: &mut HashMap<String, Memory>,
     card: &str,
     recalled: bool,
     now: DateTime<Utc>,
 ) {
     let previous = memory.get(card).copied();
-    let days = previous.map_or(0, |m| (now - m.last).num_days().max(0) as u32);
+    let days = previous.map_or(0, |m| {
+        u32::try_from((days.day_of(now) - days.day_of(m.last)).num_days()).unwrap_or(0)
+    });
     let states = hidden
         .next_states(previous.map(|m| m.state), 0.9, days)
         .expect("the hidden model schedules any state it made");

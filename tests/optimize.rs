@@ -7,7 +7,7 @@ mod common;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use common::{assert_contains, pmquiz};
-use pmquiz::schedule::{Rating, Scheduler};
+use pmquiz::schedule::{Parameters, Rating, Retention, Scheduler};
 use pmquiz::store::Store;
 use rand::{RngExt, SeedableRng};
 use std::path::Path;
@@ -125,8 +125,8 @@ fn fitted_parameters_that_predict_better_are_adopted() {
     json.success();
     assert_eq!(json.json()[0]["parameters"], "fitted");
 
-    // run schedules with them: this learner's first memory after Good is under a day, where
-    // FSRS's defaults give 2.3 days.
+    // run schedules with them: a new card answered Easy is due when the fitted parameters say,
+    // not when FSRS's defaults say.
     let dir = tempfile::tempdir().unwrap();
     let deck = dir.path().join("one.toml");
     std::fs::write(
@@ -139,7 +139,7 @@ fn fitted_parameters_that_predict_better_are_adopted() {
     let run = pmquiz(["run", "--deck", deck, "--kinds", "flash", "--count", "1"])
         .env("PMQUIZ_DATA_DIR", &data)
         .env("PMQUIZ_NOW", now)
-        .lines(&["", "3"])
+        .lines(&["", "4"])
         .run();
     run.success();
     let due: i64 = rusqlite::Connection::open(data.join("pmquiz.db"))
@@ -150,10 +150,23 @@ fn fitted_parameters_that_predict_better_are_adopted() {
             |r| r.get(0),
         )
         .unwrap();
-    let start = DateTime::parse_from_rfc3339(now)
+    let at = DateTime::parse_from_rfc3339(now)
         .unwrap()
-        .timestamp_millis();
-    assert_eq!(due - start, TimeDelta::days(1).num_milliseconds());
+        .with_timezone(&Utc);
+    let values: Vec<f32> = text
+        .split("parameters = [")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .unwrap()
+        .split(',')
+        .map(|v| v.trim().parse().unwrap())
+        .collect();
+    let fitted = Parameters::new(&values).unwrap();
+    let with_fitted = Scheduler::with_parameters(&fitted, Retention::DEFAULT);
+    let expected = with_fitted.review(None, Rating::Easy, at).due;
+    let by_default = Scheduler::default().review(None, Rating::Easy, at).due;
+    assert_ne!(expected, by_default, "{text}");
+    assert_eq!(due, expected.timestamp_millis(), "{text}");
 }
 
 #[test]

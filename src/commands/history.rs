@@ -65,9 +65,19 @@ impl Recorder for History {
     /// card's schedule stays as the first attempt left it.
     fn record(&mut self, question: &Question, attempt: &Attempt) -> anyhow::Result<Duration> {
         let now = self.now();
+        // Only the recognition-hard map needs the card's phase; it is read again, with the
+        // schedule, inside the write.
+        let phase = match self.rating_map {
+            RatingMap::Standard => Phase::Review,
+            RatingMap::RecognitionHard => self
+                .store
+                .card_state(&question.deck_id, &question.card_id)?
+                .map_or(Phase::New, |s| s.phase),
+        };
         let rating = rating_of(
             self.rating_map,
             question.kind,
+            phase,
             &attempt.outcome,
             attempt.elapsed,
         );
@@ -132,9 +142,15 @@ impl Recorder for History {
             .kept
             .last_mut()
             .ok_or_else(|| anyhow::anyhow!("no answer recorded in this session to override"))?;
+        let phase = last
+            .recorded
+            .previous
+            .as_ref()
+            .map_or(Phase::New, |s| s.phase);
         let rating = rating_of(
             self.rating_map,
             last.kind,
+            phase,
             &attempt.outcome,
             attempt.elapsed,
         );
