@@ -149,7 +149,8 @@ CREATE TABLE replay_pending (
 ) WITHOUT ROWID;
 
 -- This device's log in each sync folder it has written to: how many bytes of it were
--- written, and the greatest id of this device's events in it.
+-- written, and the greatest event id the history held then (every event of this device up
+-- to it is in the log).
 CREATE TABLE sync_logs (
     folder   TEXT    NOT NULL PRIMARY KEY,
     length   INTEGER NOT NULL,

@@ -35,7 +35,7 @@ use crate::sync::event::{DeviceId, EventId};
 
 mod events;
 
-pub use events::{DeviceInfo, Events, Imported, OwnLog, SyncLog, SyncRead};
+pub use events::{BulkImport, DeviceInfo, Events, Imported, OwnLog, SyncLog, SyncRead};
 
 /// Name of the database file inside the data directory.
 pub const DB_FILE_NAME: &str = "pmquiz.db";

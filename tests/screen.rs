@@ -32,6 +32,45 @@ fn answers(data: &Path) -> Vec<(String, bool, u8, bool)> {
         .collect()
 }
 
+/// Every schedule row, as stored.
+fn schedules(data: &Path) -> Vec<Vec<rusqlite::types::Value>> {
+    let conn = Connection::open(data.join("pmquiz.db")).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT * FROM cards ORDER BY deck_id, card_id")
+        .unwrap();
+    stmt.query_map([], |r| {
+        (0..9)
+            .map(|i| r.get::<_, rusqlite::types::Value>(i))
+            .collect()
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+/// `pmquiz sync FOLDER` on the data directory `data`.
+fn sync(data: &Path, folder: &Path) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pmquiz"));
+    common::sealed_env(&mut cmd, data);
+    let out = cmd
+        .args(["sync", folder.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Syncs `data` to a new device through a new folder; returns the new device's data directory.
+fn another_device(data: &Path) -> TempDir {
+    let (folder, other) = (TempDir::new().unwrap(), TempDir::new().unwrap());
+    sync(data, folder.path());
+    sync(other.path(), folder.path());
+    other
+}
+
 /// Cards with a schedule.
 fn scheduled(data: &Path) -> usize {
     let conn = Connection::open(data.join("pmquiz.db")).unwrap();
@@ -217,6 +256,10 @@ fn undo_removes_the_answer_and_restores_the_schedule() {
         answers(data.path()),
         [(questions[0].card_id.clone(), true, 3, false)]
     );
+    // The undo is an event: another device gets the answer kept, not the one taken back.
+    let other = another_device(data.path());
+    assert_eq!(answers(other.path()), answers(data.path()));
+    assert_eq!(schedules(other.path()), schedules(data.path()));
 }
 
 #[test]
@@ -254,6 +297,10 @@ fn override_counts_a_wrong_typed_answer_as_right() {
         answers(data.path()),
         [(questions[0].card_id.clone(), true, 3, true)]
     );
+    // Another device gets the answer as overridden, with the same schedule.
+    let other = another_device(data.path());
+    assert_eq!(answers(other.path()), answers(data.path()));
+    assert_eq!(schedules(other.path()), schedules(data.path()));
 }
 
 #[test]

@@ -425,7 +425,7 @@ impl Sink {
                 conn.prepare_cached(
                     "INSERT INTO answers (event_id, device, deck_id, card_id, question_kind, \
                      correct, rating, given, expected, answered_at, duration_ms, session_id) \
-                     VALUES (?12, (SELECT num FROM this_device), ?1, ?2, ?3, ?4, ?5, ?6, ?7, \
+                     VALUES (?11, (SELECT num FROM this_device), ?1, ?2, ?3, ?4, ?5, ?6, ?7, \
                      ?8, ?9, ?10)",
                 )
                 .and_then(|mut stmt| {

@@ -7,7 +7,7 @@
 //! again from all their events. A process killed between the two leaves the cards noted, and
 //! the next replay finishes the work.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -39,7 +39,8 @@ pub struct DeviceInfo {
 pub struct SyncLog {
     /// Bytes written to the log.
     pub length: u64,
-    /// The greatest id of this device's events in the log.
+    /// Every event of this device with an id up to this one is in the log: the greatest id
+    /// the history held when the log was last written.
     pub exported: Option<EventId>,
 }
 
@@ -443,6 +444,52 @@ impl Store {
         Ok(imported)
     }
 
+    /// Lets SQLite keep up to `mib` MiB of the database in memory while this store is open,
+    /// for work that touches much of it (a first sync of a big history): its indexes are then
+    /// updated in memory rather than read from disk page by page. Pages are only kept once
+    /// read, so a small sync uses little of it.
+    pub fn use_big_cache(&self, mib: i64) -> Result<(), StoreError> {
+        self.conn
+            .pragma_update(None, "cache_size", -mib * 1024)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Starts adding a great many events (the first sync of a big history) in one
+    /// transaction: the three secondary indexes of `answers` are dropped, and built again by
+    /// [`BulkImport::finish`], which is much faster than updating them for every answer. The
+    /// history is locked for writing until then; a process killed before leaves it as it was.
+    pub fn bulk_import(&self) -> Result<BulkImport<'_>, StoreError> {
+        let tx = self.write()?;
+        for (name, _) in ANSWER_INDEXES {
+            tx.execute_batch(&format!("DROP INDEX IF EXISTS {name}"))
+                .map_err(|e| self.err(e))?;
+        }
+        Ok(BulkImport { store: self, tx })
+    }
+
+    /// Lets this connection's commits skip waiting for the disk (SQLite's `synchronous =
+    /// NORMAL` in WAL mode). A power cut may then lose the last transactions, never tear one.
+    /// Right for a sync: what it adds is in the other devices' logs, and how far it read is
+    /// committed with it, so a lost transaction is simply done again by the next sync. Not
+    /// for answers, which exist nowhere else.
+    ///
+    /// Also leaves the write-ahead log to be copied into the database by the next pmquiz that
+    /// writes a lot, rather than when this connection closes, so that a small sync does not
+    /// wait for that copy.
+    pub fn commit_without_waiting_for_the_disk(&self) -> Result<(), StoreError> {
+        self.conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .and_then(|()| {
+                self.conn
+                    .set_db_config(
+                        rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+                        true,
+                    )
+                    .map(drop)
+            })
+            .map_err(|e| self.err(e))
+    }
+
     /// How many cards wait for their schedule to be replayed.
     pub fn pending_replays(&self) -> Result<u64, StoreError> {
         self.conn
@@ -456,9 +503,19 @@ impl Store {
     /// Computes again the schedule of every card noted in `replay_pending`, from all its
     /// events in time order (ties by id) through `scheduler`, a few thousand cards per
     /// transaction. Returns how many cards were replayed.
+    ///
+    /// Many cards at once (the first sync of a big history) are replayed from one read of the
+    /// whole history rather than one lookup per card; see [`Store::replay_all_pending`].
     pub fn replay_pending(&self, scheduler: &Scheduler) -> Result<u64, StoreError> {
         const BATCH: i64 = 4096;
+        /// From this many cards on, reading the whole history once is the faster way.
+        const BULK: u64 = 10_000;
         let mut done = 0;
+        if self.pending_replays()? >= BULK
+            && let Some(n) = self.replay_all_pending(scheduler)?
+        {
+            done = n;
+        }
         loop {
             let tx = self.write()?;
             let cards: Vec<(String, String)> = tx
@@ -477,6 +534,138 @@ impl Store {
             tx.commit().map_err(|e| self.err(e))?;
             done += cards.len() as u64;
         }
+    }
+
+    /// Replays every card noted in `replay_pending` from one read of the answers and forgets:
+    /// the history is read in a read transaction, the schedules computed in memory, and
+    /// written in one write transaction, unless another pmquiz changed the history in between
+    /// (then `None`: nothing was written, and the cards are replayed one by one).
+    fn replay_all_pending(&self, scheduler: &Scheduler) -> Result<Option<u64>, StoreError> {
+        let err = |e| self.err(e);
+        let read = Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Deferred)
+            .map_err(err)?;
+        let version: i64 = read
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(err)?;
+        // The cards, by a key made of the deck's length, the deck and the card (one allocation
+        // per card, none per answer read), with their events; and each deck's cards.
+        fn key_into(k: &mut String, deck: &str, card: &str) {
+            use std::fmt::Write as _;
+            k.clear();
+            let _ = write!(k, "{}:", deck.len());
+            k.push_str(deck);
+            k.push_str(card);
+        }
+        let key = |deck: &str, card: &str| {
+            let mut k = String::new();
+            key_into(&mut k, deck, card);
+            k
+        };
+        type Card = (String, String, Vec<CardEvent>);
+        let mut cards: HashMap<String, Card> = HashMap::new();
+        let mut by_deck: HashMap<String, Vec<String>> = HashMap::new();
+        {
+            let mut stmt = read
+                .prepare("SELECT deck_id, card_id FROM replay_pending")
+                .map_err(err)?;
+            let mut rows = stmt.query([]).map_err(err)?;
+            while let Some(r) = rows.next().map_err(err)? {
+                let (deck, card): (String, String) =
+                    (r.get(0).map_err(err)?, r.get(1).map_err(err)?);
+                let k = key(&deck, &card);
+                by_deck.entry(deck.clone()).or_default().push(k.clone());
+                cards.insert(k, (deck, card, Vec::new()));
+            }
+        }
+        {
+            let mut stmt = read
+                .prepare("SELECT deck_id, card_id, answered_at, event_id, rating FROM answers")
+                .map_err(err)?;
+            let mut rows = stmt.query([]).map_err(err)?;
+            let mut k = String::new();
+            while let Some(r) = rows.next().map_err(err)? {
+                key_into(
+                    &mut k,
+                    super::str_col(r, 0).map_err(err)?,
+                    super::str_col(r, 1).map_err(err)?,
+                );
+                if let Some((_, _, events)) = cards.get_mut(k.as_str()) {
+                    let rating =
+                        Rating::try_from(r.get::<_, u8>(4).map_err(err)?).map_err(|e| {
+                            err(rusqlite::Error::FromSqlConversionFailure(
+                                4,
+                                rusqlite::types::Type::Integer,
+                                Box::new(e),
+                            ))
+                        })?;
+                    events.push(CardEvent {
+                        at: from_millis_col(r, 2).map_err(err)?,
+                        id: event_id_col(r, 3).map_err(err)?,
+                        step: Step::Review(rating),
+                    });
+                }
+            }
+        }
+        {
+            let mut stmt = read
+                .prepare("SELECT deck_id, card_id, at, event_id FROM forgets")
+                .map_err(err)?;
+            let mut rows = stmt.query([]).map_err(err)?;
+            while let Some(r) = rows.next().map_err(err)? {
+                let deck: String = r.get(0).map_err(err)?;
+                let card: Option<String> = r.get(1).map_err(err)?;
+                let event = CardEvent {
+                    at: from_millis_col(r, 2).map_err(err)?,
+                    id: event_id_col(r, 3).map_err(err)?,
+                    step: Step::Forget,
+                };
+                match card {
+                    Some(card) => {
+                        if let Some((_, _, events)) = cards.get_mut(&key(&deck, &card)) {
+                            events.push(event);
+                        }
+                    }
+                    None => {
+                        for k in by_deck.get(&deck).into_iter().flatten() {
+                            if let Some((_, _, events)) = cards.get_mut(k) {
+                                events.push(event.clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        read.commit().map_err(err)?;
+
+        let states: Vec<(String, String, Option<CardState>)> = cards
+            .into_values()
+            .map(|(deck, card, mut events)| {
+                let state = replay(&mut events, scheduler);
+                (deck, card, state)
+            })
+            .collect();
+        let tx = self.write()?;
+        let now: i64 = tx
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(err)?;
+        if now != version {
+            return Ok(None);
+        }
+        {
+            let mut delete = tx
+                .prepare_cached("DELETE FROM cards WHERE deck_id = ?1 AND card_id = ?2")
+                .map_err(err)?;
+            for (deck, card, state) in &states {
+                match state {
+                    Some(state) => upsert_card(&tx, deck, card, state).map(drop),
+                    None => delete.execute(params![deck, card]).map(drop),
+                }
+                .map_err(err)?;
+            }
+        }
+        tx.execute("DELETE FROM replay_pending", []).map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(Some(states.len() as u64))
     }
 
     /// This device's log in `folder`, as last written (`None`: never written there).
@@ -521,6 +710,52 @@ impl Store {
     }
 }
 
+/// The secondary indexes of `answers`, as src/schema-4.sql makes them, which a bulk import
+/// drops and builds again (a test checks that they match the schema).
+const ANSWER_INDEXES: &[(&str, &str)] = &[
+    (
+        "answers_card",
+        "CREATE INDEX answers_card ON answers (deck_id, card_id, correct)",
+    ),
+    (
+        "answers_time",
+        "CREATE INDEX answers_time ON answers (answered_at)",
+    ),
+    (
+        "answers_deck_time",
+        "CREATE INDEX answers_deck_time ON answers (deck_id, answered_at)",
+    ),
+];
+
+/// Events being added in bulk (see [`Store::bulk_import`]).
+pub struct BulkImport<'s> {
+    store: &'s Store,
+    tx: Transaction<'s>,
+}
+
+impl BulkImport<'_> {
+    /// Adds events, as [`Store::import`] does, recording with `read` how far a log was read.
+    pub fn add(
+        &self,
+        events: &[Event],
+        read: Option<(&str, &str, SyncRead)>,
+    ) -> Result<Imported, StoreError> {
+        let imported = import_in(&self.tx, events).map_err(|e| self.store.err(e))?;
+        if let Some((folder, file, at)) = read {
+            set_read(&self.tx, folder, file, at).map_err(|e| self.store.err(e))?;
+        }
+        Ok(imported)
+    }
+
+    /// Builds the indexes again and commits everything.
+    pub fn finish(self) -> Result<(), StoreError> {
+        for (_, sql) in ANSWER_INDEXES {
+            self.tx.execute_batch(sql).map_err(|e| self.store.err(e))?;
+        }
+        self.tx.commit().map_err(|e| self.store.err(e))
+    }
+}
+
 /// This device's log in a sync folder while it is being written (see [`Store::own_log`]).
 pub struct OwnLog<'s> {
     store: &'s Store,
@@ -550,8 +785,19 @@ impl OwnLog<'_> {
         self.store.for_each_event(Events::OwnAfter(after), f)
     }
 
+    /// The greatest event id the history holds now. Every event this device makes from now
+    /// on gets a greater id (see [`next_id`]), so the log is complete up to it once this
+    /// device's events up to it are written: the next sync starts after it, whatever the
+    /// ids of the events other devices sent meanwhile.
+    pub fn last_id(&self) -> Result<Option<EventId>, StoreError> {
+        last_id(&self.tx).map_err(|e| self.store.err(e))
+    }
+
     /// Records what the log now holds, and lets other writers go on.
     pub fn finish(self, state: SyncLog) -> Result<(), StoreError> {
+        if self.state == Some(state) {
+            return Ok(());
+        }
         self.tx
             .execute(
                 "INSERT INTO sync_logs (folder, length, exported) VALUES (?1, ?2, ?3) \
@@ -633,24 +879,29 @@ fn undo_in(tx: &Transaction<'_>, target: EventId) -> rusqlite::Result<Option<Und
 fn import_in(tx: &Transaction<'_>, events: &[Event]) -> rusqlite::Result<Imported> {
     let mut devices: HashMap<DeviceId, i64> = HashMap::new();
     let mut imported = Imported::default();
-    let pending = |deck_id: &str, card_id: &str| -> rusqlite::Result<()> {
-        tx.prepare_cached(
-            "INSERT OR IGNORE INTO replay_pending (deck_id, card_id) VALUES (?1, ?2)",
-        )?
-        .execute(params![deck_id, card_id])?;
-        if looks_legacy(card_id) {
-            tx.prepare_cached(
-                "INSERT OR IGNORE INTO legacy_ids (deck_id, card_id) VALUES (?1, ?2)",
-            )?
-            .execute(params![deck_id, card_id])?;
-        }
-        Ok(())
-    };
-    // Whether an answer may have been taken back: skips a lookup per answer when none was.
+    // The cards whose schedules the new events change, noted once each at the end.
+    let mut touched: HashSet<(&str, &str)> = HashSet::new();
+    let mut touched_owned: Vec<(String, String)> = Vec::new();
+    // Whether an answer may have been taken back or overridden: skips a lookup per answer when
+    // none was.
     let mut has_undos: bool =
         tx.query_row("SELECT EXISTS (SELECT 1 FROM undos)", [], |r| r.get(0))?;
     let mut has_overrides: bool =
         tx.query_row("SELECT EXISTS (SELECT 1 FROM overrides)", [], |r| r.get(0))?;
+    let mut insert_answer = tx.prepare_cached(
+        "INSERT INTO answers (event_id, device, deck_id, card_id, question_kind, correct, \
+         rating, given, expected, answered_at, duration_ms, session_id, overridden) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
+         ON CONFLICT (event_id) DO NOTHING",
+    )?;
+    let mut insert_practice = tx.prepare_cached(
+        "INSERT INTO practice (event_id, device, deck_id, card_id, question_kind, correct, \
+         given, expected, answered_at, duration_ms, session_id, overridden) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
+         ON CONFLICT (event_id) DO NOTHING",
+    )?;
+    let mut is_undone =
+        tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM undos WHERE target = ?1)")?;
     for e in events {
         let device = match devices.get(&e.device) {
             Some(&num) => num,
@@ -666,74 +917,52 @@ fn import_in(tx: &Transaction<'_>, events: &[Event]) -> rusqlite::Result<Importe
         };
         let id = e.id.as_bytes();
         let at = to_millis(e.at);
-        let undone = |tx: &Transaction<'_>| -> rusqlite::Result<bool> {
-            if !has_undos {
-                return Ok(false);
-            }
-            tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM undos WHERE target = ?1)")?
-                .query_row([id], |r| r.get(0))
+        let undone = |stmt: &mut rusqlite::CachedStatement<'_>| -> rusqlite::Result<bool> {
+            Ok(has_undos && stmt.query_row([id], |r| r.get(0))?)
         };
         let added = match &e.body {
             Body::Answer(a, rating) => {
-                let added = !undone(tx)?
-                    && tx
-                        .prepare_cached(
-                            "INSERT INTO answers (event_id, device, deck_id, card_id, \
-                             question_kind, correct, rating, given, expected, answered_at, \
-                             duration_ms, session_id, overridden) \
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
-                             ON CONFLICT (event_id) DO NOTHING",
-                        )?
-                        .execute(params![
-                            id,
-                            device,
-                            a.deck_id,
-                            a.card_id,
-                            a.question_kind,
-                            a.correct,
-                            rating.as_u8(),
-                            a.given,
-                            a.expected,
-                            at,
-                            millis(a.duration),
-                            a.session_id,
-                            a.overridden,
-                        ])?
-                        > 0;
+                let added = !undone(&mut is_undone)?
+                    && insert_answer.execute(params![
+                        id,
+                        device,
+                        a.deck_id,
+                        a.card_id,
+                        a.question_kind,
+                        a.correct,
+                        rating.as_u8(),
+                        a.given,
+                        a.expected,
+                        at,
+                        millis(a.duration),
+                        a.session_id,
+                        a.overridden,
+                    ])? > 0;
                 if added {
                     imported.answers += 1;
                     if has_overrides {
                         apply_override(tx, e.id)?;
                     }
-                    pending(&a.deck_id, &a.card_id)?;
+                    touched.insert((&a.deck_id, &a.card_id));
                 }
                 added
             }
             Body::Practice(a) => {
-                let added = !undone(tx)?
-                    && tx
-                        .prepare_cached(
-                            "INSERT INTO practice (event_id, device, deck_id, card_id, \
-                             question_kind, correct, given, expected, answered_at, duration_ms, \
-                             session_id, overridden) \
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
-                             ON CONFLICT (event_id) DO NOTHING",
-                        )?
-                        .execute(params![
-                            id,
-                            device,
-                            a.deck_id,
-                            a.card_id,
-                            a.question_kind,
-                            a.correct,
-                            a.given,
-                            a.expected,
-                            at,
-                            millis(a.duration),
-                            a.session_id,
-                            a.overridden,
-                        ])?
-                        > 0;
+                let added = !undone(&mut is_undone)?
+                    && insert_practice.execute(params![
+                        id,
+                        device,
+                        a.deck_id,
+                        a.card_id,
+                        a.question_kind,
+                        a.correct,
+                        a.given,
+                        a.expected,
+                        at,
+                        millis(a.duration),
+                        a.session_id,
+                        a.overridden,
+                    ])? > 0;
                 if added {
                     imported.answers += 1;
                     if has_overrides {
@@ -758,7 +987,9 @@ fn import_in(tx: &Transaction<'_>, events: &[Event]) -> rusqlite::Result<Importe
                     > 0;
                 if added {
                     match card_id {
-                        Some(card) => pending(deck_id, card)?,
+                        Some(card) => {
+                            touched.insert((deck_id, card));
+                        }
                         None => {
                             tx.prepare_cached(
                                 "INSERT OR IGNORE INTO replay_pending (deck_id, card_id) \
@@ -781,7 +1012,7 @@ fn import_in(tx: &Transaction<'_>, events: &[Event]) -> rusqlite::Result<Importe
                     .execute(params![id, device, at, target.as_bytes()])?
                     > 0;
                 if added && let Some(Undone::Answer(deck_id, card_id, _)) = undo_in(tx, *target)? {
-                    pending(&deck_id, &card_id)?;
+                    touched_owned.push((deck_id, card_id));
                 }
                 added
             }
@@ -799,8 +1030,8 @@ fn import_in(tx: &Transaction<'_>, events: &[Event]) -> rusqlite::Result<Importe
                         target.as_bytes(),
                         rating.map(Rating::as_u8)
                     ])? > 0;
-                if added && let Some((deck_id, card_id)) = apply_override(tx, *target)? {
-                    pending(&deck_id, &card_id)?;
+                if added && let Some(card) = apply_override(tx, *target)? {
+                    touched_owned.push(card);
                 }
                 added
             }
@@ -809,6 +1040,18 @@ fn import_in(tx: &Transaction<'_>, events: &[Event]) -> rusqlite::Result<Importe
             imported.added += 1;
         } else {
             imported.known += 1;
+        }
+    }
+    let mut pending = tx.prepare_cached(
+        "INSERT OR IGNORE INTO replay_pending (deck_id, card_id) VALUES (?1, ?2)",
+    )?;
+    let mut legacy =
+        tx.prepare_cached("INSERT OR IGNORE INTO legacy_ids (deck_id, card_id) VALUES (?1, ?2)")?;
+    let owned = touched_owned.iter().map(|(d, c)| (d.as_str(), c.as_str()));
+    for (deck_id, card_id) in touched.into_iter().chain(owned) {
+        pending.execute(params![deck_id, card_id])?;
+        if looks_legacy(card_id) {
+            legacy.execute(params![deck_id, card_id])?;
         }
     }
     Ok(imported)
@@ -1434,6 +1677,113 @@ mod tests {
         assert_eq!(devices[1].name, "desk");
         assert_eq!((devices[1].answers, devices[1].events), (2, 2));
         assert_eq!(devices[1].last_at, Some(t0() + TimeDelta::minutes(1)));
+    }
+
+    /// `n` answers of another device to `cards` cards, one a minute.
+    fn many_answers(n: usize, cards: usize) -> Vec<Event> {
+        let device = DeviceId::from_bytes([7; 16]);
+        let mut last = None;
+        (0..n)
+            .map(|i| {
+                let at = t0() + TimeDelta::minutes(i as i64);
+                let id = EventId::next(at, last, [i as u8; 10]);
+                last = Some(id);
+                let rating = Rating::ALL[(i * 7 + i / 3) % 4];
+                Event {
+                    id,
+                    device,
+                    at,
+                    body: Body::Answer(
+                        Answer {
+                            deck_id: "d".into(),
+                            card_id: format!("c{}", (i * 7919) % cards),
+                            question_kind: "tf".into(),
+                            correct: rating != Rating::Again,
+                            overridden: false,
+                            given: "t".into(),
+                            expected: "true".into(),
+                            duration: Duration::from_millis(900),
+                            session_id: "s".into(),
+                        },
+                        rating,
+                    ),
+                }
+            })
+            .collect()
+    }
+
+    fn answer_indexes(store: &Store) -> Vec<(String, String)> {
+        store
+            .conn
+            .prepare(
+                "SELECT name, sql FROM sqlite_schema \
+                 WHERE type = 'index' AND tbl_name = 'answers' AND sql IS NOT NULL ORDER BY name",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_bulk_import_builds_the_schema_s_indexes_again() {
+        let s = Scheduler::default();
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (one, two) = (
+            Store::open(a.path()).unwrap(),
+            Store::open(b.path()).unwrap(),
+        );
+        let fresh = answer_indexes(&one);
+        // The indexes a bulk import drops are the schema's secondary indexes of `answers`.
+        let mut dropped: Vec<(String, String)> = ANSWER_INDEXES
+            .iter()
+            .map(|(n, sql)| (n.to_string(), sql.to_string()))
+            .collect();
+        dropped.sort();
+        let secondary: Vec<(String, String)> = fresh
+            .iter()
+            .filter(|(n, _)| n != "answers_event")
+            .cloned()
+            .collect();
+        assert_eq!(dropped, secondary);
+
+        let events = many_answers(3000, 400);
+        let bulk = one.bulk_import().unwrap();
+        for chunk in events.chunks(1000) {
+            bulk.add(chunk, None).unwrap();
+        }
+        bulk.finish().unwrap();
+        assert_eq!(answer_indexes(&one), fresh);
+        two.import(&events, None).unwrap();
+        one.replay_pending(&s).unwrap();
+        two.replay_pending(&s).unwrap();
+        assert_eq!(cards(&one), cards(&two));
+        assert_eq!(cards(&one), model(&events, &s));
+        // A bulk import that ends without `finish` changes nothing.
+        let more = many_answers(3100, 400);
+        let bulk = one.bulk_import().unwrap();
+        bulk.add(&more[3000..], None).unwrap();
+        drop(bulk);
+        assert_eq!(answer_indexes(&one), fresh);
+        assert_eq!(all_events(&one).len(), 3000);
+    }
+
+    #[test]
+    fn many_cards_are_replayed_from_one_read_of_the_history() {
+        let s = Scheduler::default();
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let events = many_answers(30_000, 12_000);
+        store.import(&events, None).unwrap();
+        // A forget of one card and of the deck, from this device.
+        store
+            .forget("d", Some("c5"), t0() + TimeDelta::days(30))
+            .unwrap();
+        assert_eq!(store.pending_replays().unwrap(), 12_000);
+        assert_eq!(store.replay_pending(&s).unwrap(), 12_000);
+        assert_eq!(store.pending_replays().unwrap(), 0);
+        assert_eq!(cards(&store), model(&all_events(&store), &s));
     }
 
     #[test]

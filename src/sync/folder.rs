@@ -16,6 +16,10 @@ use super::log_file::{self, Notice};
 use crate::schedule::Scheduler;
 use crate::store::{Events, Imported, Store, SyncLog, SyncRead};
 
+/// From this many unread bytes on (about 200 000 answers), a log is read in one transaction
+/// with the history's indexes built at the end ([`Store::bulk_import`]).
+const BULK_BYTES: u64 = 32 << 20;
+
 /// The folder inside the sync folder that holds pmquiz's logs.
 pub const SUBFOLDER: &str = "pmquiz";
 
@@ -133,6 +137,8 @@ pub fn sync(
         ..Report::default()
     };
     let own_name = log_name(store.device_id());
+    store.use_big_cache(256)?;
+    store.commit_without_waiting_for_the_disk()?;
 
     // In: every other log, from where it was left.
     let reads = store.sync_reads(&key)?;
@@ -140,13 +146,30 @@ pub fn sync(
         let path = folder.join(&file);
         let from = reads.get(&file).copied().unwrap_or_default();
         let mut received = Imported::default();
-        let outcome = log_file::read(&path, from, |events, at| {
-            let got = store.import(events, Some((&key, &file, at)))?;
+        let mut add = |got: Imported| {
             received.added += got.added;
             received.known += got.known;
             received.answers += got.answers;
-            Ok(())
-        })?;
+        };
+        let unread = fs::metadata(&path)
+            .map(|m| m.len().saturating_sub(from.offset))
+            .unwrap_or(0);
+        let outcome = if unread >= BULK_BYTES {
+            // A big log (a device's whole history, the first time): in one transaction, with
+            // the indexes built once at the end.
+            let bulk = store.bulk_import()?;
+            let outcome = log_file::read(&path, from, |events, at| {
+                add(bulk.add(events, Some((&key, &file, at)))?);
+                Ok(())
+            })?;
+            bulk.finish()?;
+            outcome
+        } else {
+            log_file::read(&path, from, |events, at| {
+                add(store.import(events, Some((&key, &file, at)))?);
+                Ok(())
+            })?
+        };
         for h in &outcome.headers {
             if h.device == device && !h.name.is_empty() {
                 store.set_device_name(h.device, &h.name)?;
@@ -285,10 +308,9 @@ fn write_own_log(
             end + buf.len() as u64
         }
     };
-    log.finish(SyncLog {
-        length,
-        exported: last,
-    })?;
+    // Every event of this device up to the greatest id the history holds is in the log now.
+    let exported = last.max(log.last_id()?);
+    log.finish(SyncLog { length, exported })?;
     Ok((sent, notices))
 }
 

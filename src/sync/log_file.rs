@@ -16,7 +16,7 @@ use crate::store::SyncRead;
 const CHUNK: usize = 4 << 20;
 
 /// How many events are handed over at a time (one transaction each).
-pub const BATCH: usize = 50_000;
+pub const BATCH: usize = 200_000;
 
 /// Something in a log that was not read, for the user.
 #[derive(Debug, Clone, PartialEq)]
