@@ -84,15 +84,17 @@ mkdir -p "$FOLDER"
 cp -r "$DATA/history" "$A"
 rm -rf "$A/cache"
 echo "== device A opens its history (the migration gives its answers ids) and sends them"
-/usr/bin/time -f "%e s, %M KB" -o "$WORK/send.time" "$PMQUIZ" --data-dir "$A" sync "$FOLDER"
-SEND=$(cut -d' ' -f1 "$WORK/send.time")
-SEND_MB=$(awk '{ printf "%.0f", $3 / 1024 }' "$WORK/send.time")
+/usr/bin/time -f "%e %M %U %S" -o "$WORK/send.time" "$PMQUIZ" --data-dir "$A" sync "$FOLDER"
+SEND=$(awk '{ print $1 }' "$WORK/send.time")
+SEND_MB=$(awk '{ printf "%.0f", $2 / 1024 }' "$WORK/send.time")
+SEND_CPU=$(awk '{ print $3 + $4 }' "$WORK/send.time")
 LOG_MB=$(du -m "$FOLDER/pmquiz/"*.log | awk '{ s += $1 } END { print s }')
 
-# name|what|target_s|median_s|peak_mb
+# name|what|target_s|median_s|peak_mb|cpu_s
 RESULTS=$WORK/results
 : >"$RESULTS"
 median_of() { awk -F, 'NR == 2 { print $4 }' "$1"; }
+cpu_of() { awk -F, 'NR == 2 { print $5 + $6 }' "$1"; }  # mean user + system time
 peak_of() {  # peak memory (MB) of one more run of the command, after PREPARE
     [ -z "${PREPARE:-}" ] || $PREPARE
     /usr/bin/time -f "%M" -o "$WORK/peak" "$@" >/dev/null 2>&1 || true
@@ -106,7 +108,7 @@ measure() {  # NAME WHAT TARGET RUNS CMD...
     [ -z "${PREPARE:-}" ] || prepare=(--prepare "$PREPARE")
     hyperfine -N --style basic --runs "$runs" "${prepare[@]}" --export-csv "$WORK/$name.csv" \
         "$*" | sed -n '/Time/,/Range/p'
-    echo "$name|$what|$target|$(median_of "$WORK/$name.csv")|$(peak_of "$@")" >>"$RESULTS"
+    echo "$name|$what|$target|$(median_of "$WORK/$name.csv")|$(peak_of "$@")|$(cpu_of "$WORK/$name.csv")" >>"$RESULTS"
 }
 
 # hyperfine runs --prepare commands without a shell (-N): each preparation is a script.
@@ -145,16 +147,16 @@ LOAD_AFTER=$(load)
 fmt_time() { awk -v s="$1" 'BEGIN { if (s == "") print "-"; else if (s < 1) printf "%.1f ms", s * 1000; else printf "%.2f s", s }'; }
 TABLE=$WORK/table.md
 {
-    echo "| what | target | measured (median) | peak memory | verdict |"
-    echo "| --- | --- | --- | --- | --- |"
-    echo "| device A's first sync: migrating its history and sending 1 000 000 answers (one run) | - | $(fmt_time "$SEND") | $SEND_MB MB | - |"
-    while IFS='|' read -r name what target med peak; do
+    echo "| what | target | measured (median) | CPU time (user + system) | peak memory | verdict |"
+    echo "| --- | --- | --- | --- | --- | --- |"
+    echo "| device A's first sync, sending its 1 000 000 answers (one run) | - | $(fmt_time "$SEND") | $(fmt_time "$SEND_CPU") | $SEND_MB MB | - |"
+    while IFS='|' read -r name what target med peak cpu; do
         verdict="-"; t="-"
         if [ -n "$target" ]; then
             t="≤ $(fmt_time "$target")"
             verdict=$(awk -v m="$med" -v t="$target" 'BEGIN { if (m <= t) printf "met, %.0f%% under", (t - m) / t * 100; else printf "MISSED, %.0f%% over", (m - t) / t * 100 }')
         fi
-        echo "| $what | $t | $(fmt_time "$med") | $peak MB | $verdict |"
+        echo "| $what | $t | $(fmt_time "$med") | $(fmt_time "$cpu") | $peak MB | $verdict |"
     done <"$RESULTS"
 } >"$TABLE"
 
@@ -167,8 +169,9 @@ SECTION=$WORK/section.md
     echo "Measured on $(date -u +%Y-%m-%d) at commit $COMMIT, $MODE mode, by \`scripts/bench-sync.sh\`:"
     echo "$(nproc) cores${CPU:+ ($CPU)}, $(uname -sr), $(hyperfine --version). Load average (one"
     echo "minute) $LOAD_BEFORE before and $LOAD_AFTER after: the machine was shared with other work,"
-    echo "which slows these figures down. Medians of $FIRST_RUNS run(s) (first syncs, export, import) or"
-    echo "$INCR_RUNS runs (the others); peak memory of one more run."
+    echo "which slows these figures down (the CPU time, the mean over the runs, much less so). Medians"
+    echo "of $FIRST_RUNS run(s) (first syncs, export, import) or $INCR_RUNS runs (the others); peak memory of"
+    echo "one more run."
     echo
     cat "$TABLE"
     echo

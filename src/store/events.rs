@@ -475,7 +475,7 @@ impl Store {
     ///
     /// Also leaves the write-ahead log to be copied into the database by the next pmquiz that
     /// writes a lot, rather than when this connection closes, so that a small sync does not
-    /// wait for that copy.
+    /// wait for that copy (after a big one, [`Store::checkpoint`] empties it).
     pub fn commit_without_waiting_for_the_disk(&self) -> Result<(), StoreError> {
         self.conn
             .pragma_update(None, "synchronous", "NORMAL")
@@ -487,6 +487,14 @@ impl Store {
                     )
                     .map(drop)
             })
+            .map_err(|e| self.err(e))
+    }
+
+    /// Copies the write-ahead log into the database and empties it. After a big sync, so that
+    /// the next pmquiz to open the history does not read through that log first.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
             .map_err(|e| self.err(e))
     }
 

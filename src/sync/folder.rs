@@ -20,6 +20,10 @@ use crate::store::{Events, Imported, Store, SyncLog, SyncRead};
 /// with the history's indexes built at the end ([`Store::bulk_import`]).
 const BULK_BYTES: u64 = 32 << 20;
 
+/// From this many events in or out, a sync empties the write-ahead log at its end (see
+/// [`Store::checkpoint`]); a smaller one leaves its few pages for a later writer to copy.
+const BIG_SYNC: usize = 10_000;
+
 /// The folder inside the sync folder that holds pmquiz's logs.
 pub const SUBFOLDER: &str = "pmquiz";
 
@@ -192,6 +196,9 @@ pub fn sync(
     report.notices.extend(notices);
     // Mending the log may have found events this history lacked.
     report.replayed += store.replay_pending(scheduler)?;
+    if report.received.added + report.sent as usize >= BIG_SYNC {
+        store.checkpoint()?;
+    }
     Ok(report)
 }
 
@@ -536,14 +543,27 @@ pub fn import(store: &Store, path: &Path, scheduler: &Scheduler) -> Result<Trans
             ),
         });
     }
+    store.use_big_cache(256)?;
+    let size = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let bulk = if size >= BULK_BYTES {
+        Some(store.bulk_import()?)
+    } else {
+        None
+    };
     let outcome = log_file::read(path, SyncRead::default(), |events, _| {
         transfer.events += events.len() as u64;
-        let got = store.import(events, None)?;
+        let got = match &bulk {
+            Some(bulk) => bulk.add(events, None)?,
+            None => store.import(events, None)?,
+        };
         transfer.imported.added += got.added;
         transfer.imported.known += got.known;
         transfer.imported.answers += got.answers;
         Ok(())
     })?;
+    if let Some(bulk) = bulk {
+        bulk.finish()?;
+    }
     transfer.notices = outcome.notices.iter().map(Notice::to_string).collect();
     if outcome.tail > 0 {
         transfer.notices.push(format!(
@@ -554,6 +574,9 @@ pub fn import(store: &Store, path: &Path, scheduler: &Scheduler) -> Result<Trans
         ));
     }
     transfer.replayed = store.replay_pending(scheduler)?;
+    if transfer.imported.added >= BIG_SYNC {
+        store.checkpoint()?;
+    }
     Ok(transfer)
 }
 
