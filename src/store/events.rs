@@ -58,6 +58,8 @@ pub struct SyncRead {
 pub struct Imported {
     /// Events new to this history.
     pub added: usize,
+    /// Cards replayed in the same transaction ([`Store::import_and_replay`]).
+    pub replayed: usize,
     /// Events it already had (or answers it had taken back).
     pub known: usize,
     /// New answers (scheduled and practice) among the events added.
@@ -496,6 +498,40 @@ impl Store {
         self.conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
             .map_err(|e| self.err(e))
+    }
+
+    /// [`Store::import`], and then, in the same transaction, the replay of the cards the
+    /// events touched when they are few (as after a day's answers on another device): one
+    /// commit instead of two. Many cards are left for [`Store::replay_pending`].
+    pub fn import_and_replay(
+        &self,
+        events: &[Event],
+        read: Option<(&str, &str, SyncRead)>,
+        scheduler: &Scheduler,
+    ) -> Result<Imported, StoreError> {
+        const FEW: i64 = 4096;
+        let err = |e| self.err(e);
+        let tx = self.write()?;
+        let imported = import_in(&tx, events).map_err(err)?;
+        if let Some((folder, file, at)) = read {
+            set_read(&tx, folder, file, at).map_err(err)?;
+        }
+        let cards: Vec<(String, String)> = tx
+            .prepare_cached("SELECT deck_id, card_id FROM replay_pending LIMIT ?1")
+            .and_then(|mut stmt| {
+                stmt.query_map([FEW + 1], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect()
+            })
+            .map_err(err)?;
+        let mut imported = imported;
+        if cards.len() as i64 <= FEW {
+            for (deck_id, card_id) in &cards {
+                replay_card(&tx, scheduler, deck_id, card_id).map_err(err)?;
+            }
+            imported.replayed = cards.len();
+        }
+        tx.commit().map_err(err)?;
+        Ok(imported)
     }
 
     /// How many cards wait for their schedule to be replayed.

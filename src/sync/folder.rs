@@ -154,6 +154,7 @@ pub fn sync(
             received.added += got.added;
             received.known += got.known;
             received.answers += got.answers;
+            received.replayed += got.replayed;
         };
         let unread = fs::metadata(&path)
             .map(|m| m.len().saturating_sub(from.offset))
@@ -170,7 +171,7 @@ pub fn sync(
             outcome
         } else {
             log_file::read(&path, from, |events, at| {
-                add(store.import(events, Some((&key, &file, at)))?);
+                add(store.import_and_replay(events, Some((&key, &file, at)), scheduler)?);
                 Ok(())
             })?
         };
@@ -182,6 +183,7 @@ pub fn sync(
         report.received.added += received.added;
         report.received.known += received.known;
         report.received.answers += received.answers;
+        report.replayed += received.replayed as u64;
         report.logs_read += 1;
         report
             .notices
