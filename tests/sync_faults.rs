@@ -314,6 +314,7 @@ fn write_answers(path: &Path, device: DeviceId, n: usize, seed: u64) {
                     expected: "true".to_string(),
                     duration: Duration::from_millis(rng.random_range(500..20_000)),
                     session_id: format!("gen-{}", i / 20),
+                    phase: None,
                 },
                 rating,
             ),

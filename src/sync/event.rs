@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::schedule::Rating;
+use crate::schedule::{Phase, Rating};
 
 /// The greatest time a UUID v7 can hold: 2^48 - 1 milliseconds after the Unix epoch (year 10889).
 const MAX_V7_MILLIS: i64 = (1 << 48) - 1;
@@ -169,6 +169,9 @@ pub struct Answer {
     pub duration: Duration,
     /// The session the answer belongs to.
     pub session_id: String,
+    /// The card's phase when it was answered (scheduled answers; `None` when unknown, as for
+    /// answers recorded before pmquiz kept it, and for practice answers).
+    pub phase: Option<Phase>,
 }
 
 impl Event {

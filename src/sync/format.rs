@@ -20,7 +20,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::event::{Answer, Body, DeviceId, Event, EventId};
-use crate::schedule::Rating;
+use crate::schedule::{Phase, Rating};
 
 /// The first bytes of every record.
 pub const MAGIC: [u8; 4] = *b"pmq\x1e";
@@ -256,6 +256,13 @@ pub fn encode_event(event: &Event, out: &mut Vec<u8>) {
             Body::Answer(a, rating) => {
                 put_answer(p, a);
                 p.push(rating.as_u8());
+                p.push(match a.phase {
+                    None => 0,
+                    Some(Phase::New) => 1,
+                    Some(Phase::Learning) => 2,
+                    Some(Phase::Review) => 3,
+                    Some(Phase::Relearning) => 4,
+                });
             }
             Body::Practice(a) => put_answer(p, a),
             Body::Forget { deck_id, card_id } => {
@@ -340,8 +347,16 @@ fn decode(payload: &[u8]) -> Result<Record, String> {
                 .ok_or_else(|| format!("time {ms} out of range"))?;
             let body = match kind {
                 KIND_ANSWER => {
-                    let answer = c.answer()?;
+                    let mut answer = c.answer()?;
                     let rating = Rating::try_from(c.u8()?).map_err(|e| e.to_string())?;
+                    // The phase may be missing from the first logs written: unknown.
+                    answer.phase = match c.u8().unwrap_or(0) {
+                        1 => Some(Phase::New),
+                        2 => Some(Phase::Learning),
+                        3 => Some(Phase::Review),
+                        4 => Some(Phase::Relearning),
+                        _ => None,
+                    };
                     Body::Answer(answer, rating)
                 }
                 KIND_PRACTICE => Body::Practice(c.answer()?),
@@ -442,6 +457,7 @@ impl<'a> Cursor<'a> {
             expected: self.str()?,
             duration: Duration::from_millis(self.varint()?),
             session_id: self.str()?,
+            phase: None,
         })
     }
 }
@@ -513,6 +529,7 @@ mod tests {
             expected: "Lean".to_string(),
             duration: Duration::from_millis(4_321),
             session_id: "1767225600000-42".to_string(),
+            phase: None,
         }
     }
 
@@ -565,6 +582,7 @@ mod tests {
                 body: Body::Answer(
                     Answer {
                         overridden: true,
+                        phase: Some(Phase::Relearning),
                         ..answer("c3")
                     },
                     Rating::Hard,

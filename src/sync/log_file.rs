@@ -299,6 +299,7 @@ mod tests {
                             expected: "true".to_string(),
                             duration: Duration::from_millis(900),
                             session_id: "s".to_string(),
+                            phase: None,
                         },
                         Rating::Good,
                     ),

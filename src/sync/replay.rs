@@ -230,6 +230,7 @@ mod tests {
             expected: "true".to_string(),
             duration: Duration::from_secs(2),
             session_id: "s".to_string(),
+            phase: None,
         }
     }
 
