@@ -13,8 +13,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The Python of the venv with Anki, or why there is none.
+/// The Python of the venv with Anki, or why there is none; looked for once, so that the tests
+/// running at once do not make the environment twice.
 fn anki_python() -> Result<PathBuf, String> {
+    static PYTHON: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
+    PYTHON.get_or_init(find_anki_python).clone()
+}
+
+fn find_anki_python() -> Result<PathBuf, String> {
     if let Some(python) = std::env::var_os("PMQUIZ_ANKI_PYTHON") {
         return Ok(PathBuf::from(python));
     }
