@@ -58,6 +58,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema-4.sql"),
     // 5: the phase each answer found its card in.
     include_str!("schema-5.sql"),
+    // 6: schedules set from outside a card's answers (history imported from another tool).
+    include_str!("schema-6.sql"),
 ];
 
 /// How many of the most missed cards [`Store::hardest_by_misses`] reads at most.
@@ -555,6 +557,10 @@ impl Store {
                     run("UPDATE forgets SET card_id = ?3 WHERE deck_id = ?1 AND card_id = ?2")
                 })
                 .and_then(|_| {
+                    run("UPDATE schedule_sets SET card_id = ?3 \
+                         WHERE deck_id = ?1 AND card_id = ?2")
+                })
+                .and_then(|_| {
                     run("UPDATE OR IGNORE replay_pending SET card_id = ?3 \
                          WHERE deck_id = ?1 AND card_id = ?2")
                 })
@@ -763,6 +769,30 @@ impl Store {
                 }
                 if let Some(state) = schedule(&card, &native) {
                     upsert_card(&tx, card.deck_id, card.card_id, &state).map_err(e)?;
+                    // The schedule is an event, just after every answer of the card, so that
+                    // a replay here or on another device gives the card this schedule.
+                    let last_answer = card
+                        .answers
+                        .iter()
+                        .filter(|a| a.rating.is_some())
+                        .map(|a| a.answered_at)
+                        .chain(native.iter().map(|(at, _)| *at))
+                        .chain(
+                            imported_before
+                                .iter()
+                                .filter_map(|&ms| from_millis(ms).ok()),
+                        )
+                        .max();
+                    events::set_schedule(
+                        &tx,
+                        &mut ids,
+                        self.device.0,
+                        card.deck_id,
+                        card.card_id,
+                        last_answer,
+                        &state,
+                    )
+                    .map_err(e)?;
                     counts.scheduled += 1;
                 }
             }

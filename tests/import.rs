@@ -582,6 +582,34 @@ fn anki_history_becomes_answers_once() {
     assert_eq!(count(&db, "SELECT count(*) FROM answers"), 408);
     assert_eq!(count(&db, "SELECT count(*) FROM practice"), 3);
     assert_eq!(states(&db), before);
+
+    // Another device gets the imported answers with `pmquiz sync`, and the very schedules the
+    // import computed by Anki's rules (they travel as events), not a replay by pmquiz's.
+    let folder = tempfile::tempdir().unwrap();
+    let sync = |data: Option<&Path>| {
+        let mut run = pmquiz(["sync".as_ref(), folder.path().as_os_str()]).env("TZ", "UTC");
+        if let Some(data) = data {
+            run = run.env("PMQUIZ_DATA_DIR", data);
+        }
+        let out = run.run();
+        out.success();
+        run
+    };
+    sync(Some(run.data_dir()));
+    let other = sync(None);
+    let other_db = other.data_dir().join("pmquiz.db");
+    assert_eq!(count(&other_db, "SELECT count(*) FROM answers"), 408);
+    let rows = |db: &Path| -> Vec<Vec<rusqlite::types::Value>> {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT * FROM cards ORDER BY deck_id, card_id")
+            .unwrap();
+        stmt.query_map([], |r| (0..9).map(|i| r.get(i)).collect())
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(rows(&other_db), rows(&db));
 }
 
 #[test]

@@ -90,7 +90,8 @@ fn last_id(conn: &Connection) -> rusqlite::Result<Option<EventId>> {
              UNION ALL SELECT max(event_id) FROM practice \
              UNION ALL SELECT max(event_id) FROM forgets \
              UNION ALL SELECT max(event_id) FROM undos \
-             UNION ALL SELECT max(event_id) FROM overrides)",
+             UNION ALL SELECT max(event_id) FROM overrides \
+             UNION ALL SELECT max(event_id) FROM schedule_sets)",
         )?
         .query_row([], |r| r.get(0))?;
     Ok(last.and_then(|b| <[u8; 16]>::try_from(b).ok().map(EventId::from_bytes)))
@@ -129,6 +130,8 @@ pub(super) fn check_order(
                AND (answered_at > ?3 OR (answered_at = ?3 AND event_id > ?4))) \
            OR EXISTS (SELECT 1 FROM forgets WHERE deck_id = ?1 \
                AND (card_id = ?2 OR card_id IS NULL) \
+               AND (at > ?3 OR (at = ?3 AND event_id > ?4))) \
+           OR EXISTS (SELECT 1 FROM schedule_sets WHERE deck_id = ?1 AND card_id = ?2 \
                AND (at > ?3 OR (at = ?3 AND event_id > ?4)))",
     )?
     .execute(params![deck_id, card_id, to_millis(at), id.as_bytes()])?;
@@ -203,6 +206,7 @@ impl Store {
             ("forgets", "at", false),
             ("undos", "at", false),
             ("overrides", "at", false),
+            ("schedule_sets", "at", false),
         ] {
             let sql = format!("SELECT device, COUNT(*), MAX({time}) FROM {table} GROUP BY device");
             let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
@@ -394,6 +398,10 @@ impl Store {
              SELECT 5, event_id, device, at, NULL, NULL, NULL, NULL, rating, NULL, NULL, NULL, \
                     NULL, target, NULL, NULL \
                FROM overrides WHERE {filter} \
+             UNION ALL \
+             SELECT 6, event_id, device, at, deck_id, card_id, phase, stability, difficulty, \
+                    due, last_review, reps, lapses, NULL, NULL, NULL \
+               FROM schedule_sets WHERE {filter} \
              ORDER BY 2"
         );
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
@@ -420,7 +428,8 @@ impl Store {
                       + (SELECT COUNT(*) FROM practice WHERE device = ?2 AND event_id > ?1) \
                       + (SELECT COUNT(*) FROM forgets WHERE device = ?2 AND event_id > ?1) \
                       + (SELECT COUNT(*) FROM undos WHERE device = ?2 AND event_id > ?1) \
-                      + (SELECT COUNT(*) FROM overrides WHERE device = ?2 AND event_id > ?1)",
+                      + (SELECT COUNT(*) FROM overrides WHERE device = ?2 AND event_id > ?1) \
+                      + (SELECT COUNT(*) FROM schedule_sets WHERE device = ?2 AND event_id > ?1)",
                 params![after, self.device.0],
                 |r| r.get::<_, i64>(0),
             )
@@ -681,6 +690,28 @@ impl Store {
                             }
                         }
                     }
+                }
+            }
+        }
+        {
+            let mut stmt = read
+                .prepare(
+                    "SELECT deck_id, card_id, at, event_id, phase, stability, difficulty, due, \
+                     last_review, reps, lapses FROM schedule_sets",
+                )
+                .map_err(err)?;
+            let mut rows = stmt.query([]).map_err(err)?;
+            while let Some(r) = rows.next().map_err(err)? {
+                let k = key(
+                    super::str_col(r, 0).map_err(err)?,
+                    super::str_col(r, 1).map_err(err)?,
+                );
+                if let Some((_, _, events)) = cards.get_mut(&k) {
+                    events.push(CardEvent {
+                        at: from_millis_col(r, 2).map_err(err)?,
+                        id: event_id_col(r, 3).map_err(err)?,
+                        step: Step::Set(super::state_from_row(r, 4).map_err(err)?),
+                    });
                 }
             }
         }
@@ -1064,6 +1095,17 @@ fn import_in(tx: &Transaction<'_>, events: &[Event]) -> rusqlite::Result<Importe
                 }
                 added
             }
+            Body::Schedule {
+                deck_id,
+                card_id,
+                state,
+            } => {
+                let added = insert_schedule(tx, id, device, at, deck_id, card_id, state)? > 0;
+                if added {
+                    touched.insert((deck_id, card_id));
+                }
+                added
+            }
             Body::Override { target, rating } => {
                 has_overrides = true;
                 let added =
@@ -1103,6 +1145,66 @@ fn import_in(tx: &Transaction<'_>, events: &[Event]) -> rusqlite::Result<Importe
         }
     }
     Ok(imported)
+}
+
+/// Records a schedule set from outside the card's answers; returns 1 if it was new.
+fn insert_schedule(
+    tx: &Transaction<'_>,
+    id: &[u8; 16],
+    device: i64,
+    at: i64,
+    deck_id: &str,
+    card_id: &str,
+    s: &CardState,
+) -> rusqlite::Result<usize> {
+    tx.prepare_cached(
+        "INSERT INTO schedule_sets (event_id, device, at, deck_id, card_id, phase, stability, \
+         difficulty, due, last_review, reps, lapses) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
+         ON CONFLICT (event_id) DO NOTHING",
+    )?
+    .execute(params![
+        id,
+        device,
+        at,
+        deck_id,
+        card_id,
+        s.phase.as_str(),
+        f64::from(s.stability),
+        f64::from(s.difficulty),
+        to_millis(s.due),
+        to_millis(s.last_review),
+        s.reps,
+        s.lapses,
+    ])
+}
+
+/// Records, as this device's event, that a card was given the schedule `state` from outside
+/// its answers (a history import, which wrote `state` to the card): just after the card's
+/// last answer (`last_answer`) and after any forget of it, so that replaying the card's
+/// events gives it `state` and later answers move it on.
+pub(super) fn set_schedule(
+    tx: &Transaction<'_>,
+    ids: &mut IdSource,
+    device: i64,
+    deck_id: &str,
+    card_id: &str,
+    last_answer: Option<DateTime<Utc>>,
+    state: &CardState,
+) -> rusqlite::Result<()> {
+    let last_forget: Option<i64> = tx
+        .prepare_cached(
+            "SELECT max(at) FROM forgets WHERE deck_id = ?1 AND (card_id = ?2 OR card_id IS NULL)",
+        )?
+        .query_row(params![deck_id, card_id], |r| r.get(0))?;
+    let after = last_answer
+        .map(to_millis)
+        .max(last_forget)
+        .unwrap_or_else(|| to_millis(state.last_review));
+    let at = after.saturating_add(1);
+    let id = ids.next(DateTime::from_timestamp_millis(at).unwrap_or(state.last_review));
+    insert_schedule(tx, id.as_bytes(), device, at, deck_id, card_id, state)?;
+    Ok(())
 }
 
 /// Gives the answer or practice answer `target` the effect of its latest override, if it has
@@ -1177,6 +1279,20 @@ fn replay_card(
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     events.extend(forgets);
+    let sets = tx
+        .prepare_cached(
+            "SELECT at, event_id, phase, stability, difficulty, due, last_review, reps, lapses \
+             FROM schedule_sets WHERE deck_id = ?1 AND card_id = ?2",
+        )?
+        .query_map(params![deck_id, card_id], |r| {
+            Ok(CardEvent {
+                at: from_millis_col(r, 0)?,
+                id: event_id_col(r, 1)?,
+                step: Step::Set(super::state_from_row(r, 2)?),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    events.extend(sets);
     match replay(&mut events, scheduler) {
         Some(state) => {
             upsert_card(tx, deck_id, card_id, &state)?;
@@ -1245,6 +1361,11 @@ fn event_from_row(r: &Row<'_>, devices: &HashMap<i64, DeviceId>) -> rusqlite::Re
         },
         4 => Body::Undo {
             target: event_id_col(r, 13)?,
+        },
+        6 => Body::Schedule {
+            deck_id: r.get(4)?,
+            card_id: r.get(5)?,
+            state: super::state_from_row(r, 6)?,
         },
         _ => Body::Override {
             target: event_id_col(r, 13)?,
@@ -1833,6 +1954,70 @@ mod tests {
         assert_eq!(store.replay_pending(&s).unwrap(), 12_000);
         assert_eq!(store.pending_replays().unwrap(), 0);
         assert_eq!(cards(&store), model(&all_events(&store), &s));
+    }
+
+    #[test]
+    fn a_schedule_set_by_a_history_import_is_what_every_device_replays() {
+        use super::super::{ImportedAnswer, ImportedHistory};
+        let s = Scheduler::default();
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (one, two) = (
+            Store::open(a.path()).unwrap(),
+            Store::open(b.path()).unwrap(),
+        );
+        // A schedule no replay of the answers gives (the other tool's rules).
+        let set = CardState {
+            phase: Phase::Review,
+            stability: 42.5,
+            difficulty: 3.25,
+            due: t0() + TimeDelta::days(40),
+            last_review: t0() + TimeDelta::days(2),
+            reps: 7,
+            lapses: 2,
+        };
+        let imported = |days: i64| ImportedAnswer {
+            answered_at: t0() + TimeDelta::days(days),
+            rating: Some(Rating::Good),
+            duration: Duration::from_secs(3),
+        };
+        let history = vec![ImportedHistory {
+            deck_id: "d",
+            card_id: "x",
+            answers: vec![imported(0), imported(1), imported(2)],
+            reviews: Vec::new(),
+        }];
+        one.import_history("anki-import", &["d"], 3, history, |_, _| Some(set.clone()))
+            .unwrap();
+        assert_eq!(one.card_state("d", "x").unwrap(), Some(set.clone()));
+        let events = all_events(&one);
+        assert_eq!(events.len(), 4);
+        match &events[3].body {
+            Body::Schedule { state, .. } => assert_eq!(*state, set),
+            other => panic!("{other:?}"),
+        }
+        assert!(events[3].at > t0() + TimeDelta::days(2));
+        assert_eq!(cards(&one), model(&events, &s));
+
+        // Another device gets the schedule itself.
+        two.import(&events, None).unwrap();
+        two.replay_pending(&s).unwrap();
+        assert_eq!(two.card_state("d", "x").unwrap(), Some(set.clone()));
+        // Replayed here, the card keeps it too; an answer after it moves it on, everywhere.
+        one.conn
+            .execute("INSERT INTO replay_pending VALUES ('d', 'x')", [])
+            .unwrap();
+        one.replay_pending(&s).unwrap();
+        assert_eq!(one.card_state("d", "x").unwrap(), Some(set.clone()));
+        let later = t0() + TimeDelta::days(41);
+        answer(&two, &s, "x", true, later);
+        assert_eq!(
+            two.card_state("d", "x").unwrap(),
+            Some(s.review(Some(&set), Rating::Good, later))
+        );
+        one.import(&all_events(&two), None).unwrap();
+        one.replay_pending(&s).unwrap();
+        assert_eq!(cards(&one), cards(&two));
+        assert_eq!(cards(&one), model(&all_events(&one), &s));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::schedule::{Phase, Rating};
+use crate::schedule::{CardState, Phase, Rating};
 
 /// The greatest time a UUID v7 can hold: 2^48 - 1 milliseconds after the Unix epoch (year 10889).
 const MAX_V7_MILLIS: i64 = (1 << 48) - 1;
@@ -149,6 +149,14 @@ pub enum Body {
         target: EventId,
         rating: Option<Rating>,
     },
+    /// A card's schedule set from outside its answers (`pmquiz import --with-history` schedules
+    /// a card by the other tool's rules): the card has this schedule, and answers after it
+    /// move it on.
+    Schedule {
+        deck_id: String,
+        card_id: String,
+        state: CardState,
+    },
 }
 
 /// The part of an answer event shared by answers and practice answers.
@@ -183,6 +191,9 @@ impl Event {
                 deck_id,
                 card_id: Some(card),
             } => Some((deck_id, card)),
+            Body::Schedule {
+                deck_id, card_id, ..
+            } => Some((deck_id, card_id)),
             _ => None,
         }
     }

@@ -20,7 +20,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::event::{Answer, Body, DeviceId, Event, EventId};
-use crate::schedule::{Phase, Rating};
+use crate::schedule::{CardState, Phase, Rating};
 
 /// The first bytes of every record.
 pub const MAGIC: [u8; 4] = *b"pmq\x1e";
@@ -41,6 +41,7 @@ const KIND_PRACTICE: u8 = 2;
 const KIND_FORGET: u8 = 3;
 const KIND_UNDO: u8 = 4;
 const KIND_OVERRIDE: u8 = 5;
+const KIND_SCHEDULE: u8 = 6;
 
 /// The answer flags byte: right, and overridden (judged wrong, counted as right).
 const FLAG_CORRECT: u8 = 1;
@@ -248,6 +249,7 @@ pub fn encode_event(event: &Event, out: &mut Vec<u8>) {
             Body::Forget { .. } => KIND_FORGET,
             Body::Undo { .. } => KIND_UNDO,
             Body::Override { .. } => KIND_OVERRIDE,
+            Body::Schedule { .. } => KIND_SCHEDULE,
         });
         p.extend_from_slice(event.id.as_bytes());
         p.extend_from_slice(event.device.as_bytes());
@@ -256,13 +258,7 @@ pub fn encode_event(event: &Event, out: &mut Vec<u8>) {
             Body::Answer(a, rating) => {
                 put_answer(p, a);
                 p.push(rating.as_u8());
-                p.push(match a.phase {
-                    None => 0,
-                    Some(Phase::New) => 1,
-                    Some(Phase::Learning) => 2,
-                    Some(Phase::Review) => 3,
-                    Some(Phase::Relearning) => 4,
-                });
+                p.push(phase_byte(a.phase));
             }
             Body::Practice(a) => put_answer(p, a),
             Body::Forget { deck_id, card_id } => {
@@ -280,8 +276,43 @@ pub fn encode_event(event: &Event, out: &mut Vec<u8>) {
                 p.extend_from_slice(target.as_bytes());
                 p.push(rating.map_or(0, Rating::as_u8));
             }
+            Body::Schedule {
+                deck_id,
+                card_id,
+                state,
+            } => {
+                put_str(p, deck_id);
+                put_str(p, card_id);
+                p.push(phase_byte(Some(state.phase)));
+                p.extend_from_slice(&state.stability.to_bits().to_le_bytes());
+                p.extend_from_slice(&state.difficulty.to_bits().to_le_bytes());
+                p.extend_from_slice(&state.due.timestamp_millis().to_le_bytes());
+                p.extend_from_slice(&state.last_review.timestamp_millis().to_le_bytes());
+                put_varint(p, u64::from(state.reps));
+                put_varint(p, u64::from(state.lapses));
+            }
         }
     });
+}
+
+fn phase_byte(phase: Option<Phase>) -> u8 {
+    match phase {
+        None => 0,
+        Some(Phase::New) => 1,
+        Some(Phase::Learning) => 2,
+        Some(Phase::Review) => 3,
+        Some(Phase::Relearning) => 4,
+    }
+}
+
+fn phase_of(byte: u8) -> Option<Phase> {
+    match byte {
+        1 => Some(Phase::New),
+        2 => Some(Phase::Learning),
+        3 => Some(Phase::Review),
+        4 => Some(Phase::Relearning),
+        _ => None,
+    }
 }
 
 fn put_answer(p: &mut Vec<u8>, a: &Answer) {
@@ -339,7 +370,7 @@ fn decode(payload: &[u8]) -> Result<Record, String> {
                 purpose,
             }))
         }
-        KIND_ANSWER | KIND_PRACTICE | KIND_FORGET | KIND_UNDO | KIND_OVERRIDE => {
+        KIND_ANSWER | KIND_PRACTICE | KIND_FORGET | KIND_UNDO | KIND_OVERRIDE | KIND_SCHEDULE => {
             let id = EventId::from_bytes(c.bytes16()?);
             let device = DeviceId::from_bytes(c.bytes16()?);
             let ms = c.i64()?;
@@ -350,13 +381,7 @@ fn decode(payload: &[u8]) -> Result<Record, String> {
                     let mut answer = c.answer()?;
                     let rating = Rating::try_from(c.u8()?).map_err(|e| e.to_string())?;
                     // The phase may be missing from the first logs written: unknown.
-                    answer.phase = match c.u8().unwrap_or(0) {
-                        1 => Some(Phase::New),
-                        2 => Some(Phase::Learning),
-                        3 => Some(Phase::Review),
-                        4 => Some(Phase::Relearning),
-                        _ => None,
-                    };
+                    answer.phase = phase_of(c.u8().unwrap_or(0));
                     Body::Answer(answer, rating)
                 }
                 KIND_PRACTICE => Body::Practice(c.answer()?),
@@ -371,6 +396,36 @@ fn decode(payload: &[u8]) -> Result<Record, String> {
                 KIND_UNDO => Body::Undo {
                     target: EventId::from_bytes(c.bytes16()?),
                 },
+                KIND_SCHEDULE => {
+                    let deck_id = c.str()?;
+                    let card_id = c.str()?;
+                    let phase = phase_of(c.u8()?).ok_or("a schedule without a phase")?;
+                    let stability = f32::from_bits(c.u32()?);
+                    let difficulty = f32::from_bits(c.u32()?);
+                    let time = |ms: i64| {
+                        DateTime::<Utc>::from_timestamp_millis(ms)
+                            .ok_or_else(|| format!("time {ms} out of range"))
+                    };
+                    let due = time(c.i64()?)?;
+                    let last_review = time(c.i64()?)?;
+                    let count =
+                        |v: u64| u32::try_from(v).map_err(|_| format!("count {v} too large"));
+                    let reps = count(c.varint()?)?;
+                    let lapses = count(c.varint()?)?;
+                    Body::Schedule {
+                        deck_id,
+                        card_id,
+                        state: CardState {
+                            phase,
+                            stability,
+                            difficulty,
+                            due,
+                            last_review,
+                            reps,
+                            lapses,
+                        },
+                    }
+                }
                 _ => {
                     let target = EventId::from_bytes(c.bytes16()?);
                     let rating = match c.u8()? {
@@ -414,6 +469,12 @@ impl<'a> Cursor<'a> {
 
     fn bytes16(&mut self) -> Result<[u8; 16], String> {
         Ok(self.take(16)?.try_into().expect("16 bytes"))
+    }
+
+    fn u32(&mut self) -> Result<u32, String> {
+        Ok(u32::from_le_bytes(
+            self.take(4)?.try_into().expect("4 bytes"),
+        ))
     }
 
     fn i64(&mut self) -> Result<i64, String> {
@@ -604,6 +665,24 @@ mod tests {
                 body: Body::Override {
                     target: id(2),
                     rating: None,
+                },
+            },
+            Event {
+                id: id(9),
+                device: device(2),
+                at: t(1_767_225_600_009),
+                body: Body::Schedule {
+                    deck_id: "anki".to_string(),
+                    card_id: "note-1".to_string(),
+                    state: CardState {
+                        phase: Phase::Review,
+                        stability: 12.345_678,
+                        difficulty: 6.5,
+                        due: t(1_768_000_000_000),
+                        last_review: t(1_767_000_000_000),
+                        reps: 9,
+                        lapses: 300,
+                    },
                 },
             },
         ]

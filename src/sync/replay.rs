@@ -18,21 +18,24 @@ pub struct CardEvent {
 }
 
 /// What an event does to a card's schedule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Step {
     /// An answer rated for the scheduler.
     Review(Rating),
     /// `forget`: the card is new again.
     Forget,
+    /// The schedule set from outside the card's answers (a history import).
+    Set(CardState),
 }
 
 /// The schedule of a card after its events (`None`: new, never answered or forgotten since).
 /// Sorts `events` by time, then id.
 pub fn replay(events: &mut [CardEvent], scheduler: &Scheduler) -> Option<CardState> {
     events.sort_unstable_by_key(|e| (e.at, e.id));
-    events.iter().fold(None, |state, e| match e.step {
-        Step::Review(rating) => Some(scheduler.review(state.as_ref(), rating, e.at)),
+    events.iter().fold(None, |state, e| match &e.step {
+        Step::Review(rating) => Some(scheduler.review(state.as_ref(), *rating, e.at)),
         Step::Forget => None,
+        Step::Set(set) => Some(set.clone()),
     })
 }
 
@@ -101,6 +104,14 @@ pub fn schedules(events: &[Event], scheduler: &Scheduler) -> BTreeMap<(String, S
                 .entry(deck_id)
                 .or_default()
                 .push(card_event(Step::Forget)),
+            Body::Schedule {
+                deck_id,
+                card_id,
+                state,
+            } => by_card
+                .entry((deck_id.clone(), card_id.clone()))
+                .or_default()
+                .push(card_event(Step::Set(state.clone()))),
             Body::Practice(_) | Body::Undo { .. } | Body::Override { .. } => {}
         }
     }
