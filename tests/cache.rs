@@ -187,7 +187,7 @@ fn a_damaged_entry_is_ignored_and_written_again() {
     let good = std::fs::read(&entry).unwrap();
 
     for damage in [
-        // A flipped byte in the middle of the deck.
+        // A flipped byte in the middle of the entry, among the cards.
         {
             let mut bytes = good.clone();
             let middle = bytes.len() / 2;
@@ -202,6 +202,8 @@ fn a_damaged_entry_is_ignored_and_written_again() {
     ] {
         std::fs::write(&entry, &damage).unwrap();
         assert_eq!(quiz(data.path()), parsed);
+        // Every card read: the damage is found wherever it is, and the entry written again.
+        assert_eq!(answer_of(data.path(), "c999"), "answer number 999");
         assert_eq!(std::fs::read(&entry).unwrap(), good);
     }
 }

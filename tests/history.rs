@@ -1544,6 +1544,53 @@ fn a_reworded_card_keeps_its_history_and_a_removed_card_leaves_review() {
     assert_eq!(s["last_7_days"]["answers"], 4, "{s}");
 }
 
+#[test]
+fn cards_removed_from_the_deck_leave_their_places_in_a_review_to_others() {
+    let env = Env::new();
+    let files = TempDir::new().unwrap();
+    let deck = files.path().join("reword.toml");
+    let path = deck.to_str().unwrap();
+    let cards: Vec<(String, String)> = (1..=6)
+        .map(|i| (format!("s{i}"), format!("Card number {i}.")))
+        .collect();
+    let write = |from: usize| {
+        let kept: Vec<(&str, &str)> = cards[from..]
+            .iter()
+            .map(|(id, text)| (id.as_str(), text.as_str()))
+            .collect();
+        std::fs::write(&deck, user_deck(&kept)).unwrap();
+    };
+    write(0);
+    let out = env.run(
+        T0,
+        &[
+            "run", "--deck", path, "--kinds", "tf", "--count", "6", "--seed", "1", "--format",
+            "json",
+        ],
+        &"f\n".repeat(6),
+    );
+    assert_eq!(corrects(&out.assert_code(0).json()), [false; 6]);
+
+    // All six are due, in the order of their ids (missed together, due together). The first two
+    // are removed: a review of two asks the next two, not none.
+    write(2);
+    let later = "2026-01-31T09:30:00Z";
+    let review = [
+        "review",
+        "--deck",
+        path,
+        "--kinds",
+        "tf",
+        "--limit",
+        "2",
+        "--no-save",
+        "--format",
+        "json",
+    ];
+    let out = env.run(later, &review, "t\nt\n");
+    assert_eq!(card_ids(&out.assert_code(0).json()), ["s3", "s4"]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 8. Ctrl-C
 // ---------------------------------------------------------------------------------------------

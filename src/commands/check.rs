@@ -1,7 +1,7 @@
 //! `pmquiz check FILE...`: validate deck files and report every problem.
 
 use super::{Context, FAILURE, OK};
-use crate::deck::{Deck, Origin, deck_id_span, plural};
+use crate::deck::{Deck, DeckSource, Origin, deck_id_span, plural};
 use crate::diagnostic::Diagnostic;
 use crate::library::{DeckEntry, list_decks, load_file};
 use crate::quiz::{Filter, available_questions};
@@ -76,7 +76,7 @@ impl Library {
             .get_or_insert_with(|| list_decks(dirs, None))
             .iter()
             .filter_map(|e| match (&e.deck, &e.source) {
-                (Ok(d), Origin::File(p)) if d.id == deck.id => Some(p.as_path()),
+                (Ok(d), Origin::File(p)) if d.id() == deck.id => Some(p.as_path()),
                 _ => None,
             })
             .filter(|p| p.canonicalize().ok().as_ref() != Some(&file))

@@ -2,7 +2,7 @@
 
 use super::{Context, OK};
 use crate::cli::Format;
-use crate::deck::{Origin, plural};
+use crate::deck::{DeckSource, Origin, plural};
 use crate::library::{DeckEntry, list_decks, same_ids};
 use serde_json::json;
 use std::path::PathBuf;
@@ -18,7 +18,7 @@ pub(super) fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
         };
         shared
             .iter()
-            .find(|(id, _)| *id == deck.id)
+            .find(|(id, _)| id == deck.id())
             .map(|(_, paths)| paths.iter().filter(|p| *p != path).cloned().collect())
             .unwrap_or_default()
     };
@@ -33,7 +33,7 @@ pub(super) fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
                     };
                     match &e.deck {
                         Ok(d) => {
-                            let mut entry = json!({"id": d.id, "name": d.name, "cards": d.card_count(), "source": source, "description": d.description});
+                            let mut entry = json!({"id": d.id(), "name": d.name(), "cards": d.card_count(), "source": source, "description": d.description()});
                             let same = others(e);
                             if !same.is_empty() {
                                 entry["same_id_as"] = same
@@ -60,7 +60,7 @@ pub(super) fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
             let names: Vec<String> = entries
                 .iter()
                 .map(|e| match (&e.deck, &e.source) {
-                    (Ok(d), _) => d.id.clone(),
+                    (Ok(d), _) => d.id().to_string(),
                     (Err(_), Origin::File(p)) => stem(p),
                     (Err(_), Origin::BuiltIn) => String::new(),
                 })
@@ -78,7 +78,7 @@ pub(super) fn run(cx: &Context, format: Format) -> anyhow::Result<u8> {
             for ((e, name), count) in entries.iter().zip(&names).zip(&counts) {
                 match (&e.deck, &e.source) {
                     (Ok(d), source) => {
-                        println!("{name:width$}  {count:>cards$}  {}  ({source})", d.name);
+                        println!("{name:width$}  {count:>cards$}  {}  ({source})", d.name());
                         for other in others(e) {
                             println!(
                                 "{indent}warning: {} has this id too; `--deck {name}` cannot choose: give one of them another `id`",

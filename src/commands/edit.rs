@@ -1,7 +1,8 @@
 //! The study screen's `e` key: open the current card in `$VISUAL` or `$EDITOR` at its line in
 //! the deck file, then check the file and ask the card as it now reads.
 
-use crate::deck::{Deck, Origin, card_lines};
+use crate::deck::{Deck, DeckSource, Origin, card_lines};
+use crate::library::OpenDeck;
 use crate::library::load_file;
 use crate::quiz::{Filter, Kind, Question, generate_for};
 use crate::session::Session;
@@ -19,24 +20,25 @@ use std::process::Command;
 /// repeatable.
 pub(super) fn edit(
     session: &mut Session,
-    decks: &[Deck],
+    decks: &[OpenDeck],
     seed: u64,
     frontend: &mut dyn Frontend,
     question: &Question,
 ) -> anyhow::Result<()> {
-    let Some(deck) = decks.iter().find(|d| d.id == question.deck_id) else {
+    let Some(deck) = decks.iter().find(|d| d.id() == question.deck_id) else {
         frontend.notice(format!("Deck `{}` is not loaded.", question.deck_id));
         return Ok(());
     };
-    let Origin::File(path) = &deck.origin else {
+    let Origin::File(path) = deck.origin() else {
         frontend.notice(format!(
             "`{}` is built into pmquiz and cannot be edited; `pmquiz show {} --format json` shows its cards.",
-            deck.id, deck.id
+            deck.id(),
+            deck.id()
         ));
         return Ok(());
     };
     // The file as it is now: earlier edits in this session may have moved the card.
-    let current = load_file(path).unwrap_or_else(|_| deck.clone());
+    let current = load_file(path).unwrap_or_else(|_| deck.to_deck());
     let card_id = card_of(&question.card_id);
     let index = current.cards.iter().position(|c| c.id == card_id);
     let line = std::fs::read_to_string(path)

@@ -6,13 +6,20 @@ use crate::deck::{Deck, plural};
 use crate::export::anki::{Answer, CardHistory, build};
 use crate::export::text::{Separator, delimited, markdown};
 use crate::import::output::{Staged, check_free};
+use crate::library::OpenDeck;
 use crate::store::Store;
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::PathBuf;
 
 pub(super) fn run(cx: &Context, args: &ExportArgs) -> anyhow::Result<u8> {
-    let decks = cx.decks(&args.decks)?;
+    // Every card is written out: the decks are built whole.
+    let decks: Vec<Deck> = cx
+        .decks(&args.decks)?
+        .into_iter()
+        .map(OpenDeck::into_deck)
+        .collect();
+    let decks = decks.as_slice();
     if args.with_history && args.to != ExportFormat::Apkg {
         anyhow::bail!(
             "--with-history needs --to apkg: only an Anki package holds a review history"

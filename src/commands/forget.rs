@@ -3,7 +3,7 @@
 use super::history::open_store;
 use super::{Context, FAILURE, OK};
 use crate::cli::ForgetArgs;
-use crate::deck::{Deck, plural};
+use crate::deck::{DeckSource, plural};
 use crate::library::LoadError;
 use std::io::IsTerminal;
 
@@ -11,7 +11,7 @@ pub(super) fn run(cx: &Context, args: &ForgetArgs) -> anyhow::Result<u8> {
     // A deck that no longer exists can still have a schedule: accept its bare id.
     let (deck, deck_id) = match cx.deck(&args.deck) {
         Ok(deck) => {
-            let id = deck.id.clone();
+            let id = deck.id().to_string();
             (Some(deck), id)
         }
         Err(e) => match e.downcast::<LoadError>() {
@@ -20,7 +20,12 @@ pub(super) fn run(cx: &Context, args: &ForgetArgs) -> anyhow::Result<u8> {
             Err(e) => return Err(e),
         },
     };
-    let cards = deck.as_ref().map(Deck::review_ids);
+    let cards: Option<Vec<String>> = deck.as_ref().map(|d| {
+        d.review_ids()
+            .into_iter()
+            .map(std::borrow::Cow::into_owned)
+            .collect()
+    });
     let what = match &args.card {
         Some(card) => format!("the schedule of card `{card}` in deck `{deck_id}`"),
         None => format!("the schedule of every card in deck `{deck_id}`"),

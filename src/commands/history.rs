@@ -4,7 +4,8 @@
 use super::Context;
 use super::study::Recorder;
 use crate::cli::SessionArgs;
-use crate::deck::{Deck, legacy_renames};
+use crate::deck::{DeckSource, legacy_renames};
+use crate::library::OpenDeck;
 use crate::quiz::{Kind, Question};
 use crate::schedule::{CardState, Phase, Rating, RatingMap, Scheduler, rating_of};
 use crate::session::Attempt;
@@ -176,12 +177,12 @@ impl Recorder for History {
 ///
 /// Cards left for a replay (an answer recorded out of time order with another device's, or a
 /// sync killed before it replayed) get their schedules computed from their events first.
-pub(crate) fn open_store(cx: &Context, decks: &[Deck]) -> anyhow::Result<Store> {
+pub(crate) fn open_store(cx: &Context, decks: &[OpenDeck]) -> anyhow::Result<Store> {
     let store = Store::open(cx.data_dir()?)?;
     for deck in decks {
-        let old = store.legacy_ids(&deck.id)?;
+        let old = store.legacy_ids(deck.id())?;
         if !old.is_empty() {
-            store.adopt_ids(&deck.id, &legacy_renames(deck, &old))?;
+            store.adopt_ids(deck.id(), &legacy_renames(&deck.to_deck(), &old))?;
         }
     }
     if store.pending_replays()? > 0 {
@@ -198,7 +199,7 @@ pub(crate) fn open_store_to_share(cx: &Context) -> anyhow::Result<Store> {
     let store = open_store(cx, &[])?;
     if store.has_legacy_ids()? {
         drop(store);
-        return open_store(cx, cx.decks_or_all(&[])?);
+        return open_store(cx, &cx.decks_or_all(&[])?);
     }
     Ok(store)
 }
@@ -206,7 +207,7 @@ pub(crate) fn open_store_to_share(cx: &Context) -> anyhow::Result<Store> {
 /// Opens the history for a session over `decks`, or `None` with `--no-save`.
 pub(crate) fn open(
     cx: &Context,
-    decks: &[Deck],
+    decks: &[OpenDeck],
     opts: &SessionArgs,
 ) -> anyhow::Result<Option<History>> {
     if opts.no_save {

@@ -23,8 +23,8 @@ mod transfer;
 use crate::cli::{Cli, Command};
 use crate::config::{CONFIG_FILE_NAME, Config, ConfigError};
 use crate::day::Days;
-use crate::deck::Deck;
-use crate::library::{self, DeckCache, LoadError};
+use crate::deck::DeckSource;
+use crate::library::{self, DeckCache, LoadError, OpenDeck};
 use crate::schedule::{Parameters, Retention, Scheduler};
 use chrono::{DateTime, Local, Utc};
 use std::cell::OnceCell;
@@ -198,39 +198,39 @@ impl Context {
     }
 
     /// Resolves deck arguments; none means every available deck (built-in and user decks that
-    /// load). The decks are kept until the process ends (see [`keep`]).
-    pub(crate) fn decks_or_all(&self, args: &[String]) -> anyhow::Result<&'static [Deck]> {
+    /// load).
+    pub(crate) fn decks_or_all(&self, args: &[String]) -> anyhow::Result<Vec<OpenDeck>> {
         if !args.is_empty() {
             return self.decks(args);
         }
-        Ok(keep(self.usable_decks()?))
+        self.usable_decks()
     }
 
     /// Resolves deck arguments; none means every built-in deck, or the user deck that hides it
-    /// (has its id). The decks are kept until the process ends (see [`keep`]).
-    pub(crate) fn decks(&self, args: &[String]) -> anyhow::Result<&'static [Deck]> {
+    /// (has its id).
+    pub(crate) fn decks(&self, args: &[String]) -> anyhow::Result<Vec<OpenDeck>> {
         if args.is_empty() {
             let built_in: Vec<String> = crate::deck::builtin_decks()
                 .into_iter()
                 .map(|d| d.id)
                 .collect();
             let mut decks = self.usable_decks()?;
-            decks.retain(|d| built_in.contains(&d.id));
-            return Ok(keep(decks));
+            decks.retain(|d| built_in.iter().any(|id| id == d.id()));
+            return Ok(decks);
         }
-        let mut decks: Vec<Deck> = Vec::new();
+        let mut decks: Vec<OpenDeck> = Vec::new();
         for arg in args {
             let d = self.deck(arg)?;
-            if !decks.iter().any(|x| x.id == d.id) {
+            if !decks.iter().any(|x| x.id() == d.id()) {
                 decks.push(d);
             }
         }
-        Ok(keep(decks))
+        Ok(decks)
     }
 
     /// Every deck that loads, one per id, with a warning on stderr for each user deck left out
     /// (broken, or sharing its id with another).
-    fn usable_decks(&self) -> anyhow::Result<Vec<Deck>> {
+    fn usable_decks(&self) -> anyhow::Result<Vec<OpenDeck>> {
         let (decks, warnings) =
             library::usable(library::list_decks(&self.deck_dirs()?, self.cache()));
         for warning in warnings {
@@ -241,7 +241,7 @@ impl Context {
 
     /// Resolves one deck argument: a path to a deck file (which needs no data directory), or
     /// the id of a known deck.
-    pub(crate) fn deck(&self, arg: &str) -> anyhow::Result<Deck> {
+    pub(crate) fn deck(&self, arg: &str) -> anyhow::Result<OpenDeck> {
         let dirs = if library::is_path(arg) {
             Vec::new()
         } else {
@@ -249,14 +249,6 @@ impl Context {
         };
         Ok(library::resolve(arg, &dirs, self.cache())?)
     }
-}
-
-/// Keeps the decks of a command for the rest of the process instead of freeing them when the
-/// command returns: each command runs once and the process then exits, and freeing a
-/// 100 000-card deck string by string takes 15 ms or more that the operating system does for
-/// free.
-fn keep(decks: Vec<Deck>) -> &'static [Deck] {
-    Vec::leak(decks)
 }
 
 /// Runs the parsed command line and returns the exit code.

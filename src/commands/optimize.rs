@@ -5,8 +5,8 @@ use super::history::open_store;
 use super::{Context, OK};
 use crate::cli::OptimizeArgs;
 use crate::config::{CONFIG_FILE_NAME, write_parameters};
-use crate::deck::Deck;
-use crate::library::LoadError;
+use crate::deck::DeckSource;
+use crate::library::{LoadError, OpenDeck};
 use crate::optimize::{Answer, Comparison, OptimizeError, TrainingSet, compare, fit};
 use chrono::DateTime;
 use fsrs::CombinedProgressState;
@@ -19,12 +19,12 @@ pub(crate) fn run(cx: &Context, args: &OptimizeArgs) -> anyhow::Result<u8> {
     let current = cx.parameters()?;
     let days = cx.days()?;
     // Decks named by id or path; an id that only the history still knows is taken as it is.
-    let mut decks: Vec<Deck> = Vec::new();
+    let mut decks: Vec<OpenDeck> = Vec::new();
     let mut deck_ids: Vec<String> = Vec::new();
     for arg in &args.deck {
         match cx.deck(arg) {
             Ok(deck) => {
-                deck_ids.push(deck.id.clone());
+                deck_ids.push(deck.id().to_string());
                 decks.push(deck);
             }
             Err(e) => match e.downcast::<LoadError>() {

@@ -4,9 +4,12 @@ use super::history::{History, open_store};
 use super::study::{Recorder, Study, drive, filter};
 use super::{Context, OK};
 use crate::cli::{Format, ReviewArgs};
+use crate::deck::DeckSource;
+use crate::library::OpenDeck;
 use crate::quiz::{Filter, generate_for};
 use crate::schedule::DueAt;
 use crate::session::Session;
+use crate::store::Store;
 use chrono::{DateTime, Duration, Utc};
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
@@ -16,38 +19,27 @@ pub(super) fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
     // Settings problems are reported before anything is asked.
     cx.config()?;
     let decks = cx.decks_or_all(&args.deck)?;
-    let deck_ids: Vec<String> = decks.iter().map(|d| d.id.clone()).collect();
+    let deck_ids: Vec<String> = decks.iter().map(|d| d.id().to_string()).collect();
     // Answers given on other devices first, so that what is due here reflects them.
     if !args.session.no_save {
         super::sync::auto(cx);
     }
-    let store = open_store(cx, decks)?;
+    let store = open_store(cx, &decks)?;
     let now = cx.now()?;
     // Cards in review are due from the start of their due day, in the learner's days.
     let days = cx.days()?;
     let at = DueAt::new(now, &days);
 
-    // Cards removed from their deck drop out of review (generate_for skips them); their
-    // history stays.
-    let deck_index: HashMap<&str, usize> = decks
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
-        .collect();
-    let due: Vec<(usize, String)> = store
-        .due(&deck_ids, at, None)?
-        .into_iter()
-        .filter_map(|d| deck_index.get(d.deck_id.as_str()).map(|&i| (i, d.card_id)))
-        .collect();
+    let due = due_cards(&store, &decks, &deck_ids, at, args.limit)?;
     let seed = args.session.seed.unwrap_or_else(rand::random);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let filter = filter(&args.session, &[])?;
-    let questions = generate_for(decks, &due, args.limit, &filter, &mut rng);
+    let questions = generate_for(&decks, &due, args.limit, &filter, &mut rng);
     // Nothing to ask: either no due card is left in its deck, or the chosen kinds cannot ask
     // the ones that are.
     let askable = || {
         !generate_for(
-            decks,
+            &decks,
             &due,
             1,
             &Filter::default(),
@@ -58,7 +50,7 @@ pub(super) fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
     if questions.is_empty() && !args.session.kinds.is_empty() && askable() {
         anyhow::bail!(
             "{} cards are due, but none can be asked as the chosen --kinds",
-            due.len()
+            store.count_due(&deck_ids, at)?
         );
     }
 
@@ -92,7 +84,7 @@ pub(super) fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
         opts: &args.session,
         seed,
         replay: None,
-        decks,
+        decks: &decks,
         counts: true,
     };
     let code = drive(
@@ -105,6 +97,44 @@ pub(super) fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
         super::sync::auto(cx);
     }
     Ok(code)
+}
+
+/// The first `limit` due cards still in their decks, in the order they are asked: `(deck
+/// index, card id)`. Cards removed from their deck drop out of review (their history stays), so
+/// the history is asked for `limit` cards first, and for more only when some of those are gone.
+fn due_cards(
+    store: &Store,
+    decks: &[OpenDeck],
+    deck_ids: &[String],
+    at: DueAt,
+    limit: usize,
+) -> anyhow::Result<Vec<(usize, String)>> {
+    let deck_index: HashMap<&str, usize> =
+        decks.iter().enumerate().map(|(i, d)| (d.id(), i)).collect();
+    let mut fetch = limit;
+    loop {
+        let rows = store.due(deck_ids, at, Some(fetch))?;
+        let fetched = rows.len();
+        let due: Vec<(usize, String)> = rows
+            .into_iter()
+            .filter_map(|d| deck_index.get(d.deck_id.as_str()).map(|&i| (i, d.card_id)))
+            .collect();
+        let mut present = 0;
+        for (i, deck) in decks.iter().enumerate() {
+            let ids: Vec<&str> = due
+                .iter()
+                .filter(|(d, _)| *d == i)
+                .map(|(_, id)| id.as_str())
+                .collect();
+            if !ids.is_empty() {
+                present += deck.find(&ids).iter().flatten().count();
+            }
+        }
+        if present >= limit || fetched < fetch {
+            return Ok(due);
+        }
+        fetch = fetch.saturating_mul(4);
+    }
 }
 
 /// "in 3 h", "in 12 min", "in 2 days".

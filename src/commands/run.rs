@@ -16,7 +16,7 @@ pub(super) fn run(cx: &Context, args: &RunArgs) -> anyhow::Result<u8> {
     let filter = filter(&args.session, &args.tag)?;
     let seed = args.session.seed.unwrap_or_else(rand::random);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let questions = generate(decks, &filter, args.count, &mut rng);
+    let questions = generate(&decks, &filter, args.count, &mut rng);
     if questions.is_empty() {
         anyhow::bail!(
             "no questions match: the chosen decks have no cards{}{}",
@@ -36,12 +36,12 @@ pub(super) fn run(cx: &Context, args: &RunArgs) -> anyhow::Result<u8> {
     if !args.session.no_save {
         super::sync::auto(cx);
     }
-    let mut history = super::history::open(cx, decks, &args.session)?;
+    let mut history = super::history::open(cx, &decks, &args.session)?;
     let study = Study {
         opts: &args.session,
         seed,
         replay: Some(&replay),
-        decks,
+        decks: &decks,
         counts: false,
     };
     let code = drive(

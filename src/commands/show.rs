@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
 
 pub(super) fn run(cx: &Context, args: &crate::cli::ShowArgs) -> anyhow::Result<u8> {
-    let deck = cx.deck(&args.deck)?;
+    let deck = cx.deck(&args.deck)?.into_deck();
     match args.format {
         Format::Json => {
             let mut value = serde_json::to_value(&deck)?;

@@ -4,7 +4,7 @@ use super::history::open_store;
 use super::{Context, OK};
 use crate::cli::{Format, StatsArgs};
 use crate::day::Days;
-use crate::deck::Deck;
+use crate::deck::DeckSource;
 use crate::deck::plural;
 use crate::quiz::Kind;
 use crate::schedule::CardState;
@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 pub(crate) fn run(cx: &Context, args: &StatsArgs) -> anyhow::Result<u8> {
     cx.config()?;
     let decks = cx.decks_or_all(args.deck.as_slice())?;
-    let store = open_store(cx, decks)?;
+    let store = open_store(cx, &decks)?;
     let now = cx.now()?;
     let days = cx.days()?;
     let desired = cx.retention(None)?.get();
@@ -28,7 +28,7 @@ pub(crate) fn run(cx: &Context, args: &StatsArgs) -> anyhow::Result<u8> {
         "fitted"
     };
     let mut all = Vec::new();
-    for deck in decks {
+    for deck in &decks {
         all.push((deck, of_deck(&store, deck, now, &days)?));
     }
     match args.format {
@@ -37,8 +37,8 @@ pub(crate) fn run(cx: &Context, args: &StatsArgs) -> anyhow::Result<u8> {
                 .iter()
                 .map(|(deck, stats)| {
                     let mut v = serde_json::to_value(stats).expect("stats serialize");
-                    v["deck_id"] = deck.id.clone().into();
-                    v["name"] = deck.name.clone().into();
+                    v["deck_id"] = deck.id().into();
+                    v["name"] = deck.name().into();
                     v["desired_retention"] = desired.into();
                     v["parameters"] = parameters.into();
                     v
@@ -55,7 +55,7 @@ pub(crate) fn run(cx: &Context, args: &StatsArgs) -> anyhow::Result<u8> {
             print!("{}", render_scheduler(parameters, desired, &reached));
             let today = days.day_of(now);
             for (deck, stats) in &all {
-                print!("{}", render(&deck.id, &deck.name, stats, today, desired));
+                print!("{}", render(deck.id(), deck.name(), stats, today, desired));
             }
         }
     }
@@ -103,7 +103,7 @@ fn render_scheduler(parameters: &str, desired: f32, reached: &Reached) -> String
 /// The statistics of one deck: its current cards with their schedules, and its history.
 pub fn of_deck<Tz: TimeZone>(
     store: &Store,
-    deck: &Deck,
+    deck: &impl DeckSource,
     now: DateTime<Utc>,
     days: &Days<Tz>,
 ) -> Result<DeckStats, StoreError> {
@@ -113,17 +113,21 @@ pub fn of_deck<Tz: TimeZone>(
     // still in the deck.
     let mut place: HashMap<&str, usize> = HashMap::with_capacity(ids.len());
     for (i, id) in ids.iter().enumerate() {
-        place.entry(id.as_str()).or_insert(i);
+        place.entry(id.as_ref()).or_insert(i);
     }
     let mut states: Vec<Option<CardState>> = vec![None; ids.len()];
-    store.for_each_card_state(&deck.id, |card_id, state| {
+    store.for_each_card_state(deck.id(), |card_id, state| {
         if let Some(&i) = place.get(card_id) {
             states[i] = Some(state);
         }
     })?;
-    let history = store.deck_history(&deck.id, now, days, |id| place.contains_key(id))?;
+    let history = store.deck_history(deck.id(), now, days, |id| place.contains_key(id))?;
     drop(place);
-    let cards: Vec<(String, Option<CardState>)> = ids.into_iter().zip(states).collect();
+    let cards: Vec<(String, Option<CardState>)> = ids
+        .into_iter()
+        .map(std::borrow::Cow::into_owned)
+        .zip(states)
+        .collect();
     Ok(deck_stats(&cards, &history, now, days))
 }
 

@@ -3,7 +3,8 @@
 
 use super::{INTERRUPTED, OK};
 use crate::cli::{Format, SessionArgs};
-use crate::deck::Deck;
+use crate::deck::DeckSource;
+use crate::library::OpenDeck;
 use crate::quiz::{Filter, Kind, Question};
 use crate::schedule::Phase;
 use crate::session::{Attempt, Mode, Progress, Session, Undone};
@@ -58,7 +59,7 @@ pub(super) struct Study<'a> {
     /// The command that asks the same questions again (`run`).
     pub(super) replay: Option<&'a str>,
     /// The decks the questions come from: named in the header, edited with `e`.
-    pub(super) decks: &'a [Deck],
+    pub(super) decks: &'a [OpenDeck],
     /// Show Anki's new / learning / review counts (`review`).
     pub(super) counts: bool,
 }
@@ -269,12 +270,12 @@ fn undo(
 }
 
 /// The decks of a session, as the header names them: one by its name, several by their ids.
-fn deck_names(decks: &[Deck]) -> String {
+fn deck_names(decks: &[OpenDeck]) -> String {
     match decks {
-        [one] => one.name.clone(),
+        [one] => one.name().to_string(),
         several => several
             .iter()
-            .map(|d| d.id.as_str())
+            .map(|d| d.id())
             .collect::<Vec<_>>()
             .join(", "),
     }

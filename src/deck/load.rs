@@ -83,64 +83,161 @@ const BLOCKS_FROM: usize = 256 * 1024;
 /// block, only the validated cards stay. Returns `None` at the first sign of trouble, and the
 /// caller then parses the file in one piece, which reports every problem at its position.
 fn parse_in_blocks(source: &str, path: &str, default_id: &str, origin: Origin) -> Option<Deck> {
-    let blocks = split_blocks(source);
-    let mut decks = blocks.iter().filter(|b| b.1 == Some("deck"));
+    parse_by_blocks(source, path, default_id, origin).map(|parsed| parsed.deck)
+}
+
+/// What the text between two top-level headers is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BlockKind {
+    /// Text before the first header: comments and blank lines only.
+    Preamble,
+    /// The `[deck]` table.
+    Deck,
+    /// A card kind's header and its card.
+    Cards,
+}
+
+/// A block of a deck file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Block {
+    pub(crate) range: Range<usize>,
+    pub(crate) kind: BlockKind,
+    /// How many cards the block holds (each card block holds one, in a file written by hand).
+    pub(crate) cards: usize,
+}
+
+/// A deck parsed block by block, with where each card came from: the cards of the blocks, in
+/// order, are the deck's cards.
+pub(crate) struct ParsedBlocks {
+    pub(crate) deck: Deck,
+    pub(crate) blocks: Vec<Block>,
+}
+
+/// Parses a deck block by block (see [`parse_in_blocks`]); `None` at the first problem.
+pub(crate) fn parse_by_blocks(
+    source: &str,
+    path: &str,
+    default_id: &str,
+    origin: Origin,
+) -> Option<ParsedBlocks> {
+    let split = split_blocks(source);
+    let mut decks = split.iter().filter(|b| b.1 == Some("deck"));
     let (deck_range, _) = decks.next()?;
     if decks.next().is_some() {
         return None;
     }
     let mut cx = Cx::new(source, path);
-    let deck_root = DeTable::parse(&source[deck_range.clone()]).ok()?;
-    if deck_root.get_ref().len() != 1 {
+    let header = header_of(&source[deck_range.clone()], default_id, &mut cx)?;
+    let others: Vec<(Range<usize>, Option<&str>)> = split
+        .iter()
+        .filter(|b| b.1 != Some("deck"))
+        .cloned()
+        .collect();
+    let groups = parse_blocks(source, path, &others, &header.tags)?;
+    let mut blocks = Vec::with_capacity(split.len());
+    let mut groups = groups.into_iter();
+    let mut built = Vec::new();
+    for (range, name) in &split {
+        let (kind, cards) = match *name {
+            Some("deck") => (BlockKind::Deck, 0),
+            _ => {
+                let group = groups.next()?;
+                let n = group.len();
+                built.extend(group);
+                let kind = if name.is_some() {
+                    BlockKind::Cards
+                } else {
+                    BlockKind::Preamble
+                };
+                (kind, n)
+            }
+        };
+        blocks.push(Block {
+            range: range.clone(),
+            kind,
+            cards,
+        });
+    }
+    let deck = cx.finish(header, built, deck_range.clone(), origin);
+    let deck = cx.errors.is_empty().then_some(deck).flatten()?;
+    Some(ParsedBlocks { deck, blocks })
+}
+
+fn header_of(text: &str, default_id: &str, cx: &mut Cx<'_>) -> Option<Header> {
+    let root = DeTable::parse(text).ok()?;
+    if root.get_ref().len() != 1 {
         return None;
     }
-    let header = cx.header(deck_root.get_ref(), default_id);
-    if !cx.errors.is_empty() {
-        return None;
+    let header = cx.header(root.get_ref(), default_id);
+    cx.errors.is_empty().then_some(header)
+}
+
+/// Parses blocks of `source` other than the `[deck]` block, each alone and on several threads
+/// when there are many, with `tags` the deck's tags: the cards of each block, or `None` at the
+/// first problem. A block holds exactly what its header opens; text before the first header
+/// (`None`) holds nothing but comments.
+pub(crate) fn parse_card_blocks(
+    source: &str,
+    path: &str,
+    blocks: &[(Range<usize>, Option<&str>)],
+    tags: &[String],
+) -> Option<Vec<Vec<Card>>> {
+    let groups = parse_blocks(source, path, blocks, tags)?;
+    Some(
+        groups
+            .into_iter()
+            .map(|group| group.into_iter().map(|b| b.card).collect())
+            .collect(),
+    )
+}
+
+/// Blocks bigger than this in all are parsed on several threads.
+const THREADS_FROM: usize = 64 * 1024;
+
+fn parse_blocks(
+    source: &str,
+    path: &str,
+    blocks: &[(Range<usize>, Option<&str>)],
+    tags: &[String],
+) -> Option<Vec<Vec<Built>>> {
+    let one = |(range, name): &(Range<usize>, Option<&str>)| -> Option<Vec<Built>> {
+        // Positions inside a block are relative to the block.
+        let text = &source[range.clone()];
+        let mut cx = Cx::new(text, path);
+        let root = DeTable::parse(text).ok()?;
+        let root = root.get_ref();
+        let expected = usize::from(name.is_some());
+        if root.len() != expected || name.is_some_and(|n| root.get(n).is_none()) {
+            return None;
+        }
+        let built = cx.cards(root, tags, range.start);
+        cx.errors.is_empty().then_some(built)
+    };
+    let size: usize = blocks.iter().map(|b| b.0.len()).sum();
+    let threads = if size < THREADS_FROM {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    };
+    if threads == 1 {
+        return blocks.iter().map(one).collect();
     }
-    let others: Vec<&(Range<usize>, Option<&str>)> =
-        blocks.iter().filter(|b| b.1 != Some("deck")).collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    let per_thread = others.len().div_ceil(threads).max(1);
-    let tags = &header.tags;
-    let groups: Vec<Option<Vec<Built>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = others
+    let per_thread = blocks.len().div_ceil(threads).max(1);
+    let groups: Vec<Option<Vec<Vec<Built>>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = blocks
             .chunks(per_thread)
-            .map(|group| {
-                scope.spawn(move || {
-                    let mut built = Vec::new();
-                    for (range, name) in group {
-                        // Positions inside a block are relative to the block.
-                        let text = &source[range.clone()];
-                        let mut cx = Cx::new(text, path);
-                        let root = DeTable::parse(text).ok()?;
-                        let root = root.get_ref();
-                        // A block holds exactly what its header opens; text before the first
-                        // header holds nothing but comments.
-                        let expected = usize::from(name.is_some());
-                        if root.len() != expected || name.is_some_and(|n| root.get(n).is_none()) {
-                            return None;
-                        }
-                        built.extend(cx.cards(root, tags, range.start));
-                        if !cx.errors.is_empty() {
-                            return None;
-                        }
-                    }
-                    Some(built)
-                })
-            })
+            .map(|group| scope.spawn(move || group.iter().map(one).collect()))
             .collect();
         handles
             .into_iter()
             .map(|h| h.join().ok().flatten())
             .collect()
     });
-    let mut built = Vec::new();
+    let mut all = Vec::with_capacity(blocks.len());
     for group in groups {
-        built.extend(group?);
+        all.extend(group?);
     }
-    let deck = cx.finish(header, built, deck_range.clone(), origin);
-    cx.errors.is_empty().then_some(deck).flatten()
+    Some(all)
 }
 
 /// The 1-based line of each card's header (`[[card]]`, `[[term]]`, …) in `source`, in file
@@ -153,30 +250,42 @@ pub(crate) fn card_lines(source: &str) -> Vec<usize> {
         .collect()
 }
 
+/// Blocks of a deck file: where each is, and the name its header opens (`None` for the text
+/// before the first header).
+pub(crate) type Split = Vec<(Range<usize>, Option<&'static str>)>;
+
 /// Cuts `source` before each top-level header (`[deck]` or `[[KIND]]` for a card kind), outside
 /// multi-line strings. Each block comes with the name its header opens (`None` for the text
 /// before the first header).
-fn split_blocks(source: &str) -> Vec<(Range<usize>, Option<&'static str>)> {
+pub(crate) fn split_blocks(source: &str) -> Split {
+    split_region(source, 0).0
+}
+
+/// Cuts `text`, which starts at byte `offset` of a deck file and at a line of it that
+/// [`split_blocks`] cuts before (or at the start of the file), as [`split_blocks`] cuts it, with
+/// positions in the file; and whether the text ends outside a multi-line string, so that a
+/// header line right after it would be cut before too.
+pub(crate) fn split_region(text: &str, offset: usize) -> (Split, bool) {
     let mut blocks = Vec::new();
-    let mut start = 0;
+    let mut start = offset;
     let mut name = None;
     let mut open_string = None;
-    let mut offset = 0;
-    for line in source.split_inclusive('\n') {
+    let mut at = offset;
+    for line in text.split_inclusive('\n') {
         if open_string.is_none()
             && let Some(header) = top_level_header(line)
         {
-            if offset > start || name.is_some() {
-                blocks.push((start..offset, name));
+            if at > start || name.is_some() {
+                blocks.push((start..at, name));
             }
-            start = offset;
+            start = at;
             name = Some(header);
         }
         open_string = string_open_after(line, open_string);
-        offset += line.len();
+        at += line.len();
     }
-    blocks.push((start..source.len(), name));
-    blocks
+    blocks.push((start..offset + text.len(), name));
+    (blocks, open_string.is_none())
 }
 
 /// `deck` for a `[deck]` line, `card` for `[[card]]`, and so on; `None` for anything else.

@@ -5,6 +5,7 @@ mod builtin;
 mod id;
 mod load;
 mod model;
+mod source;
 mod strings;
 mod syntax;
 mod write;
@@ -12,7 +13,12 @@ mod write;
 pub use builtin::builtin_decks;
 pub use id::derived_id;
 pub(crate) use id::legacy_renames;
-pub(crate) use load::{card_lines, plural, slug};
+pub(crate) use load::{
+    BlockKind, card_lines, parse_by_blocks, parse_card_blocks, plural, slug, split_region,
+};
 pub use load::{deck_id_span, parse_deck};
-pub use model::{Card, Cloze, Content, Deck, Origin, Row, Segment};
+pub use model::{
+    ArchivedCard, ArchivedContent, ArchivedRow, Card, Cloze, Content, Deck, Origin, Row, Segment,
+};
+pub use source::{Answer, DeckSource, Slot, Strs, Term, packed, row_id};
 pub(crate) use write::{DeckFile, FileCard, to_toml};

@@ -3,15 +3,18 @@
 
 use super::cache::DeckCache;
 use super::file::{LoadError, load_file};
-use crate::deck::{Deck, Origin, builtin_decks};
+use super::open::OpenDeck;
+use crate::deck::{DeckSource, Origin, builtin_decks};
 use std::path::{Path, PathBuf};
 
-/// Loads a deck file through the cache when there is one.
-fn load(path: &Path, cache: Option<&DeckCache>) -> Result<Deck, LoadError> {
-    match cache {
-        Some(cache) => cache.load(path),
-        None => load_file(path),
+/// Opens a deck file through the cache when there is one.
+fn load(path: &Path, cache: Option<&DeckCache>) -> Result<OpenDeck, LoadError> {
+    if let Some(cache) = cache
+        && let Some(deck) = cache.open(path)?
+    {
+        return Ok(OpenDeck::Cached(Box::new(deck)));
     }
+    load_file(path).map(OpenDeck::Parsed)
 }
 
 /// The folders searched for user decks: `DATA_DIR/decks`, then each folder in `PMQUIZ_DECKS`.
@@ -27,7 +30,7 @@ pub(crate) fn deck_dirs(data_dir: &Path, env_decks: Option<&std::ffi::OsStr>) ->
 #[derive(Debug)]
 pub(crate) struct DeckEntry {
     pub source: Origin,
-    pub deck: Result<Deck, LoadError>,
+    pub deck: Result<OpenDeck, LoadError>,
 }
 
 /// Every deck available: user decks first (they hide built-in decks with the same id), then the
@@ -53,13 +56,13 @@ pub(crate) fn list_decks(dirs: &[PathBuf], cache: Option<&DeckCache>) -> Vec<Dec
     }
     let user_ids: Vec<String> = entries
         .iter()
-        .filter_map(|e| e.deck.as_ref().ok().map(|d| d.id.clone()))
+        .filter_map(|e| e.deck.as_ref().ok().map(|d| d.id().to_string()))
         .collect();
     for deck in builtin_decks() {
         if !user_ids.contains(&deck.id) {
             entries.push(DeckEntry {
                 source: Origin::BuiltIn,
-                deck: Ok(deck),
+                deck: Ok(OpenDeck::Parsed(deck)),
             });
         }
     }
@@ -74,9 +77,9 @@ pub(crate) fn same_ids(entries: &[DeckEntry]) -> Vec<(String, Vec<PathBuf>)> {
         let (Ok(deck), Origin::File(path)) = (&entry.deck, &entry.source) else {
             continue;
         };
-        match by_id.iter_mut().find(|(id, _)| *id == deck.id) {
+        match by_id.iter_mut().find(|(id, _)| id == deck.id()) {
             Some((_, paths)) => paths.push(path.clone()),
-            None => by_id.push((deck.id.clone(), vec![path.clone()])),
+            None => by_id.push((deck.id().to_string(), vec![path.clone()])),
         }
     }
     by_id.retain(|(_, paths)| paths.len() > 1);
@@ -85,13 +88,13 @@ pub(crate) fn same_ids(entries: &[DeckEntry]) -> Vec<(String, Vec<PathBuf>)> {
 
 /// The decks a command uses when none is named, and a one-line warning for each user deck it
 /// has to leave out: a broken deck, or decks that share an id.
-pub(crate) fn usable(entries: Vec<DeckEntry>) -> (Vec<Deck>, Vec<String>) {
+pub(crate) fn usable(entries: Vec<DeckEntry>) -> (Vec<OpenDeck>, Vec<String>) {
     let shared = same_ids(&entries);
     let mut decks = Vec::new();
     let mut warnings = Vec::new();
     for entry in entries {
         match (entry.deck, entry.source) {
-            (Ok(deck), _) if shared.iter().any(|(id, _)| *id == deck.id) => {}
+            (Ok(deck), _) if shared.iter().any(|(id, _)| id == deck.id()) => {}
             (Ok(deck), _) => decks.push(deck),
             (Err(error), Origin::File(path)) => {
                 let problems = match &error {
@@ -133,7 +136,7 @@ pub(crate) fn resolve(
     arg: &str,
     dirs: &[PathBuf],
     cache: Option<&DeckCache>,
-) -> Result<Deck, LoadError> {
+) -> Result<OpenDeck, LoadError> {
     let path = Path::new(arg);
     if arg.ends_with(".toml") || arg.contains(std::path::MAIN_SEPARATOR) || arg.contains('/') {
         return load(path, cache);
@@ -148,9 +151,9 @@ pub(crate) fn resolve(
     }
     for entry in entries {
         match (entry.deck, entry.source) {
-            (Ok(deck), Origin::File(_)) if deck.id == arg => found = Some(deck),
-            (Ok(deck), Origin::BuiltIn) if deck.id == arg => built_in = Some(deck),
-            (Ok(deck), _) => known.push(deck.id),
+            (Ok(deck), Origin::File(_)) if deck.id() == arg => found = Some(deck),
+            (Ok(deck), Origin::BuiltIn) if deck.id() == arg => built_in = Some(deck),
+            (Ok(deck), _) => known.push(deck.id().to_string()),
             (Err(error), Origin::File(file)) => {
                 if broken.is_none() && file.file_stem().is_some_and(|s| s == arg) {
                     broken = Some(error);

@@ -5,7 +5,9 @@
 mod cache;
 mod discover;
 mod file;
+mod open;
 
-pub use cache::DeckCache;
+pub use cache::{CachedDeck, DeckCache};
 pub(crate) use discover::{DeckEntry, deck_dirs, is_path, list_decks, resolve, same_ids, usable};
 pub use file::{LoadError, load_file};
+pub use open::OpenDeck;

@@ -5,7 +5,7 @@ use super::item::{Item, Variant};
 use super::pools::{Pools, Rights, draw};
 use super::question::{Body, Question};
 use super::text::{Folded, normalize, normalize_accented, reads_as_list, shape};
-use crate::deck::{Cloze, Content, Deck, Row};
+use crate::deck::{Answer, Cloze, Content, Row};
 use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};
 
@@ -34,7 +34,7 @@ impl Asked {
 /// Builds the question `variant` asks of `item`, or `None` when it cannot be asked well (a
 /// multiple-choice question without a wrong option that is really wrong).
 pub(super) fn build(
-    deck: &Deck,
+    deck_id: &str,
     item: &Item<'_>,
     variant: Variant,
     pools: &Pools<'_>,
@@ -112,7 +112,7 @@ pub(super) fn build(
         (lead, own) => lead.or_else(|| own.cloned()),
     };
     Some(Question {
-        deck_id: deck.id.clone(),
+        deck_id: deck_id.to_string(),
         card_id: item.card_id(),
         kind: variant.kind(),
         prompt: asked.prompt,
@@ -215,13 +215,13 @@ fn qa_question(
             // Then other cards' answers of the same shape (items, hedging, length, yes/no),
             // those sharing a tag first.
             let alike = |a: &str, f: &Folded| !rights.reject(f) && shape(a) == own;
-            let shares_tag = |(a, t): (&str, &[String]), f: &Folded| {
-                t.iter().any(|x| card.tags.contains(x)) && alike(a, f)
+            let shares_tag = |a: Answer<'_>, f: &Folded| {
+                a.tags.iter().any(|x| card.tags.iter().any(|t| t == x)) && alike(a.text, f)
             };
             let need = MAX_OPTIONS - options.len();
             draw(
                 &pools.answers,
-                |a| a.0,
+                |a| a.text,
                 shares_tag,
                 need,
                 &mut taken,
@@ -231,8 +231,8 @@ fn qa_question(
             let need = MAX_OPTIONS - options.len();
             draw(
                 &pools.answers,
-                |a| a.0,
-                |(a, _), f| alike(a, f),
+                |a| a.text,
+                |a, f| alike(a.text, f),
                 need,
                 &mut taken,
                 &mut options,

@@ -12,7 +12,7 @@ use super::build::build;
 use super::item::{Item, Variant, variants};
 use super::pools::Pools;
 use super::question::{Kind, Question};
-use crate::deck::{Content, Deck};
+use crate::deck::{Content, DeckSource, Slot};
 use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};
 use std::cell::OnceCell;
@@ -41,48 +41,49 @@ const EXHAUSTIVE: usize = 512;
 /// In larger decks, this many random items are weighed for each next question.
 const PROBES: usize = 32;
 
-fn items_of<'d>(decks: &'d [Deck], filter: &Filter) -> Vec<Item<'d>> {
+/// A reviewable item of the session's decks, its card not built yet.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    /// Index of the deck in the session's decks.
+    deck: usize,
+    slot: Slot,
+}
+
+fn items_of<D: DeckSource>(decks: &[D], filter: &Filter) -> Vec<Entry> {
     let mut items = Vec::new();
-    let mut keep = |item: Item<'d>| {
-        let tagged = |tags: &[String]| tags.iter().any(|t| filter.tags.contains(t));
-        if filter.tags.is_empty()
-            || tagged(&item.card.tags)
-            || item.row.is_some_and(|r| tagged(&r.tags))
-        {
-            items.push(item);
-        }
-    };
     for (d, deck) in decks.iter().enumerate() {
-        for card in &deck.cards {
-            match &card.content {
-                Content::Table { rows, .. } => {
-                    for row in rows {
-                        keep(Item {
-                            deck: d,
-                            card,
-                            row: Some(row),
-                        });
-                    }
-                }
-                _ => keep(Item {
-                    deck: d,
-                    card,
-                    row: None,
-                }),
-            }
-        }
+        items.extend(
+            deck.slots(&filter.tags)
+                .into_iter()
+                .map(|slot| Entry { deck: d, slot }),
+        );
     }
     items
 }
 
+/// The card (and row) of an item, built when first asked for.
+fn resolve<D: DeckSource>(decks: &[D], entry: Entry) -> Option<Item<'_>> {
+    let card = decks[entry.deck].card(entry.slot.card)?;
+    let row = match (&card.content, entry.slot.row) {
+        (Content::Table { rows, .. }, Some(r)) => Some(rows.get(r as usize)?),
+        (Content::Table { .. }, None) => return None,
+        (_, _) => None,
+    };
+    Some(Item {
+        deck: entry.deck,
+        card,
+        row,
+    })
+}
+
 /// Each deck's distractor pools, built when a question of that deck first needs them.
-struct DeckPools<'d> {
-    decks: &'d [Deck],
+struct DeckPools<'d, D> {
+    decks: &'d [D],
     pools: Vec<OnceCell<Pools<'d>>>,
 }
 
-impl<'d> DeckPools<'d> {
-    fn new(decks: &'d [Deck]) -> Self {
+impl<'d, D: DeckSource> DeckPools<'d, D> {
+    fn new(decks: &'d [D]) -> Self {
         DeckPools {
             decks,
             pools: decks.iter().map(|_| OnceCell::new()).collect(),
@@ -103,14 +104,23 @@ struct Offer {
 }
 
 impl Offer {
-    fn of(item: &Item<'_>, pools: &DeckPools<'_>, filter: &Filter) -> Self {
+    fn of<D: DeckSource>(item: &Item<'_>, pools: &DeckPools<'_, D>, filter: &Filter) -> Self {
         let mut found = Vec::new();
         variants(item, pools.of(item.deck), &mut found);
         found.retain(|v| filter.kinds.contains(&v.kind()));
         Offer {
             variants: found,
-            facts: item.facts(&pools.decks[item.deck].id),
+            facts: item.facts(pools.decks[item.deck].id()),
             tags: item.tags(),
+        }
+    }
+
+    /// An item whose card could not be built offers nothing.
+    fn nothing() -> Self {
+        Offer {
+            variants: Vec::new(),
+            facts: Vec::new(),
+            tags: Vec::new(),
         }
     }
 }
@@ -174,11 +184,11 @@ impl Mix {
 
 /// Asks `item` as the first kind of `order` it offers, a random variant of that kind; a
 /// variant that cannot be built well gives way to the next.
-fn ask(
+fn ask<D: DeckSource>(
     item: &Item<'_>,
     offer: &Offer,
     order: &[Kind],
-    pools: &DeckPools<'_>,
+    pools: &DeckPools<'_, D>,
     rng: &mut impl Rng,
 ) -> Option<Question> {
     let mut left = offer.variants.clone();
@@ -187,7 +197,7 @@ fn ask(
             .filter(|&j| left[j].kind() == *kind)
             .collect();
         let pick = of_kind[rng.random_range(0..of_kind.len())];
-        let deck = &pools.decks[item.deck];
+        let deck = pools.decks[item.deck].id();
         if let Some(question) = build(deck, item, left[pick], pools.of(item.deck), rng) {
             return Some(question);
         }
@@ -197,14 +207,15 @@ fn ask(
 }
 
 /// How many distinct questions the decks can yield under `filter`.
-pub fn available_questions(decks: &[Deck], filter: &Filter) -> usize {
+pub fn available_questions<D: DeckSource>(decks: &[D], filter: &Filter) -> usize {
     let pools: Vec<Pools<'_>> = decks.iter().map(Pools::new).collect();
     let mut buffer = Vec::new();
     items_of(decks, filter)
-        .iter()
+        .into_iter()
+        .filter_map(|entry| resolve(decks, entry))
         .map(|item| {
             buffer.clear();
-            variants(item, &pools[item.deck], &mut buffer);
+            variants(&item, &pools[item.deck], &mut buffer);
             buffer
                 .iter()
                 .filter(|v| filter.kinds.contains(&v.kind()))
@@ -216,8 +227,8 @@ pub fn available_questions(decks: &[Deck], filter: &Filter) -> usize {
 /// Generates up to `count` questions, each from a different item, balanced over facts, kinds
 /// and tags (see the module's notes). The same decks, filter, count and generator state always
 /// give the same questions.
-pub fn generate(
-    decks: &[Deck],
+pub fn generate<D: DeckSource>(
+    decks: &[D],
     filter: &Filter,
     count: usize,
     rng: &mut impl Rng,
@@ -248,7 +259,10 @@ pub fn generate(
             let i = unused[pos];
             let offer = offers
                 .entry(i)
-                .or_insert_with(|| Offer::of(&items[i], &pools, filter));
+                .or_insert_with(|| match resolve(decks, items[i]) {
+                    Some(item) => Offer::of(&item, &pools, filter),
+                    None => Offer::nothing(),
+                });
             if offer.variants.is_empty() {
                 leaving.push(pos);
                 continue;
@@ -287,7 +301,8 @@ pub fn generate(
         }
         let Some((_, i)) = chosen else { continue };
         let offer = &offers[&i];
-        if let Some(question) = ask(&items[i], offer, &order, &pools, rng) {
+        let item = resolve(decks, items[i]).expect("an item with an offer has its card");
+        if let Some(question) = ask(&item, offer, &order, &pools, rng) {
             mix.record(&question, offer);
             questions.push(question);
         }
@@ -298,8 +313,8 @@ pub fn generate(
 /// Generates one question for each `(deck index, card id)` given, in that order, at most
 /// `limit` (for review), each of the kind asked least so far that the card offers. Ids no
 /// longer in their deck are skipped.
-pub fn generate_for(
-    decks: &[Deck],
+pub fn generate_for<D: DeckSource>(
+    decks: &[D],
     wanted: &[(usize, String)],
     limit: usize,
     filter: &Filter,
@@ -309,36 +324,37 @@ pub fn generate_for(
         kinds: filter.kinds.clone(),
         tags: Vec::new(),
     };
-    let items = items_of(decks, &all);
-    // Look the wanted ids up from the items without building an id per item: a table row's id
-    // `TABLE/ROW` is split instead (ids never contain `/`).
-    let position: HashMap<(usize, &str, Option<&str>), usize> = wanted
-        .iter()
-        .enumerate()
-        .rev()
-        .map(|(i, (deck, id))| match id.split_once('/') {
-            Some((card, row)) => ((*deck, card, Some(row)), i),
-            None => ((*deck, id.as_str(), None), i),
-        })
-        .collect();
-    let mut found: Vec<Option<usize>> = vec![None; wanted.len()];
-    for (i, item) in items.iter().enumerate() {
-        let key = (
-            item.deck,
-            item.card.id.as_str(),
-            item.row.map(|r| r.id.as_str()),
-        );
-        if let Some(&w) = position.get(&key) {
-            found[w] = Some(i);
+    // Each deck looks its wanted ids up at once.
+    let mut found: Vec<Option<Entry>> = vec![None; wanted.len()];
+    for (d, deck) in decks.iter().enumerate() {
+        let (at, ids): (Vec<usize>, Vec<&str>) = wanted
+            .iter()
+            .enumerate()
+            .filter(|(_, (deck, _))| *deck == d)
+            .map(|(i, (_, id))| (i, id.as_str()))
+            .unzip();
+        if ids.is_empty() {
+            continue;
+        }
+        for (i, slot) in at.into_iter().zip(deck.find(&ids)) {
+            found[i] = slot.map(|slot| Entry { deck: d, slot });
         }
     }
+    // An item wanted twice is asked once.
+    let mut seen = HashSet::new();
     let pools = DeckPools::new(decks);
     let mut mix = Mix::default();
     let mut questions = Vec::new();
-    for i in found.into_iter().flatten().take(limit) {
-        let offer = Offer::of(&items[i], &pools, &all);
+    let items = found
+        .into_iter()
+        .flatten()
+        .filter(|e| seen.insert((e.deck, e.slot)))
+        .filter_map(|e| resolve(decks, e))
+        .take(limit);
+    for item in items {
+        let offer = Offer::of(&item, &pools, &all);
         let order = mix.kind_order(&all.kinds, rng);
-        if let Some(question) = ask(&items[i], &offer, &order, &pools, rng) {
+        if let Some(question) = ask(&item, &offer, &order, &pools, rng) {
             mix.record(&question, &offer);
             questions.push(question);
         }
@@ -379,10 +395,10 @@ mod tests {
         let pools = Pools::new(&deck);
         let decks = [deck.clone()];
         let kinds: Vec<Vec<Kind>> = items_of(&decks, &Filter::default())
-            .iter()
-            .map(|item| {
+            .into_iter()
+            .map(|entry| {
                 let mut v = Vec::new();
-                variants(item, &pools, &mut v);
+                variants(&resolve(&decks, entry).unwrap(), &pools, &mut v);
                 v.iter().map(|v| v.kind()).collect()
             })
             .collect();

@@ -4,9 +4,10 @@
 //! the asked term).
 
 use super::text::{Folded, normalize};
-use crate::deck::{Content, Deck};
+use crate::deck::{Answer, DeckSource, Term};
 use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 
@@ -16,9 +17,9 @@ use std::collections::HashMap;
 /// when a question first needs them, so that a few questions from a large deck stay cheap.
 pub(super) struct Pools<'d> {
     /// Answers of question/answer cards, with the card's tags.
-    pub(super) answers: Vec<(&'d str, &'d [String])>,
+    pub(super) answers: Vec<Answer<'d>>,
     /// Every definition of a term card.
-    terms: Vec<Definition<'d>>,
+    terms: Vec<Term<'d>>,
     /// Whether the question/answer cards have at least two different answers.
     pub(super) varied_answers: bool,
     /// Whether the term cards have at least two different terms.
@@ -26,68 +27,41 @@ pub(super) struct Pools<'d> {
     terms_index: OnceCell<TermIndex<'d>>,
 }
 
-/// One term card's definition.
-#[derive(Clone, Copy)]
-struct Definition<'d> {
-    term: &'d str,
-    text: &'d str,
-    exclusive: bool,
-    includes: &'d [String],
-}
-
 impl<'d> Pools<'d> {
-    pub(super) fn new(deck: &'d Deck) -> Self {
-        let mut pools = Pools {
-            answers: Vec::new(),
-            terms: Vec::new(),
-            varied_answers: false,
-            varied_terms: false,
-            terms_index: OnceCell::new(),
-        };
+    pub(super) fn new(deck: &'d impl DeckSource) -> Self {
+        let answers = deck.answers();
+        let terms = deck.terms();
         // Normalizing every answer and term only to tell whether two differ is costly: stop at
         // the first difference.
-        let mut first_answer: Option<String> = None;
-        let mut first_term: Option<String> = None;
-        let differs = |first: &mut Option<String>, text: &str| match first {
-            None => {
-                *first = Some(normalize(text));
-                false
-            }
-            Some(first) => *first != normalize(text),
-        };
-        for card in &deck.cards {
-            match &card.content {
-                Content::Card { answer, .. } => {
-                    pools.answers.push((answer, &card.tags));
-                    if !pools.varied_answers {
-                        pools.varied_answers = differs(&mut first_answer, answer);
-                    }
-                }
-                Content::Term {
-                    term,
-                    definition,
-                    exclusive,
-                    includes,
-                    ..
-                } => {
-                    pools.terms.push(Definition {
-                        term,
-                        text: definition,
-                        exclusive: *exclusive,
-                        includes,
-                    });
-                    if !pools.varied_terms {
-                        pools.varied_terms = differs(&mut first_term, term);
-                    }
-                }
-                _ => {}
-            }
+        let varied_answers = varied(answers.iter().map(|a| Cow::Owned(normalize(a.text))));
+        let varied_terms = varied(terms.iter().map(normalized_term));
+        Pools {
+            answers,
+            terms,
+            varied_answers,
+            varied_terms,
+            terms_index: OnceCell::new(),
         }
-        pools
     }
 
     pub(super) fn term_index(&self) -> &TermIndex<'d> {
         self.terms_index.get_or_init(|| TermIndex::new(&self.terms))
+    }
+}
+
+/// Whether the texts are not all the same; reads them only until two differ.
+fn varied<'a>(mut texts: impl Iterator<Item = Cow<'a, str>>) -> bool {
+    let Some(first) = texts.next() else {
+        return false;
+    };
+    texts.any(|t| t != first)
+}
+
+/// A term normalized: as the deck keeps it, or normalized now.
+fn normalized_term<'d>(term: &Term<'d>) -> Cow<'d, str> {
+    match term.normalized {
+        Some(norm) => Cow::Borrowed(norm),
+        None => Cow::Owned(normalize(term.term)),
     }
 }
 
@@ -96,7 +70,7 @@ pub(super) struct TermIndex<'d> {
     /// Distinct terms, in order of appearance.
     pub(super) distinct: Vec<&'d str>,
     /// Index in `distinct` of each normalized term.
-    position: HashMap<String, usize>,
+    position: HashMap<Cow<'d, str>, usize>,
     /// Each term's definitions, with whether each fits that term only.
     definitions: Vec<Vec<(&'d str, bool)>>,
     /// The same definitions normalized, once a question first asks about the term.
@@ -109,7 +83,7 @@ pub(super) struct TermIndex<'d> {
 }
 
 impl<'d> TermIndex<'d> {
-    fn new(terms: &[Definition<'d>]) -> Self {
+    fn new(terms: &[Term<'d>]) -> Self {
         let mut index = TermIndex {
             distinct: Vec::new(),
             position: HashMap::new(),
@@ -118,27 +92,25 @@ impl<'d> TermIndex<'d> {
             related: Vec::new(),
             all: Vec::with_capacity(terms.len()),
         };
+        // Where each term card's term is in `distinct`.
+        let mut at_of = Vec::with_capacity(terms.len());
         for d in terms {
-            let norm = normalize(d.term);
-            let at = *index.position.entry(norm).or_insert_with(|| {
+            let at = *index.position.entry(normalized_term(d)).or_insert_with(|| {
                 index.distinct.push(d.term);
                 index.definitions.push(Vec::new());
                 index.normalized.push(OnceCell::new());
                 index.distinct.len() - 1
             });
-            index.definitions[at].push((d.text, d.exclusive));
-            index.all.push((at, d.text));
+            index.definitions[at].push((d.definition, d.exclusive));
+            index.all.push((at, d.definition));
+            at_of.push(at);
         }
         // Direct inclusions, then their closure: a term includes what its included terms do.
         let n = index.distinct.len();
         let mut includes: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for d in terms {
-            if d.includes.is_empty() {
-                continue;
-            }
-            let at = index.position[&normalize(d.term)];
-            for included in d.includes {
-                if let Some(&j) = index.position.get(&normalize(included))
+        for (d, &at) in terms.iter().zip(&at_of) {
+            for included in d.includes.iter() {
+                if let Some(&j) = index.position.get(normalize(included).as_str())
                     && j != at
                     && !includes[at].contains(&j)
                 {
@@ -172,7 +144,7 @@ impl<'d> TermIndex<'d> {
 
     /// The index of a term, if the deck has it.
     pub(super) fn find(&self, term: &str) -> Option<usize> {
-        self.position.get(&normalize(term)).copied()
+        self.position.get(normalize(term).as_str()).copied()
     }
 
     fn normalized(&self, term: usize) -> &[String] {
