@@ -138,6 +138,23 @@ pub(super) fn check_order(
     Ok(())
 }
 
+/// Whether the card of a changed answer (`target`, given at `answered_at`) is to be replayed
+/// rather than given the schedule the change computed: it has an event after the answer, or
+/// was already waiting for a replay. Notes it for replay in the first case.
+fn replayed_instead(
+    tx: &Transaction<'_>,
+    deck_id: &str,
+    card_id: &str,
+    answered_at: DateTime<Utc>,
+    target: EventId,
+) -> rusqlite::Result<bool> {
+    check_order(tx, deck_id, card_id, answered_at, target)?;
+    tx.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM replay_pending WHERE deck_id = ?1 AND card_id = ?2)",
+    )?
+    .query_row(params![deck_id, card_id], |r| r.get(0))
+}
+
 fn event_id_col(r: &Row<'_>, idx: usize) -> rusqlite::Result<EventId> {
     let bytes: Vec<u8> = r.get(idx)?;
     <[u8; 16]>::try_from(bytes.as_slice())
@@ -276,16 +293,9 @@ impl Store {
         .map_err(|e| self.err(e))?;
         if let Undone::Answer(deck_id, card_id, answered_at) = found {
             // A card with an event after the answer (or already waiting) is replayed instead.
-            check_order(&tx, &deck_id, &card_id, answered_at, target).map_err(|e| self.err(e))?;
-            let pending = tx
-                .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM replay_pending \
-                     WHERE deck_id = ?1 AND card_id = ?2)",
-                    params![deck_id, card_id],
-                    |r| r.get::<_, bool>(0),
-                )
+            let replayed = replayed_instead(&tx, &deck_id, &card_id, answered_at, target)
                 .map_err(|e| self.err(e))?;
-            if !pending {
+            if !replayed {
                 match previous {
                     Some(state) => upsert_card(&tx, &deck_id, &card_id, state).map(drop),
                     None => tx
@@ -339,16 +349,9 @@ impl Store {
                     |r| from_millis_col(r, 0),
                 )
                 .map_err(|e| self.err(e))?;
-            check_order(&tx, &deck_id, &card_id, answered_at, target).map_err(|e| self.err(e))?;
-            let pending = tx
-                .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM replay_pending \
-                     WHERE deck_id = ?1 AND card_id = ?2)",
-                    params![deck_id, card_id],
-                    |r| r.get::<_, bool>(0),
-                )
+            let replayed = replayed_instead(&tx, &deck_id, &card_id, answered_at, target)
                 .map_err(|e| self.err(e))?;
-            if !pending {
+            if !replayed {
                 upsert_card(&tx, &deck_id, &card_id, next).map_err(|e| self.err(e))?;
             }
         }

@@ -14,7 +14,7 @@ use super::event::{DeviceId, Event, EventId};
 use super::format::{self, FORMAT_VERSION, Header, Purpose, Step};
 use super::log_file::{self, Notice};
 use crate::schedule::Scheduler;
-use crate::store::{Events, Imported, Store, SyncLog, SyncRead};
+use crate::store::{Events, Imported, OwnLog, Store, StoreError, SyncLog, SyncRead};
 
 /// From this many unread bytes on (about 200 000 answers), a log is read in one transaction
 /// with the history's indexes built at the end ([`Store::bulk_import`]).
@@ -227,22 +227,9 @@ fn write_own_log(
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(SyncError::io("read", path)(e)),
     };
-    let mut buf = Vec::new();
-    let mut sent = 0u64;
-    let mut last = state.and_then(|s| s.exported);
-
-    let length = match (state, found) {
+    let (length, sent, last) = match (state, found) {
         (Some(s), Some(len)) if s.length == len && len > 0 => {
-            log.for_each_own_event(s.exported, |e| {
-                last = Some(e.id);
-                format::encode_event(&e, &mut buf);
-                sent += 1;
-                true
-            })?;
-            if !buf.is_empty() {
-                log_file::append(path, &buf)?;
-            }
-            len + buf.len() as u64
+            append_own(&log, path, s.exported, &HashSet::new(), Vec::new(), len)?
         }
         (_, None) => {
             if state.is_some() {
@@ -253,28 +240,15 @@ fn write_own_log(
                 ));
             }
             // A new log: every event of this device, written at once.
-            let mut err = None;
-            log_file::create(path, |write| {
-                format::encode_header(&header(device, name), &mut buf);
+            let (mut sent, mut last) = (0, None);
+            let length = create_with_events(path, &header(device, name), |each| {
                 log.for_each_own_event(None, |e| {
                     last = Some(e.id);
-                    format::encode_event(&e, &mut buf);
                     sent += 1;
-                    if buf.len() >= 1 << 20 {
-                        if let Err(e) = write(&buf) {
-                            err = Some(e);
-                            return false;
-                        }
-                        buf.clear();
-                    }
-                    true
+                    each(&e)
                 })
-                .map_err(io::Error::other)?;
-                if let Some(e) = err.take() {
-                    return Err(e);
-                }
-                write(&buf)
-            })?
+            })?;
+            (length, sent, last)
         }
         (_, Some(len)) => {
             // Read the whole log: what is in it, what is damaged, where its whole records end.
@@ -300,27 +274,43 @@ fn write_own_log(
                 end = outcome.read.offset;
                 log_file::truncate(path, end)?;
             }
+            let mut buf = Vec::new();
             if outcome.headers.is_empty() && end == 0 {
                 format::encode_header(&header(device, name), &mut buf);
             }
-            log.for_each_own_event(None, |e| {
-                last = last.max(Some(e.id));
-                if !present.contains(&e.id) {
-                    format::encode_event(&e, &mut buf);
-                    sent += 1;
-                }
-                true
-            })?;
-            if !buf.is_empty() {
-                log_file::append(path, &buf)?;
-            }
-            end + buf.len() as u64
+            append_own(&log, path, None, &present, buf, end)?
         }
     };
     // Every event of this device up to the greatest id the history holds is in the log now.
-    let exported = last.max(log.last_id()?);
+    let exported = state.and_then(|s| s.exported).max(last).max(log.last_id()?);
     log.finish(SyncLog { length, exported })?;
     Ok((sent, notices))
+}
+
+/// Appends to the log at `path`, `len` bytes long, `buf` and then every event of this device
+/// after `after` (all of them for `None`) that `present` lacks. Returns the log's new length,
+/// how many events were appended and the greatest id of this device's events seen.
+fn append_own(
+    log: &OwnLog<'_>,
+    path: &Path,
+    after: Option<EventId>,
+    present: &HashSet<EventId>,
+    mut buf: Vec<u8>,
+    len: u64,
+) -> Result<(u64, u64, Option<EventId>), SyncError> {
+    let (mut sent, mut last) = (0, None);
+    log.for_each_own_event(after, |e| {
+        last = Some(e.id);
+        if !present.contains(&e.id) {
+            format::encode_event(&e, &mut buf);
+            sent += 1;
+        }
+        true
+    })?;
+    if !buf.is_empty() {
+        log_file::append(path, &buf)?;
+    }
+    Ok((len + buf.len() as u64, sent, last))
 }
 
 fn header(device: DeviceId, name: &str) -> Header {
@@ -482,44 +472,56 @@ pub struct Transfer {
 /// Writes every event of the history (of every device) to `path`, replacing it at once.
 pub fn export(store: &Store, path: &Path, name: &str) -> Result<Transfer, SyncError> {
     let mut transfer = Transfer::default();
-    let mut buf = Vec::new();
-    let mut err = None;
-    log_file::create(path, |write| {
-        format::encode_header(
-            &Header {
-                version: FORMAT_VERSION,
-                device: store.device_id(),
-                name: name.to_string(),
-                purpose: Purpose::Export,
-            },
-            &mut buf,
-        );
-        store
-            .for_each_event(Events::All, |e| {
-                transfer.events += 1;
-                if matches!(
-                    e.body,
-                    super::event::Body::Answer(..) | super::event::Body::Practice(..)
-                ) {
-                    transfer.answers += 1;
-                }
-                format::encode_event(&e, &mut buf);
-                if buf.len() >= 1 << 20 {
-                    if let Err(e) = write(&buf) {
-                        err = Some(e);
-                        return false;
-                    }
-                    buf.clear();
-                }
-                true
-            })
-            .map_err(io::Error::other)?;
-        if let Some(e) = err.take() {
-            return Err(e);
-        }
-        write(&buf)
+    let header = Header {
+        version: FORMAT_VERSION,
+        device: store.device_id(),
+        name: name.to_string(),
+        purpose: Purpose::Export,
+    };
+    create_with_events(path, &header, |each| {
+        store.for_each_event(Events::All, |e| {
+            transfer.events += 1;
+            if matches!(
+                e.body,
+                super::event::Body::Answer(..) | super::event::Body::Practice(..)
+            ) {
+                transfer.answers += 1;
+            }
+            each(&e)
+        })
     })?;
     Ok(transfer)
+}
+
+/// Writes a new file at `path` (replacing any file there at once, never in part): `header`,
+/// then every event `events` passes to the function it is given (which returns false once
+/// writing failed), 1 MiB at a time. Returns the file's length.
+fn create_with_events(
+    path: &Path,
+    header: &Header,
+    events: impl FnOnce(&mut dyn FnMut(&Event) -> bool) -> Result<(), StoreError>,
+) -> Result<u64, SyncError> {
+    log_file::create(path, |write| {
+        let mut buf = Vec::new();
+        format::encode_header(header, &mut buf);
+        let mut failed = None;
+        events(&mut |e| {
+            format::encode_event(e, &mut buf);
+            if buf.len() >= 1 << 20 {
+                if let Err(e) = write(&buf) {
+                    failed = Some(e);
+                    return false;
+                }
+                buf.clear();
+            }
+            true
+        })
+        .map_err(io::Error::other)?;
+        match failed {
+            Some(e) => Err(e),
+            None => write(&buf),
+        }
+    })
 }
 
 /// Adds the events of the export (or log) at `path` that the history lacks, and replays the
