@@ -267,6 +267,8 @@ fn status_shows_the_devices_and_what_waits_in_each_direction() {
     assert_eq!(devices[1]["to_receive"], 3);
     assert_eq!(devices[1]["answers"], 0);
     assert!(!devices[1]["name"].as_str().unwrap().is_empty(), "{s}");
+    // Both devices are this machine: this one is named as its log names it.
+    assert_eq!(devices[0]["name"], devices[1]["name"], "{s}");
     b.sync(&at(7), folder.path()).ok();
     let s = status(&b);
     assert_eq!(s["devices"][1]["to_receive"], 0);

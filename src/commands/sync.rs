@@ -23,7 +23,7 @@ pub(super) fn run(cx: &Context, args: &SyncArgs) -> anyhow::Result<u8> {
     };
     let store = open_store_to_share(cx)?;
     if args.status {
-        let status = folder::status(&store, &dir)?;
+        let status = folder::status(&store, &dir, &folder::device_name())?;
         match args.format {
             Format::Text => print!("{}", render_status(&status)),
             Format::Json => println!("{}", serde_json::to_string_pretty(&status_json(&status))?),

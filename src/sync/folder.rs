@@ -351,8 +351,9 @@ pub struct DeviceStatus {
     pub to_receive: u64,
 }
 
-/// The state of the sync with `dir`, changing nothing.
-pub fn status(store: &Store, dir: &Path) -> Result<Status, SyncError> {
+/// The state of the sync with `dir`, changing nothing. `name` is the name this device gives
+/// itself in its log (its host name).
+pub fn status(store: &Store, dir: &Path, name: &str) -> Result<Status, SyncError> {
     let (folder, key) = open_folder(dir, false)?;
     let own_name = log_name(store.device_id());
     let mut notices = Vec::new();
@@ -381,7 +382,11 @@ pub fn status(store: &Store, dir: &Path) -> Result<Status, SyncError> {
         .into_iter()
         .map(|d| DeviceStatus {
             id: d.id,
-            name: d.name,
+            name: if d.this && d.name.is_empty() {
+                name.to_string()
+            } else {
+                d.name
+            },
             this: d.this,
             answers: d.answers,
             events: d.events,
