@@ -414,3 +414,30 @@ fn the_history_of_an_older_pmquiz_is_shared_after_its_upgrade() {
     assert_eq!(stats[0]["review"], 7, "{stats}");
     assert_not_contains(&out.stderr, "warning");
 }
+
+#[test]
+fn answers_from_a_clock_behind_the_others_take_their_place_in_time_order() {
+    let (a, b) = (Device::new(), Device::new());
+    let folder = TempDir::new().unwrap();
+    // As if one device had given b's answers first, then a's.
+    let single = Device::new();
+    single.session(&at(40), 1, &[false, true, true, false]);
+    single.session(&at(100), 1, &[true, true, false, true]);
+
+    a.session(&at(100), 1, &[true, true, false, true]);
+    a.sync(&at(101), folder.path()).ok();
+    b.sync(&at(102), folder.path()).ok();
+    // b's clock is an hour behind: it answers the same cards "before" a's answers it knows.
+    b.session(&at(40), 1, &[false, true, true, false]);
+    assert_eq!(b.cards().len(), 4, "the same four cards");
+    // The next command that opens the history puts b's answers in their place.
+    b.run(&at(41), &["stats", "--deck", FACTS, "--format", "json"], "")
+        .ok();
+    assert_eq!(b.cards(), single.cards());
+    b.sync(&at(45), folder.path()).ok();
+    a.sync(&at(103), folder.path()).ok();
+    assert_eq!(a.answer_ids().len(), 8);
+    assert_eq!(a.answer_ids(), b.answer_ids());
+    assert_eq!(a.cards(), b.cards());
+    assert_eq!(a.cards(), single.cards());
+}

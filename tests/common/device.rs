@@ -179,7 +179,8 @@ impl Device {
             .prepare(
                 "SELECT event_id FROM answers UNION ALL SELECT event_id FROM practice \
                  UNION ALL SELECT event_id FROM forgets UNION ALL SELECT event_id FROM undos \
-                 ORDER BY 1",
+                 UNION ALL SELECT event_id FROM overrides \
+                 UNION ALL SELECT event_id FROM schedule_sets ORDER BY 1",
             )
             .unwrap();
         stmt.query_map([], |r| r.get(0))
