@@ -12,8 +12,8 @@ Exit codes:
   1    an error: invalid deck, unreadable file, unusable history database, or (check) an
        invalid deck file
   2    usage error: unknown command or flag, bad value
-  130  interrupted with Ctrl-C (run, review: the summary of the answered questions is
-       printed)";
+  130  interrupted with Ctrl-C, or ended by SIGTERM or SIGHUP (run, review: the terminal is
+       restored and the summary of the answered questions is printed)";
 
 const EXAMPLES: &str = "\
 Examples:

@@ -360,6 +360,71 @@ fn ctrl_c_ends_at_once_with_the_summary_and_exit_code_130() {
 }
 
 #[test]
+fn sigterm_and_sighup_restore_the_terminal_and_print_the_summary() {
+    let args = [
+        "run", "--deck", "faq", "--kinds", "mcq", "--seed", "4", "--count", "3",
+    ];
+    let questions = learn_session(&args);
+    for signal in [libc::SIGTERM, libc::SIGHUP] {
+        let data = TempDir::new().unwrap();
+        let mut p = start(&args, &data);
+        p.wait_for(&questions[0].options[3]);
+        p.send(&questions[0].right_option().to_string());
+        p.wait_for("✓ Right");
+        p.send(" ");
+        p.wait_for(&questions[1].options[3]);
+        assert!(p.alternate());
+        p.signal(signal);
+        p.wait_until("the normal screen", |_| !p.alternate());
+        let (code, screen) = p.finish();
+        assert_eq!(code, 130, "signal {signal}: {screen}");
+        assert!(screen.starts_with("Score 1/1 (100%)"), "{screen}");
+        assert_eq!(answers(data.path()).len(), 1, "the answer given is kept");
+    }
+}
+
+#[test]
+fn the_mouse_wheel_scrolls_a_question_taller_than_the_screen() {
+    let data = TempDir::new().unwrap();
+    let deck = data.path().join("long.toml");
+    let words: Vec<String> = (1..=60).map(|i| format!("word{i}")).collect();
+    std::fs::write(
+        &deck,
+        format!(
+            "[deck]\nname = \"Long\"\n\n[[card]]\nquestion = \"{}?\"\nanswer = \"yes\"\n",
+            words.join(" ")
+        ),
+    )
+    .unwrap();
+    let args = [
+        "run",
+        "--deck",
+        deck.to_str().unwrap(),
+        "--kinds",
+        "flash",
+        "--count",
+        "1",
+    ];
+    let mut p = Pty::spawn(&args, 40, 12, data.path(), &[]);
+    p.wait_for("Space show answer");
+    p.send(" ");
+    let top = p.wait_for("↓ more: PgDn");
+    let first = top.lines().nth(3).unwrap_or_default().to_string();
+    // SGR mouse report of the wheel turned down (button 65) at column 5, row 5.
+    p.send("\x1b[<65;5;5M");
+    let scrolled = p.wait_for("↑");
+    assert_ne!(
+        scrolled.lines().nth(3).unwrap_or_default(),
+        first,
+        "{scrolled}"
+    );
+    // And back up (button 64) to the top.
+    p.send("\x1b[<64;5;5M\x1b[<64;5;5M\x1b[<64;5;5M\x1b[<64;5;5M");
+    let back = p.wait_for("↓ more: PgDn");
+    assert_eq!(back.lines().nth(3).unwrap_or_default(), first, "{back}");
+}
+
+#[test]
 fn ctrl_c_with_json_output_still_prints_the_summary_object() {
     let args = [
         "run", "--deck", "faq", "--kinds", "typed", "--seed", "4", "--count", "3",

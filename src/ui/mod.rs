@@ -76,13 +76,14 @@ pub(crate) trait Frontend {
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-/// Installs the Ctrl-C handler that lets a session end cleanly with its summary.
+/// Installs the handler of Ctrl-C (SIGINT), SIGTERM and SIGHUP that lets a session end cleanly:
+/// the terminal restored, the summary printed, exit code 130.
 pub(crate) fn catch_interrupts() {
     // An error here means a handler is already installed, which is just as good.
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
 }
 
-/// Whether Ctrl-C was pressed.
+/// Whether Ctrl-C was pressed (or SIGTERM or SIGHUP arrived).
 pub(crate) fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }

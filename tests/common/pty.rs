@@ -171,6 +171,14 @@ impl Pty {
             .set_size(nonzero(rows), nonzero(cols));
     }
 
+    /// Sends pmquiz the signal `signal` (SIGTERM, SIGHUP...).
+    pub(crate) fn signal(&self, signal: libc::c_int) {
+        let pid = libc::pid_t::try_from(self.child.id()).expect("a pid");
+        // SAFETY: kill only sends a signal to the child started here.
+        let rc = unsafe { libc::kill(pid, signal) };
+        assert_eq!(rc, 0, "kill: {}", std::io::Error::last_os_error());
+    }
+
     /// Waits for pmquiz to exit; returns its exit code and the screen it left behind.
     #[track_caller]
     pub(crate) fn finish(mut self) -> (i32, String) {
