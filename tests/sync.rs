@@ -441,3 +441,94 @@ fn answers_from_a_clock_behind_the_others_take_their_place_in_time_order() {
     assert_eq!(a.cards(), b.cards());
     assert_eq!(a.cards(), single.cards());
 }
+
+/// The lines README gives to sync through a git repository (the `sh` block after "With a git
+/// repository").
+fn readme_git_recipe() -> String {
+    let readme = include_str!("../README.md");
+    let section = &readme[readme.find("**With a git repository**").unwrap()..];
+    let start = section.find("```sh\n").unwrap() + "```sh\n".len();
+    let block = &section[start..];
+    block[..block.find("```").unwrap()]
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Runs `script` with `sh -e` as the user of device `d` whose home is `home`, with pmquiz
+/// on the PATH and a fixed clock.
+fn sh(d: &Device, home: &Path, now: &str, script: &str) -> std::process::Output {
+    let bin = Path::new(env!("CARGO_BIN_EXE_pmquiz")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    std::process::Command::new("sh")
+        .args(["-ec", script])
+        .env_clear()
+        .env("PATH", path)
+        .env("HOME", home)
+        .env("PMQUIZ_DATA_DIR", d.dir())
+        .env("PMQUIZ_DECKS", "")
+        .env("PMQUIZ_NOW", now)
+        .env("NO_COLOR", "1")
+        .env("TZ", "UTC")
+        .current_dir(home)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Learner")
+        .env("GIT_AUTHOR_EMAIL", "learner@example.org")
+        .env("GIT_COMMITTER_NAME", "Learner")
+        .env("GIT_COMMITTER_EMAIL", "learner@example.org")
+        .output()
+        .expect("sh runs")
+}
+
+#[test]
+fn the_readme_s_git_recipe_syncs_two_devices() {
+    let recipe = readme_git_recipe();
+    assert!(recipe.contains("pmquiz sync"), "{recipe}");
+    let (a, b) = (Device::new(), Device::new());
+    let (home_a, home_b) = (TempDir::new().unwrap(), TempDir::new().unwrap());
+    let host = TempDir::new().unwrap();
+    let remote = host.path().join("pmquiz-sync.git");
+    let remote = remote.to_str().unwrap();
+    // The repository on the host, with a first commit; a clone on each device.
+    let setup = format!(
+        "git -c init.defaultBranch=main init -q --bare {remote}\n\
+         git clone -q {remote} first 2>/dev/null\n\
+         cd first && echo 'pmquiz history' > README.md && git add README.md\n\
+         git commit -qm 'First commit' && git push -q origin HEAD:main"
+    );
+    let ok = |out: std::process::Output| {
+        assert!(
+            out.status.success(),
+            "stdout:\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    ok(sh(&a, host.path(), &at(0), &setup));
+    for (d, home) in [(&a, &home_a), (&b, &home_b)] {
+        let clone = format!("git clone -q {remote} ~/pmquiz-sync");
+        ok(sh(d, home.path(), &at(0), &clone));
+    }
+
+    a.session(&at(10), 1, &[true, false, true]);
+    b.session(&at(20), 2, &[false, false, true, true]);
+    let out = ok(sh(&a, home_a.path(), &at(30), &recipe));
+    assert_contains(&out, "sent 3 events");
+    let out = ok(sh(&b, home_b.path(), &at(31), &recipe));
+    assert_contains(&out, "sent 4 events, received 3 events");
+    let out = ok(sh(&a, home_a.path(), &at(32), &recipe));
+    assert_contains(&out, "sent 0 events, received 4 events");
+    // Nothing new: the recipe still runs through.
+    let out = ok(sh(&b, home_b.path(), &at(33), &recipe));
+    assert_contains(&out, "nothing new");
+    assert_eq!(a.answer_ids().len(), 7);
+    assert_eq!(a.answer_ids(), b.answer_ids());
+    assert_eq!(a.cards(), b.cards());
+}
