@@ -713,7 +713,7 @@ impl Store {
                     events.push(CardEvent {
                         at: from_millis_col(r, 2).map_err(err)?,
                         id: event_id_col(r, 3).map_err(err)?,
-                        step: Step::Set(super::state_from_row(r, 4).map_err(err)?),
+                        step: Step::Set(Box::new(super::state_from_row(r, 4).map_err(err)?)),
                     });
                 }
             }
@@ -1291,7 +1291,7 @@ fn replay_card(
             Ok(CardEvent {
                 at: from_millis_col(r, 0)?,
                 id: event_id_col(r, 1)?,
-                step: Step::Set(super::state_from_row(r, 2)?),
+                step: Step::Set(Box::new(super::state_from_row(r, 2)?)),
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
