@@ -4,7 +4,7 @@
 use super::id::{derived_id, id_text};
 use super::model::{Card, Cloze, Content, Deck, Origin, Row, Segment};
 use super::strings::StringSource;
-use super::syntax::ROW_BEFORE_TABLE;
+use super::syntax::{ROW_BEFORE_TABLE, control_name};
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::quiz::Kind;
 use crate::quiz::normalize_accented;
@@ -1355,6 +1355,9 @@ impl<'a, 'i> Fields<'a, 'i> {
             );
             return None;
         }
+        if !printable(cx, value.span(), key, text) {
+            return None;
+        }
         Some((text.trim().to_string(), value.span()))
     }
 
@@ -1389,7 +1392,11 @@ impl<'a, 'i> Fields<'a, 'i> {
                     format!("empty string in `{key}`"),
                     "remove the empty entry or write some text in it",
                 ),
-                Some(text) => out.push((text.trim().to_string(), item.span())),
+                Some(text) => {
+                    if printable(cx, item.span(), key, text) {
+                        out.push((text.trim().to_string(), item.span()));
+                    }
+                }
                 None => cx.error(
                     item.span(),
                     format!(
@@ -1423,6 +1430,32 @@ impl<'a, 'i> Fields<'a, 'i> {
 }
 
 /// The question kinds a kind of card can be asked as.
+/// Whether `text` holds no control character a terminal would act on (an escape sequence, a
+/// bell, a backspace written as `\u001b`, `\u0007`, `\b` in the TOML string); line breaks and
+/// tabs are text. Reports the first such character at `span`.
+fn printable(cx: &mut Cx<'_>, span: Range<usize>, key: &str, text: &str) -> bool {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let line_break = c == '\n' || (c == '\r' && chars.peek() == Some(&'\n'));
+        if c.is_control() && c != '\t' && !line_break {
+            cx.error(
+                span,
+                format!(
+                    "`{key}` holds the control character U+{:04X} ({}), which a terminal would act on rather than show",
+                    c as u32,
+                    control_name(c)
+                ),
+                format!(
+                    "remove the `\\u{:04x}` escape (or the character) from the text: deck text may hold line breaks and tabs, no other control characters",
+                    c as u32
+                ),
+            );
+            return false;
+        }
+    }
+    true
+}
+
 pub(crate) fn askable(kind: &str) -> &'static [Kind] {
     match kind {
         "card" => &[Kind::Flash, Kind::Mcq, Kind::Typed],
@@ -1858,6 +1891,32 @@ mod tests {
             "{HEAD}[[card]]\nquestion = \"Q\"\nanswer = \"año\"\nwrong = [\"AÑO!\"]\n"
         ));
         assert_eq!(m, "wrong answer `AÑO!` is also an accepted answer");
+    }
+
+    #[test]
+    fn control_characters_in_text_are_errors_line_breaks_and_tabs_are_not() {
+        let (l, c, m, h) = one(&format!(
+            "{HEAD}[[card]]\nquestion = \"a \\u001b[2J b\"\nanswer = \"ok\"\n"
+        ));
+        assert_eq!((l, c), (5, 12));
+        assert_eq!(
+            m,
+            "`question` holds the control character U+001B (ESC), which a terminal would act on rather than show"
+        );
+        assert!(h.contains("`\\u001b`"), "{h}");
+        let (_, _, m, _) = one(&format!(
+            "{HEAD}[[choice]]\nquestion = \"q\"\noptions = [\"a\", \"b\", \"c\\u0007\"]\nanswer = \"a\"\n"
+        ));
+        assert!(
+            m.starts_with("`options` holds the control character U+0007 (BEL)"),
+            "{m}"
+        );
+        assert!(
+            parse_deck(&format!(
+                "{HEAD}[[card]]\nquestion = \"\"\"\r\nline one\r\n\tline two\\n\"\"\"\nanswer = \"ok\"\n"
+            ), "t.toml", "t", Origin::BuiltIn)
+            .is_ok()
+        );
     }
 
     #[test]

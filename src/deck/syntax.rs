@@ -104,7 +104,7 @@ pub(super) fn syntax_error(path: &str, source: &str, error: &toml::de::Error) ->
 }
 
 /// The standard abbreviation of a control character.
-fn control_name(c: char) -> &'static str {
+pub(super) fn control_name(c: char) -> &'static str {
     const C0: [&str; 32] = [
         "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF", "CR",
         "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB",

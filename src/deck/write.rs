@@ -222,7 +222,16 @@ fn plain(text: &str) -> String {
 }
 
 fn field(out: &mut String, key: &str, value: &str) {
-    let _ = writeln!(out, "{key} = {}", toml::Value::String(value.to_string()));
+    let _ = writeln!(out, "{key} = {}", toml::Value::String(printable(value)));
+}
+
+/// `text` without the control characters a deck may not hold (text from another tool can carry
+/// them): line breaks and tabs stay.
+fn printable(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .chars()
+        .filter(|&c| !c.is_control() || c == '\n' || c == '\t')
+        .collect()
 }
 
 fn list(out: &mut String, key: &str, values: &[String]) {
@@ -231,7 +240,7 @@ fn list(out: &mut String, key: &str, values: &[String]) {
     }
     let items: Vec<String> = values
         .iter()
-        .map(|v| toml::Value::String(v.clone()).to_string())
+        .map(|v| toml::Value::String(printable(v)).to_string())
         .collect();
     let _ = writeln!(out, "{key} = [{}]", items.join(", "));
 }
@@ -363,6 +372,42 @@ mod tests {
             Ok(deck) => deck.cards,
             Err(e) => panic!("{}\n{e:?}", written.text),
         }
+    }
+
+    #[test]
+    fn control_characters_from_other_tools_are_left_out() {
+        let deck = DeckFile {
+            id: "d".to_string(),
+            name: "A\u{7} deck".to_string(),
+            description: String::new(),
+            source: String::new(),
+            cards: vec![card(
+                None,
+                Content::Card {
+                    question: "Red \u{1b}[31mtext\r\nand\ta tab?".to_string(),
+                    answer: "yes\u{8}".to_string(),
+                    accept: vec!["y\u{0}".to_string()],
+                    wrong: Vec::new(),
+                    keywords: Vec::new(),
+                    list: None,
+                    typed: false,
+                },
+            )],
+        };
+        let written = to_toml(&deck);
+        let cards = load(&written);
+        let Content::Card {
+            question,
+            answer,
+            accept,
+            ..
+        } = &cards[0].content
+        else {
+            panic!()
+        };
+        assert_eq!(question, "Red [31mtext\nand\ta tab?");
+        assert_eq!(answer, "yes");
+        assert_eq!(accept, &["y"]);
     }
 
     #[test]
