@@ -349,15 +349,15 @@ fn show_prints_a_deck_named_by_path() {
 fn a_deck_without_an_id_is_named_after_its_file() {
     let deck = show_json(&["show", "valid/term.toml", "--format", "json"]);
     assert_eq!(deck["id"], "term");
-    // An unmarked example has the term blanked wherever it appears, ignoring case.
-    let example = &cards(&deck)[0]["examples"][0]["segments"];
+    // An unmarked example has the term blanked wherever it appears, ignoring case; the JSON
+    // writes the examples as a deck file would, with the blank marked.
     assert_eq!(
-        example,
-        &serde_json::json!([
-            {"text": "Leaves are where most "},
-            {"blank": ["photosynthesis", "Photosynthesis"]},
-            {"text": " happens."}
-        ])
+        cards(&deck)[0]["examples"],
+        serde_json::json!(["Leaves are where most {{photosynthesis|Photosynthesis}} happens."])
+    );
+    assert_eq!(
+        cards(&deck)[1]["examples"],
+        serde_json::json!(["Roots take up water by {{osmosis}}."])
     );
 }
 

@@ -2,7 +2,7 @@
 
 use super::{Context, OK};
 use crate::cli::Format;
-use crate::deck::{Content, Deck, plural};
+use crate::deck::{Content, Deck, cloze_source, plural};
 use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
 
@@ -20,19 +20,23 @@ pub(super) fn run(cx: &Context, args: &crate::cli::ShowArgs) -> anyhow::Result<u
     Ok(OK)
 }
 
-/// A choice card's `answer` is held as the index of its option; the JSON gives it as the
-/// option's text, as a deck file writes it.
+/// A choice card's `answer` is held as the index of its option, a term's examples as cloze
+/// segments; the JSON gives them as a deck file writes them: the option's text, and each
+/// example as a sentence with its blank between `{{` and `}}`.
 fn answers_as_text(deck: &Deck, value: &mut serde_json::Value) {
     for (card, json) in deck
         .cards
         .iter()
         .zip(value["cards"].as_array_mut().into_iter().flatten())
     {
-        if let Content::Choice {
-            options, answer, ..
-        } = &card.content
-        {
-            json["answer"] = options[*answer].clone().into();
+        match &card.content {
+            Content::Choice {
+                options, answer, ..
+            } => json["answer"] = options[*answer].clone().into(),
+            Content::Term { examples, .. } => {
+                json["examples"] = examples.iter().map(cloze_source).collect();
+            }
+            _ => {}
         }
     }
 }

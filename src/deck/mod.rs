@@ -21,4 +21,4 @@ pub use model::{
     ArchivedCard, ArchivedContent, ArchivedRow, Card, Cloze, Content, Deck, Origin, Row, Segment,
 };
 pub use source::{Answer, DeckSource, Slot, Strs, Term, packed, row_id};
-pub(crate) use write::{DeckFile, FileCard, to_toml};
+pub(crate) use write::{DeckFile, FileCard, cloze_source, to_toml};
