@@ -6,7 +6,7 @@
 use super::article::{
     Article, Block, Facts, Format, Heading, Line, Mark, Table, mark_title, push_para,
 };
-use super::plain::{join_wrapped, read_text};
+use super::plain::{Paragraph, read_text};
 use super::text::{find_ci, squash};
 
 pub(crate) fn read(text: &str) -> Article {
@@ -230,12 +230,8 @@ struct Reader {
     blocks: Vec<Block>,
     facts: Facts,
     page_title: Option<String>,
-    lines: Vec<Line>,
-    line: String,
-    line_no: Option<usize>,
+    para: Paragraph,
     lists: usize,
-    /// The next line starts a list item (later lines of the item continue it).
-    new_item: bool,
     heading: Option<(u8, usize, String)>,
     term: Option<(usize, String)>,
     table: Option<TableState>,
@@ -353,8 +349,8 @@ impl Reader {
                 }
             }
             ("li", closing) => {
-                self.line_break();
-                self.new_item = !closing;
+                self.para.line_break();
+                self.para.set_item(!closing);
             }
             ("br", _) => self.line_break(),
             ("table", false) => {
@@ -445,30 +441,15 @@ impl Reader {
             term.push_str(text);
             return;
         }
-        if self.line_no.is_none() && !text.trim().is_empty() {
-            self.line_no = Some(no);
-        }
-        self.line.push_str(text);
+        self.para.text(text, no);
     }
 
     fn line_break(&mut self) {
-        let text = squash(&std::mem::take(&mut self.line));
-        if let Some(no) = self.line_no.take()
-            && !text.is_empty()
-        {
-            self.lines.push(Line {
-                no,
-                text,
-                item: self.new_item,
-            });
-            self.new_item = false;
-        }
+        self.para.line_break();
     }
 
     fn flush(&mut self) {
-        self.line_break();
-        let lines = std::mem::take(&mut self.lines);
-        push_para(&mut self.blocks, join_wrapped(lines));
+        self.para.flush(&mut self.blocks);
     }
 
     /// A table of two or more columns is a table; a layout table of one column is text.

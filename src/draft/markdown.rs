@@ -2,10 +2,8 @@
 //! front matter) into blocks, keeping each block's line: headings, paragraphs (a list is one
 //! paragraph of item lines), tables; emphasis, links and code are kept as their text.
 
-use super::article::{
-    Article, Block, Facts, Format, Heading, Line, Mark, Table, mark_title, push_para,
-};
-use super::plain::{join_wrapped, read_text};
+use super::article::{Article, Block, Facts, Format, Heading, Mark, Table, mark_title};
+use super::plain::{Paragraph, read_text};
 use super::text::squash;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
@@ -45,13 +43,9 @@ pub(crate) fn read(text: &str) -> Article {
 struct Reader {
     blocks: Vec<Block>,
     facts: Facts,
-    /// Lines of the paragraph or list being read, and the line being built.
-    lines: Vec<Line>,
-    line: String,
-    line_no: Option<usize>,
+    /// The paragraph or list being read.
+    para: Paragraph,
     lists: usize,
-    /// The next line starts a list item (later lines of the item continue it).
-    new_item: bool,
     heading: Option<(u8, usize, String)>,
     term: Option<(usize, String)>,
     table: Option<Table>,
@@ -80,7 +74,7 @@ impl Reader {
             }
             Tag::Item => {
                 self.line_break();
-                self.new_item = true;
+                self.para.set_item(true);
             }
             Tag::Paragraph if self.lists == 0 => self.flush(),
             Tag::DefinitionListTitle => {
@@ -212,10 +206,7 @@ impl Reader {
         } else if let Some(cell) = &mut self.cell {
             cell.push_str(text);
         } else {
-            if self.line_no.is_none() {
-                self.line_no = Some(no);
-            }
-            self.line.push_str(text);
+            self.para.text(text, no);
         }
     }
 
@@ -229,24 +220,13 @@ impl Reader {
             cell.push(' ');
             return;
         }
-        let text = squash(&std::mem::take(&mut self.line));
-        if let Some(no) = self.line_no.take()
-            && !text.is_empty()
-        {
-            self.lines.push(Line {
-                no,
-                text,
-                item: self.new_item,
-            });
-            self.new_item = false;
-        }
+        self.para.line_break();
     }
 
     /// Ends the paragraph (or list) being read.
     fn flush(&mut self) {
         self.line_break();
-        let lines = std::mem::take(&mut self.lines);
-        push_para(&mut self.blocks, join_wrapped(lines));
+        self.para.flush(&mut self.blocks);
     }
 
     /// `title:`, `author:` and `date:` from YAML front matter.
@@ -275,6 +255,7 @@ impl Reader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::draft::article::Line;
 
     #[test]
     fn markdown_blocks_with_lines() {

@@ -2,7 +2,7 @@
 //! aligned columns as tables, and lines a text editor wrapped joined again.
 
 use super::article::{Block, Heading, Line, Mark, mark_title, push_para, strip_bullet};
-use super::text::{ends_sentence, is_heading_shaped};
+use super::text::{ends_sentence, is_heading_shaped, squash};
 
 /// Reads plain text: paragraphs are separated by blank lines; a short line standing alone is a
 /// heading; an underlined line (`===`, `---`) is one too; aligned columns and `|`-separated
@@ -71,6 +71,54 @@ fn flush_text_para(para: &mut Vec<(usize, &str)>, blocks: &mut Vec<Block>) {
         })
         .collect();
     push_para(blocks, join_wrapped(lines));
+}
+
+/// The paragraph (or list) a marked-up reader (Markdown, HTML) is reading: its lines so far and
+/// the line being built from the text between breaks.
+#[derive(Default)]
+pub(crate) struct Paragraph {
+    lines: Vec<Line>,
+    line: String,
+    /// Where the line being built starts: the first text in it that is not blank.
+    line_no: Option<usize>,
+    /// The next line starts a list item (later lines of the item continue it).
+    new_item: bool,
+}
+
+impl Paragraph {
+    /// Adds `text`, found at line `no`, to the line being built.
+    pub(crate) fn text(&mut self, text: &str, no: usize) {
+        if self.line_no.is_none() && !text.trim().is_empty() {
+            self.line_no = Some(no);
+        }
+        self.line.push_str(text);
+    }
+
+    /// Whether the next line starts a list item.
+    pub(crate) fn set_item(&mut self, item: bool) {
+        self.new_item = item;
+    }
+
+    /// Ends the line being built (a break, a list item's end).
+    pub(crate) fn line_break(&mut self) {
+        let text = squash(&std::mem::take(&mut self.line));
+        if let Some(no) = self.line_no.take()
+            && !text.is_empty()
+        {
+            self.lines.push(Line {
+                no,
+                text,
+                item: self.new_item,
+            });
+            self.new_item = false;
+        }
+    }
+
+    /// Ends the paragraph: its lines, joined where they were wrapped, become a block.
+    pub(crate) fn flush(&mut self, blocks: &mut Vec<Block>) {
+        self.line_break();
+        push_para(blocks, join_wrapped(std::mem::take(&mut self.lines)));
+    }
 }
 
 /// Joins lines that a text editor wrapped: a line continues the one before when that one does
