@@ -142,14 +142,14 @@ one, there is too little history and nothing changes.",
     /// Sync the review history with your other devices through a shared folder
     #[command(
         long_about = "Sync the review history with your other devices through a shared folder.\n\n\
-pmquiz writes this device's new answers (and forgets and undos) to DIR/pmquiz/DEVICE.log, a \
-file no other device writes, and reads every other device's log from where it last stopped. \
+pmquiz writes this device's new answers (and forgets, undos and overrides) to \
+DIR/pmquiz/DEVICE.log, a file no other device writes, and reads every other device's log from where it last stopped. \
 Any tool that copies a folder between machines carries the logs: Syncthing, Dropbox, \
 Nextcloud, iCloud Drive, a git repository, a network share. The schedules of the cards that \
 new answers touch are computed again from all their answers in time order, so devices that \
 have seen the same answers have the same schedules. Copies a sync tool makes of a log \
 (`*.sync-conflict-*`, `* (conflicted copy)*`, `*.orig`) are read like the log.\n\n\
-Set `sync_dir = \"~/Sync/pmquiz\"` in DATA_DIR/config.toml to leave out DIR, and \
+Set `sync_dir = \"~/Sync\"` in DATA_DIR/config.toml to leave out DIR, and \
 `sync = \"auto\"` to sync at the start and end of every run and review.",
         after_help = SYNC_EXIT_CODES
     )]
