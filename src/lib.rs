@@ -22,4 +22,5 @@ pub mod simulate;
 pub mod stats;
 pub mod store;
 pub mod sync;
+mod timing;
 mod ui;

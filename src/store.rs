@@ -171,6 +171,19 @@ pub(crate) struct ImportedHistory<'a> {
     pub(crate) reviews: Vec<Vec<(DateTime<Utc>, Rating)>>,
 }
 
+/// How many answers [`Store::import_history`] writes with one statement.
+const INSERT_BATCH: usize = 64;
+
+/// An imported answer waiting to be written with others.
+struct PendingAnswer<'a> {
+    deck_id: &'a str,
+    card_id: &'a str,
+    rating: Rating,
+    at: i64,
+    duration: i64,
+    event: EventId,
+}
+
 /// What [`Store::import_history`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct ImportCounts {
@@ -272,6 +285,11 @@ impl Store {
             }
         }
 
+        Store::open_file(path)
+    }
+
+    /// Opens (creating it if need be) the history at `path`, set up and migrated.
+    fn open_file(path: PathBuf) -> Result<Store, StoreError> {
         let conn = Connection::open_with_flags(
             &path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -288,6 +306,74 @@ impl Store {
         store.migrate()?;
         store.device = store.read_device()?;
         Ok(store)
+    }
+
+    /// A new, empty history for a bulk import into a data directory that has none yet, or
+    /// `None` when it has one (or the leftovers of one). It is made in a temporary file beside
+    /// where the history belongs and written without a journal and without syncing each
+    /// transaction: the data is written once, not to the write-ahead log and then again into
+    /// the database. That is safe because nothing else can see the file until
+    /// [`NewHistory::install`] has synced it and linked it into place in one step; a crash
+    /// before leaves the data directory without a history, as it was, and at most a
+    /// temporary file `.pmquiz-import-*.db` in it.
+    pub(crate) fn create_new(data_dir: &Path) -> Result<Option<NewHistory>, StoreError> {
+        fs::create_dir_all(data_dir).map_err(|source| StoreError::Io {
+            action: "create the data directory",
+            path: data_dir.to_path_buf(),
+            source,
+        })?;
+        let dest = data_dir.join(DB_FILE_NAME);
+        let taken = |p: &Path| fs::symlink_metadata(p).is_ok();
+        if ["", "-wal", "-shm", "-journal"]
+            .iter()
+            .any(|suffix| taken(&data_dir.join(format!("{DB_FILE_NAME}{suffix}"))))
+        {
+            return Ok(None);
+        }
+        // Made as SQLite makes a new history (not private to its owner as a temporary file
+        // would be), and removed if the import fails.
+        let temp = (0..100)
+            .map(|_| data_dir.join(format!(".pmquiz-import-{:08x}.db", rand::random::<u32>())))
+            .find_map(|path| {
+                match fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&path)
+                {
+                    Ok(_) => Some(Ok(path)),
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => None,
+                    Err(source) => Some(Err(StoreError::Io {
+                        action: "create a file in",
+                        path: data_dir.to_path_buf(),
+                        source,
+                    })),
+                }
+            })
+            .unwrap_or_else(|| {
+                Err(StoreError::Io {
+                    action: "create a file in",
+                    path: data_dir.to_path_buf(),
+                    source: io::Error::other("every name tried was taken"),
+                })
+            })?;
+        let temp = tempfile::TempPath::try_from_path(&temp).map_err(|source| StoreError::Io {
+            action: "create",
+            path: temp,
+            source,
+        })?;
+        let store = Store::open_file(temp.to_path_buf())?;
+        let e = |err| store.err(err);
+        retry_while_busy(|| {
+            store
+                .conn
+                .pragma_update_and_check(None, "journal_mode", "OFF", |r| r.get::<_, String>(0))
+        })
+        .map_err(e)?;
+        store
+            .conn
+            .pragma_update(None, "synchronous", "OFF")
+            .map_err(e)?;
+        Ok(Some(NewHistory { store, temp, dest }))
     }
 
     /// The database file.
@@ -692,6 +778,55 @@ impl Store {
                      VALUES (?1, ?2, 'flash', 1, ?3, '', ?4, ?5, ?6, ?7, ?8)",
                 )
                 .map_err(e)?;
+            // Answers are written INSERT_BATCH to a statement: a million answers are a million
+            // statements otherwise, each with its own start and end.
+            let row = "(?, ?, 'flash', ?, ?, ?, '', ?, ?, ?, ?, ?)";
+            let mut insert_batch = tx
+                .prepare(&format!(
+                    "INSERT INTO answers (deck_id, card_id, question_kind, correct, rating, \
+                     given, expected, answered_at, duration_ms, session_id, event_id, device) \
+                     VALUES {}",
+                    vec![row; INSERT_BATCH].join(", ")
+                ))
+                .map_err(e)?;
+            let mut pending: Vec<PendingAnswer<'_>> = Vec::with_capacity(INSERT_BATCH);
+            let device = self.device.0;
+            let mut write_pending =
+                |pending: &mut Vec<PendingAnswer<'_>>, all: bool| -> rusqlite::Result<()> {
+                    if pending.len() == INSERT_BATCH {
+                        for (k, a) in pending.iter().enumerate() {
+                            let at = k * 10;
+                            insert_batch.raw_bind_parameter(at + 1, a.deck_id)?;
+                            insert_batch.raw_bind_parameter(at + 2, a.card_id)?;
+                            insert_batch.raw_bind_parameter(at + 3, a.rating != Rating::Again)?;
+                            insert_batch.raw_bind_parameter(at + 4, a.rating.as_u8())?;
+                            insert_batch.raw_bind_parameter(at + 5, a.rating.as_str())?;
+                            insert_batch.raw_bind_parameter(at + 6, a.at)?;
+                            insert_batch.raw_bind_parameter(at + 7, a.duration)?;
+                            insert_batch.raw_bind_parameter(at + 8, source)?;
+                            insert_batch.raw_bind_parameter(at + 9, &a.event.as_bytes()[..])?;
+                            insert_batch.raw_bind_parameter(at + 10, device)?;
+                        }
+                        insert_batch.raw_execute()?;
+                        pending.clear();
+                    } else if all {
+                        for a in pending.drain(..) {
+                            insert_answer.execute(params![
+                                a.deck_id,
+                                a.card_id,
+                                a.rating != Rating::Again,
+                                a.rating.as_u8(),
+                                a.rating.as_str(),
+                                a.at,
+                                a.duration,
+                                source,
+                                a.event.as_bytes(),
+                                device,
+                            ])?;
+                        }
+                    }
+                    Ok(())
+                };
             for card in cards {
                 let has_history = match deck_has_history.get(card.deck_id) {
                     Some(&known) => known,
@@ -704,6 +839,8 @@ impl Store {
                 native.clear();
                 imported_before.clear();
                 if has_history {
+                    // What this import wrote is read back too.
+                    write_pending(&mut pending, true).map_err(e)?;
                     let mut rows = history_of
                         .query(params![card.deck_id, card.card_id, source])
                         .map_err(e)?;
@@ -747,20 +884,15 @@ impl Store {
                     let event = ids.next(answer.answered_at);
                     match answer.rating {
                         Some(rating) => {
-                            insert_answer
-                                .execute(params![
-                                    card.deck_id,
-                                    card.card_id,
-                                    rating != Rating::Again,
-                                    rating.as_u8(),
-                                    given,
-                                    at,
-                                    duration,
-                                    source,
-                                    event.as_bytes(),
-                                    self.device.0,
-                                ])
-                                .map_err(e)?;
+                            pending.push(PendingAnswer {
+                                deck_id: card.deck_id,
+                                card_id: card.card_id,
+                                rating,
+                                at,
+                                duration,
+                                event,
+                            });
+                            write_pending(&mut pending, false).map_err(e)?;
                             counts.answers += 1;
                         }
                         None => {
@@ -809,11 +941,15 @@ impl Store {
                     counts.scheduled += 1;
                 }
             }
+            write_pending(&mut pending, true).map_err(e)?;
         }
-        for (_, sql) in &indexes {
+        crate::timing::step("history: replaying and inserting the answers");
+        for (name, sql) in &indexes {
             tx.execute_batch(sql).map_err(e)?;
+            crate::timing::step(&format!("history: building the index {name}"));
         }
         tx.commit().map_err(e)?;
+        crate::timing::step("history: committing");
         Ok(counts)
     }
 
@@ -1361,6 +1497,68 @@ fn inspect_read_only(path: &Path) -> Result<(), StoreError> {
     }
 }
 
+/// A history being filled in a temporary file, for a data directory that had none
+/// ([`Store::create_new`]).
+pub(crate) struct NewHistory {
+    store: Store,
+    temp: tempfile::TempPath,
+    dest: PathBuf,
+}
+
+impl NewHistory {
+    /// The history, to write to.
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Makes the history what pmquiz opens: sets it to its write-ahead log as every history
+    /// is, syncs it to disk and links it in as `pmquiz.db`, never over a history that another
+    /// pmquiz created meanwhile. Returns `false`, and leaves that one as it is, when there is
+    /// one now; the temporary file is removed either way.
+    pub(crate) fn install(self) -> Result<bool, StoreError> {
+        let NewHistory { store, temp, dest } = self;
+        let io_err = |action: &'static str, path: &Path| {
+            let path = path.to_path_buf();
+            move |source| StoreError::Io {
+                action,
+                path,
+                source,
+            }
+        };
+        store
+            .conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(|e| store.err(e))?;
+        let mode: String = store
+            .conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+            .map_err(|e| store.err(e))?;
+        let temp_path = temp.to_path_buf();
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(io_err("set up", &temp_path)(io::Error::other(format!(
+                "the new history cannot use a write-ahead log (journal mode {mode})"
+            ))));
+        }
+        drop(store);
+        fs::File::open(&temp)
+            .and_then(|f| f.sync_all())
+            .map_err(io_err("sync", &temp))?;
+        match fs::hard_link(&temp, &dest) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Ok(false),
+            Err(e) => return Err(io_err("create", &dest)(e)),
+        }
+        temp.close().map_err(io_err("remove", &temp_path))?;
+        if let Some(dir) = dest.parent() {
+            // The new directory entry, synced; not every system can open a directory.
+            if let Ok(d) = fs::File::open(dir) {
+                d.sync_all().map_err(io_err("sync", dir))?;
+            }
+        }
+        Ok(true)
+    }
+}
+
 /// Runs `f` again while it fails with "database is locked", for up to
 /// [`BUSY_TIMEOUT`], for the few operations SQLite's busy handler skips.
 fn retry_while_busy<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
@@ -1781,6 +1979,90 @@ mod tests {
             )
             .unwrap();
         assert_eq!(n, 10);
+    }
+
+    fn one_imported_card(store: &Store) -> ImportCounts {
+        let card = ImportedHistory {
+            deck_id: "d",
+            card_id: "c1",
+            answers: vec![ImportedAnswer {
+                answered_at: t0(),
+                rating: Some(Rating::Good),
+                duration: Duration::from_secs(3),
+            }],
+            reviews: vec![vec![(t0(), Rating::Good)]],
+        };
+        store
+            .import_history("anki-import", &["d"], 1, [card], |_, _| {
+                Some(state(Phase::Review, t0() + TimeDelta::days(3)))
+            })
+            .unwrap()
+    }
+
+    fn leftovers(dir: &Path) -> Vec<String> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".pmquiz-import-"))
+            .collect()
+    }
+
+    #[test]
+    fn a_new_history_is_made_aside_and_put_in_place_in_wal_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let new = Store::create_new(dir.path()).unwrap().unwrap();
+        // Nothing is visible where the history belongs until it is installed.
+        assert!(!dir.path().join(DB_FILE_NAME).exists());
+        assert_eq!(one_imported_card(new.store()).answers, 1);
+        assert!(new.install().unwrap());
+        assert!(leftovers(dir.path()).is_empty());
+        let store = Store::open(dir.path()).unwrap();
+        let mode: String = store
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        assert_eq!(
+            store.card_state("d", "c1").unwrap().unwrap().phase,
+            Phase::Review
+        );
+        // With a history there, no new one is made.
+        drop(store);
+        assert!(Store::create_new(dir.path()).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_new_history_never_replaces_one_made_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let new = Store::create_new(dir.path()).unwrap().unwrap();
+        one_imported_card(new.store());
+        // Another pmquiz records an answer before the import ends.
+        let other = Store::open(dir.path()).unwrap();
+        other.record(&answer("e", "x", true, t0()), None).unwrap();
+        drop(other);
+        assert!(!new.install().unwrap());
+        assert!(leftovers(dir.path()).is_empty());
+        let store = Store::open(dir.path()).unwrap();
+        assert!(store.card_state("d", "c1").unwrap().is_none());
+        let n: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM answers WHERE deck_id = 'e'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn a_failed_new_history_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let new = Store::create_new(dir.path()).unwrap().unwrap();
+        assert_eq!(leftovers(dir.path()).len(), 1);
+        drop(new);
+        assert!(leftovers(dir.path()).is_empty());
+        assert!(!dir.path().join(DB_FILE_NAME).exists());
     }
 
     fn state(phase: Phase, due: DateTime<Utc>) -> CardState {

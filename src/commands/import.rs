@@ -10,15 +10,18 @@ use crate::import::plan::{Checked, Planned};
 use crate::import::plan::{Target, plan, validate};
 use crate::import::read::{Read, read};
 use crate::import::report::{DeckReport, SourceReport, render};
-use crate::schedule::{Rating, Scheduler};
+use crate::schedule::{CardState, Rating, Scheduler};
 use crate::store::{ImportCounts, ImportedHistory, Store};
 use chrono::{DateTime, Utc};
+use std::cell::Cell;
 use std::io::Write as _;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The session id of answers brought in from Anki.
 const ANKI_SOURCE: &str = "anki-import";
 
 pub(super) fn run(cx: &Context, args: &ImportArgs) -> anyhow::Result<u8> {
+    crate::timing::step("import: starting");
     let target = match (&args.output, &args.into) {
         (Some(file), _) => {
             if file.extension().is_none_or(|e| e != "toml") {
@@ -52,10 +55,11 @@ pub(super) fn run(cx: &Context, args: &ImportArgs) -> anyhow::Result<u8> {
         })
         .collect();
     let planned = plan(&imported, &names, &target);
+    crate::timing::step("import: grouping cards into decks");
     let mut checked = Vec::new();
     let mut dropped = Vec::new();
-    for p in &planned {
-        if let Some(c) = validate(p, &imported) {
+    for (p, c) in planned.iter().zip(validate_all(&planned, &imported)) {
+        if let Some(c) = c {
             dropped.extend(c.dropped.iter().cloned());
             checked.push((p, c));
         }
@@ -63,6 +67,7 @@ pub(super) fn run(cx: &Context, args: &ImportArgs) -> anyhow::Result<u8> {
     if checked.is_empty() {
         anyhow::bail!("no card could be imported from {}", names.join(", "));
     }
+    crate::timing::step("import: rendering and checking the decks");
     let paths: Vec<_> = checked.iter().map(|(p, _)| p.path.clone()).collect();
     check_free(&paths, args.force)?;
     if !args.dry_run {
@@ -71,6 +76,7 @@ pub(super) fn run(cx: &Context, args: &ImportArgs) -> anyhow::Result<u8> {
             staged.add(&p.path, |f| Ok(f.write_all(c.text.as_bytes())?))?;
         }
         staged.commit()?;
+        crate::timing::step("import: writing the deck files");
     }
     // The texts are written: their memory is better used by the history import.
     for (_, c) in &mut checked {
@@ -115,6 +121,38 @@ pub(super) fn run(cx: &Context, args: &ImportArgs) -> anyhow::Result<u8> {
     Ok(OK)
 }
 
+/// [`validate`] of each planned deck, the decks shared out between two threads (rendering
+/// and checking ten decks of 10 000 cards takes most of a second).
+fn validate_all(planned: &[Planned], imported: &[&Imported]) -> Vec<Option<Checked>> {
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(p) = planned.get(i) else {
+                return done;
+            };
+            done.push((i, validate(p, imported)));
+        }
+    };
+    let mut all: Vec<(usize, Option<Checked>)> = if planned.len() > 1 {
+        std::thread::scope(|scope| {
+            let other = scope.spawn(work);
+            let mut mine = work();
+            mine.extend(
+                other
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            );
+            mine
+        })
+    } else {
+        work()
+    };
+    all.sort_unstable_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, c)| c).collect()
+}
+
 /// Brings the Anki review history of the cards written into pmquiz's history, in one
 /// transaction; in a dry run only counts what would be brought.
 fn import_history(
@@ -123,22 +161,24 @@ fn import_history(
     checked: &[(&Planned, Checked)],
     dry_run: bool,
 ) -> anyhow::Result<ImportCounts> {
-    let cards = checked.iter().flat_map(|(planned, c)| {
-        c.written.iter().filter_map(move |(card_id, (s, i))| {
-            let revlog = read_files[*s].revlog.as_ref()?;
-            let card = &read_files[*s].imported.cards[*i];
-            let h = card_history(revlog, &card.anki_cards);
-            (!h.answers.is_empty()).then(|| ImportedHistory {
-                deck_id: &planned.deck.id,
-                card_id,
-                answers: h.answers,
-                reviews: h.reviews,
+    let cards = || {
+        checked.iter().flat_map(|(planned, c)| {
+            c.written.iter().filter_map(move |(card_id, (s, i))| {
+                let revlog = read_files[*s].revlog.as_ref()?;
+                let card = &read_files[*s].imported.cards[*i];
+                let h = card_history(revlog, &card.anki_cards);
+                (!h.answers.is_empty()).then(|| ImportedHistory {
+                    deck_id: &planned.deck.id,
+                    card_id,
+                    answers: h.answers,
+                    reviews: h.reviews,
+                })
             })
         })
-    });
+    };
     if dry_run {
         let mut counts = ImportCounts::default();
-        for card in cards {
+        for card in cards() {
             counts.scheduled += usize::from(!card.reviews.is_empty());
             for a in &card.answers {
                 *if a.rating.is_some() {
@@ -156,22 +196,70 @@ fn import_history(
     let day_start = read_files
         .iter()
         .find_map(|r| r.revlog.as_ref().map(|x| x.day_start()));
-    let store = Store::open(cx.data_dir()?)?;
+    // A card standing for several Anki cards (a term asked both ways) takes the schedule of the
+    // one due first: pmquiz asks it when Anki would ask either.
+    let replay = |card: &ImportedHistory<'_>, native: &[(DateTime<Utc>, Rating)]| {
+        card.reviews
+            .iter()
+            .filter_map(|reviews| scheduler.replay(merged(reviews, native), day_start))
+            .min_by_key(|state| state.due)
+    };
     let decks: Vec<&str> = checked.iter().map(|(p, _)| p.deck.id.as_str()).collect();
     let expected = read_files
         .iter()
         .filter_map(|r| r.revlog.as_ref().map(|x| x.len()))
         .sum();
-    // A card standing for several Anki cards (a term asked both ways) takes the schedule of the
-    // one due first: pmquiz asks it when Anki would ask either.
-    Ok(
-        store.import_history(ANKI_SOURCE, &decks, expected, cards, |card, native| {
-            card.reviews
-                .iter()
-                .filter_map(|reviews| scheduler.replay(merged(reviews, native), day_start))
-                .min_by_key(|state| state.due)
-        })?,
-    )
+    // The answers of each card are gathered, and its schedule replayed from them, on a second
+    // thread while this one writes the ones before; a card whose deck already has answers in
+    // the history is replayed again here, with them.
+    let import = |store: &Store| -> anyhow::Result<ImportCounts> {
+        std::thread::scope(|scope| {
+            let (send, receive) = std::sync::mpsc::sync_channel(4096);
+            scope.spawn(move || {
+                for card in cards() {
+                    let alone = replay(&card, &[]);
+                    if send.send((card, alone)).is_err() {
+                        break;
+                    }
+                }
+            });
+            let ahead: Cell<Option<(&str, &str, Option<CardState>)>> = Cell::new(None);
+            let cards = receive.into_iter().map(|(card, alone)| {
+                ahead.set(Some((card.deck_id, card.card_id, alone)));
+                card
+            });
+            let counts =
+                store.import_history(ANKI_SOURCE, &decks, expected, cards, |card, native| {
+                    match ahead.take() {
+                        Some((deck, id, alone))
+                            if native.is_empty() && deck == card.deck_id && id == card.card_id =>
+                        {
+                            alone
+                        }
+                        _ => replay(card, native),
+                    }
+                })?;
+            Ok(counts)
+        })
+    };
+    let data_dir = cx.data_dir()?;
+    // Without a history yet, the history is made whole in a new file and put in place at the
+    // end: much less writing than through the write-ahead log of a history in use.
+    if let Some(new) = Store::create_new(data_dir)? {
+        crate::timing::step("history: creating a new history");
+        let counts = import(new.store())?;
+        if new.install()? {
+            crate::timing::step("history: putting the new history in place");
+            return Ok(counts);
+        }
+        // Another pmquiz made a history meanwhile: the answers go into that one.
+    }
+    let store = Store::open(data_dir)?;
+    crate::timing::step("history: opening the history");
+    let counts = import(&store)?;
+    drop(store);
+    crate::timing::step("history: closing (checkpoint)");
+    Ok(counts)
 }
 
 /// Two lists of reviews, each oldest first, as one.

@@ -38,9 +38,11 @@ pub(crate) fn read(path: &Path, separators: &Separators, history: bool) -> anyho
             package::open_collection_file(path)
         }
         .map_err(|e| at(None, &format!("{e:#}")))?;
+        crate::timing::step("import: unpacking the collection");
         let collection = opened
             .collection()
             .map_err(|e| at(None, &format!("cannot read the collection: {e:#}")))?;
+        crate::timing::step("import: reading notes and cards");
         let revlog = if history {
             let rows = opened
                 .revlog()
@@ -48,11 +50,14 @@ pub(crate) fn read(path: &Path, separators: &Separators, history: bool) -> anyho
             let created = opened
                 .created()
                 .map_err(|e| at(None, &format!("cannot read the collection: {e:#}")))?;
-            Some(RevlogIndex::new(rows, created))
+            let index = RevlogIndex::new(rows, created);
+            crate::timing::step("import: reading the review log");
+            Some(index)
         } else {
             None
         };
         let imported = anki::convert(&collection);
+        crate::timing::step("import: converting notes to cards");
         return Ok(Read {
             format: opened.format.clone(),
             imported,
