@@ -133,17 +133,14 @@ pub(crate) fn parse_by_blocks(
         .filter(|b| b.1 != Some("deck"))
         .cloned()
         .collect();
-    let groups = parse_blocks(source, path, &others, &header.tags)?;
+    let (built, counts) = parse_blocks(source, path, &others, &header.tags)?;
     let mut blocks = Vec::with_capacity(split.len());
-    let mut groups = groups.into_iter();
-    let mut built = Vec::new();
+    let mut counts = counts.into_iter();
     for (range, name) in &split {
         let (kind, cards) = match *name {
             Some("deck") => (BlockKind::Deck, 0),
             _ => {
-                let group = groups.next()?;
-                let n = group.len();
-                built.extend(group);
+                let n = counts.next()?;
                 let kind = if name.is_some() {
                     BlockKind::Cards
                 } else {
@@ -182,11 +179,12 @@ pub(crate) fn parse_card_blocks(
     blocks: &[(Range<usize>, Option<&str>)],
     tags: &[String],
 ) -> Option<Vec<Vec<Card>>> {
-    let groups = parse_blocks(source, path, blocks, tags)?;
+    let (built, counts) = parse_blocks(source, path, blocks, tags)?;
+    let mut cards = built.into_iter().map(|b| b.card);
     Some(
-        groups
+        counts
             .into_iter()
-            .map(|group| group.into_iter().map(|b| b.card).collect())
+            .map(|n| cards.by_ref().take(n).collect())
             .collect(),
     )
 }
@@ -199,19 +197,30 @@ fn parse_blocks(
     path: &str,
     blocks: &[(Range<usize>, Option<&str>)],
     tags: &[String],
-) -> Option<Vec<Vec<Built>>> {
-    let one = |(range, name): &(Range<usize>, Option<&str>)| -> Option<Vec<Built>> {
-        // Positions inside a block are relative to the block.
-        let text = &source[range.clone()];
-        let mut cx = Cx::new(text, path);
-        let root = DeTable::parse(text).ok()?;
-        let root = root.get_ref();
-        let expected = usize::from(name.is_some());
-        if root.len() != expected || name.is_some_and(|n| root.get(n).is_none()) {
-            return None;
+) -> Option<(Vec<Built>, Vec<usize>)> {
+    // The cards of every block go into one vector, with how many each block holds: a vector
+    // per block would keep room for several cards of each of 100 000 blocks until the end.
+    let some = |group: &[(Range<usize>, Option<&str>)]| -> Option<(Vec<Built>, Vec<usize>)> {
+        let mut built = Vec::with_capacity(group.len());
+        let mut counts = Vec::with_capacity(group.len());
+        for (range, name) in group {
+            // Positions inside a block are relative to the block.
+            let text = &source[range.clone()];
+            let mut cx = Cx::new(text, path);
+            let root = DeTable::parse(text).ok()?;
+            let root = root.get_ref();
+            let expected = usize::from(name.is_some());
+            if root.len() != expected || name.is_some_and(|n| root.get(n).is_none()) {
+                return None;
+            }
+            let cards = cx.cards(root, tags, range.start);
+            if !cx.errors.is_empty() {
+                return None;
+            }
+            counts.push(cards.len());
+            built.extend(cards);
         }
-        let built = cx.cards(root, tags, range.start);
-        cx.errors.is_empty().then_some(built)
+        Some((built, counts))
     };
     let size: usize = blocks.iter().map(|b| b.0.len()).sum();
     let threads = if size < THREADS_FROM {
@@ -220,24 +229,27 @@ fn parse_blocks(
         std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
     };
     if threads == 1 {
-        return blocks.iter().map(one).collect();
+        return some(blocks);
     }
     let per_thread = blocks.len().div_ceil(threads).max(1);
-    let groups: Vec<Option<Vec<Vec<Built>>>> = std::thread::scope(|scope| {
+    let groups: Vec<Option<(Vec<Built>, Vec<usize>)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = blocks
             .chunks(per_thread)
-            .map(|group| scope.spawn(move || group.iter().map(one).collect()))
+            .map(|group| scope.spawn(move || some(group)))
             .collect();
         handles
             .into_iter()
             .map(|h| h.join().ok().flatten())
             .collect()
     });
-    let mut all = Vec::with_capacity(blocks.len());
+    let mut built = Vec::new();
+    let mut counts = Vec::with_capacity(blocks.len());
     for group in groups {
-        all.extend(group?);
+        let (cards, n) = group?;
+        built.extend(cards);
+        counts.extend(n);
     }
-    Some(all)
+    Some((built, counts))
 }
 
 /// The 1-based line of each card's header (`[[card]]`, `[[term]]`, …) in `source`, in file
