@@ -726,12 +726,16 @@ impl Store {
         let rebuild = expected >= BULK_FROM
             && i64::try_from(expected).unwrap_or(i64::MAX) > existing
             && deck_has_history.values().all(|h| !h);
-        // The indexes as the schema defines them, to be made again after the rows are in.
+        // The indexes as the schema defines them, to be made again after the rows are in: those
+        // of the answers, and those of the cards' schedules and their events, which are written
+        // in the order of their keys (`cards` and `schedule_sets` themselves) but not of their
+        // indexes (by due date).
         let indexes: Vec<(String, String)> = if rebuild {
             let mut stmt = tx
                 .prepare(
                     "SELECT name, sql FROM sqlite_master \
-                     WHERE type = 'index' AND tbl_name = 'answers' AND sql IS NOT NULL",
+                     WHERE type = 'index' AND sql IS NOT NULL \
+                     AND tbl_name IN ('answers', 'cards', 'schedule_sets')",
                 )
                 .map_err(e)?;
             let rows = stmt
@@ -751,6 +755,7 @@ impl Store {
         let mut counts = ImportCounts::default();
         let mut native: Vec<(DateTime<Utc>, Rating)> = Vec::new();
         let mut imported_before: Vec<i64> = Vec::new();
+        let mut deck_forgotten: HashMap<String, bool> = HashMap::new();
         {
             let mut history_of = tx
                 .prepare(
@@ -928,12 +933,27 @@ impl Store {
                                 .filter_map(|&ms| from_millis(ms).ok()),
                         )
                         .max();
+                    let deck_forgotten = match deck_forgotten.get(card.deck_id) {
+                        Some(&known) => known,
+                        None => {
+                            let known = tx
+                                .query_row(
+                                    "SELECT EXISTS (SELECT 1 FROM forgets WHERE deck_id = ?1)",
+                                    [card.deck_id],
+                                    |r| r.get(0),
+                                )
+                                .map_err(e)?;
+                            deck_forgotten.insert(card.deck_id.to_string(), known);
+                            known
+                        }
+                    };
                     events::set_schedule(
                         &tx,
                         &mut ids,
                         self.device.0,
                         card.deck_id,
                         card.card_id,
+                        deck_forgotten,
                         last_answer,
                         &state,
                     )

@@ -161,20 +161,33 @@ fn import_history(
     checked: &[(&Planned, Checked)],
     dry_run: bool,
 ) -> anyhow::Result<ImportCounts> {
+    // Each deck's cards in the order of their ids, the order of the history's tables of cards
+    // and schedules: each card's rows go next to the last one's, not to a random page.
+    let by_id: Vec<Vec<&(String, (usize, usize))>> = checked
+        .iter()
+        .map(|(_, c)| {
+            let mut cards: Vec<_> = c.written.iter().collect();
+            cards.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            cards
+        })
+        .collect();
     let cards = || {
-        checked.iter().flat_map(|(planned, c)| {
-            c.written.iter().filter_map(move |(card_id, (s, i))| {
-                let revlog = read_files[*s].revlog.as_ref()?;
-                let card = &read_files[*s].imported.cards[*i];
-                let h = card_history(revlog, &card.anki_cards);
-                (!h.answers.is_empty()).then(|| ImportedHistory {
-                    deck_id: &planned.deck.id,
-                    card_id,
-                    answers: h.answers,
-                    reviews: h.reviews,
+        checked
+            .iter()
+            .zip(&by_id)
+            .flat_map(|((planned, _), by_id)| {
+                by_id.iter().filter_map(move |(card_id, (s, i))| {
+                    let revlog = read_files[*s].revlog.as_ref()?;
+                    let card = &read_files[*s].imported.cards[*i];
+                    let h = card_history(revlog, &card.anki_cards);
+                    (!h.answers.is_empty()).then(|| ImportedHistory {
+                        deck_id: &planned.deck.id,
+                        card_id,
+                        answers: h.answers,
+                        reviews: h.reviews,
+                    })
                 })
             })
-        })
     };
     if dry_run {
         let mut counts = ImportCounts::default();
@@ -214,17 +227,25 @@ fn import_history(
     // the history is replayed again here, with them.
     let import = |store: &Store| -> anyhow::Result<ImportCounts> {
         std::thread::scope(|scope| {
-            let (send, receive) = std::sync::mpsc::sync_channel(4096);
+            // Cards go over in batches: one at a time, the two threads spent more time waking
+            // each other than working.
+            let (send, receive) = std::sync::mpsc::sync_channel::<Vec<_>>(16);
             scope.spawn(move || {
+                let mut batch = Vec::with_capacity(256);
                 for card in cards() {
                     let alone = replay(&card, &[]);
-                    if send.send((card, alone)).is_err() {
-                        break;
+                    batch.push((card, alone));
+                    if batch.len() == 256 {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(256));
+                        if send.send(full).is_err() {
+                            return;
+                        }
                     }
                 }
+                let _ = send.send(batch);
             });
             let ahead: Cell<Option<(&str, &str, Option<CardState>)>> = Cell::new(None);
-            let cards = receive.into_iter().map(|(card, alone)| {
+            let cards = receive.into_iter().flatten().map(|(card, alone)| {
                 ahead.set(Some((card.deck_id, card.card_id, alone)));
                 card
             });

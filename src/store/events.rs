@@ -1185,21 +1185,28 @@ fn insert_schedule(
 /// Records, as this device's event, that a card was given the schedule `state` from outside
 /// its answers (a history import, which wrote `state` to the card): just after the card's
 /// last answer (`last_answer`) and after any forget of it, so that replaying the card's
-/// events gives it `state` and later answers move it on.
+/// events gives it `state` and later answers move it on. `deck_forgotten`: whether the deck
+/// has any forget at all (when it has none, as after most imports, the card's are not looked
+/// for).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn set_schedule(
     tx: &Transaction<'_>,
     ids: &mut IdSource,
     device: i64,
     deck_id: &str,
     card_id: &str,
+    deck_forgotten: bool,
     last_answer: Option<DateTime<Utc>>,
     state: &CardState,
 ) -> rusqlite::Result<()> {
-    let last_forget: Option<i64> = tx
-        .prepare_cached(
+    let last_forget: Option<i64> = if deck_forgotten {
+        tx.prepare_cached(
             "SELECT max(at) FROM forgets WHERE deck_id = ?1 AND (card_id = ?2 OR card_id IS NULL)",
         )?
-        .query_row(params![deck_id, card_id], |r| r.get(0))?;
+        .query_row(params![deck_id, card_id], |r| r.get(0))?
+    } else {
+        None
+    };
     let after = last_answer
         .map(to_millis)
         .max(last_forget)
