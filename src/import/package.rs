@@ -14,7 +14,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The largest collection pmquiz unpacks: far above any real collection (100 000 notes with a
 /// million reviews take about 150 MB), far below what would fill a disk.
@@ -31,6 +31,8 @@ pub(crate) struct Opened {
     /// Media files the package carries (pmquiz shows text only).
     pub(crate) media_files: usize,
     pub(crate) conn: Connection,
+    /// The SQLite file `conn` reads.
+    path: PathBuf,
     /// The unpacked collection; removed when dropped.
     _temp: Option<tempfile::TempPath>,
 }
@@ -53,6 +55,7 @@ pub(crate) fn open_collection_file(path: &Path) -> anyhow::Result<Opened> {
         format: "Anki collection file".to_string(),
         media_files: 0,
         conn,
+        path: path.to_path_buf(),
         _temp: None,
     })
 }
@@ -159,6 +162,7 @@ pub(crate) fn open_package(path: &Path) -> anyhow::Result<Opened> {
         format: format!("{kind}, {entry}"),
         media_files,
         conn,
+        path: temp.to_path_buf(),
         _temp: Some(temp),
     })
 }
@@ -338,6 +342,18 @@ fn has_table(conn: &Connection, name: &str) -> anyhow::Result<bool> {
 }
 
 impl Opened {
+    /// Another read-only connection to the same collection, to read it on another thread. The
+    /// file is there as long as `self` is.
+    pub(crate) fn another(&self) -> anyhow::Result<Opened> {
+        Ok(Opened {
+            format: self.format.clone(),
+            media_files: self.media_files,
+            conn: open_sqlite(&self.path)?,
+            path: self.path.clone(),
+            _temp: None,
+        })
+    }
+
     /// When the collection was created (`col.crt`, Unix seconds): the start of a day in Anki.
     pub(crate) fn created(&self) -> anyhow::Result<i64> {
         Ok(self

@@ -39,25 +39,42 @@ pub(crate) fn read(path: &Path, separators: &Separators, history: bool) -> anyho
         }
         .map_err(|e| at(None, &format!("{e:#}")))?;
         crate::timing::step("import: unpacking the collection");
-        let collection = opened
-            .collection()
-            .map_err(|e| at(None, &format!("cannot read the collection: {e:#}")))?;
-        crate::timing::step("import: reading notes and cards");
-        let revlog = if history {
-            let rows = opened
-                .revlog()
-                .map_err(|e| at(None, &format!("cannot read the review log: {e:#}")))?;
-            let created = opened
-                .created()
-                .map_err(|e| at(None, &format!("cannot read the collection: {e:#}")))?;
-            let index = RevlogIndex::new(rows, created);
-            crate::timing::step("import: reading the review log");
-            Some(index)
+        // The review log (a million rows for a big collection) is read on a second thread while
+        // this one reads and converts the notes.
+        let revlog_reader = if history {
+            Some(opened.another().map_err(|e| at(None, &format!("{e:#}")))?)
         } else {
             None
         };
-        let imported = anki::convert(&collection);
-        crate::timing::step("import: converting notes to cards");
+        let (collection, revlog) = std::thread::scope(|scope| {
+            let revlog = revlog_reader.map(|reader| {
+                scope.spawn(move || -> anyhow::Result<RevlogIndex> {
+                    let rows = reader
+                        .revlog()
+                        .map_err(|e| at(None, &format!("cannot read the review log: {e:#}")))?;
+                    let created = reader
+                        .created()
+                        .map_err(|e| at(None, &format!("cannot read the collection: {e:#}")))?;
+                    Ok(RevlogIndex::new(rows, created))
+                })
+            });
+            let collection = opened
+                .collection()
+                .map_err(|e| at(None, &format!("cannot read the collection: {e:#}")));
+            crate::timing::step("import: reading notes and cards");
+            let collection = collection.map(|c| {
+                let imported = anki::convert(&c);
+                crate::timing::step("import: converting notes to cards");
+                imported
+            });
+            let revlog = revlog
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .transpose();
+            crate::timing::step("import: reading the review log (on a second thread)");
+            (collection, revlog)
+        });
+        let imported = collection?;
+        let revlog = revlog?;
         return Ok(Read {
             format: opened.format.clone(),
             imported,
