@@ -94,6 +94,10 @@ pub struct AnswerWindow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HardCard {
     pub card_id: String,
+    /// What the card asks, in a line (its question, term, statement or row), when the caller
+    /// has the deck at hand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
     pub misses: u64,
     pub answers: u64,
 }
@@ -309,6 +313,7 @@ fn hardest(cards: &[(String, Option<CardState>)], tallies: &[CardTally]) -> Vec<
         .filter(|t| t.misses > 0 && current.contains(t.card_id.as_str()))
         .map(|t| HardCard {
             card_id: t.card_id.clone(),
+            text: None,
             misses: t.misses,
             answers: t.answers,
         })
@@ -613,6 +618,7 @@ mod tests {
             s.hardest[0],
             HardCard {
                 card_id: "c".into(),
+                text: None,
                 misses: 5,
                 answers: 6
             }

@@ -789,9 +789,28 @@ fn a_learn_mode_retry_is_practice_and_leaves_the_schedule_alone() {
     let one = deck_stats(&out.json(), "one").clone();
     assert_eq!(one["last_7_days"]["answers"], 1, "{one}");
     assert_eq!(one["last_7_days"]["practice"], 1, "{one}");
+    // The hardest cards are named by what they ask, as well as by their ids.
+    assert_eq!(
+        one["hardest"],
+        serde_json::json!([{
+            "card_id": "only",
+            "text": "The sun rises in the east.",
+            "misses": 1,
+            "answers": 1
+        }]),
+        "{one}"
+    );
     let out = env.run(T0, &["stats", "--deck", deck], "");
     assert!(
         out.stdout.contains("practice   1 in 7 days, 1 in 30 days"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(&format!(
+            "    {:<28} 1 miss in 1 answer  The sun rises in the east.\n",
+            "only"
+        )),
         "{}",
         out.stdout
     );

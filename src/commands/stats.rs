@@ -10,10 +10,12 @@ use crate::quiz::Kind;
 use crate::schedule::CardState;
 use crate::stats::{DeckStats, Reached, deck_stats};
 use crate::store::{Store, StoreError};
+use crate::ui::text::truncate;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use console::style;
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use unicode_width::UnicodeWidthStr;
 
 pub(crate) fn run(cx: &Context, args: &StatsArgs) -> anyhow::Result<u8> {
     cx.config()?;
@@ -128,7 +130,17 @@ pub fn of_deck<Tz: TimeZone>(
         .map(std::borrow::Cow::into_owned)
         .zip(states)
         .collect();
-    Ok(deck_stats(&cards, &history, now, days))
+    let mut stats = deck_stats(&cards, &history, now, days);
+    // The few hardest cards are named by what they ask, not only by their ids.
+    let hard: Vec<&str> = stats.hardest.iter().map(|h| h.card_id.as_str()).collect();
+    let slots = deck.find(&hard);
+    for (h, slot) in stats.hardest.iter_mut().zip(slots) {
+        h.text = slot.and_then(|slot| {
+            let card = deck.card(slot.card)?;
+            Some(card.gist(slot.row.map(|r| r as usize)))
+        });
+    }
+    Ok(stats)
 }
 
 fn percent(accuracy: Option<f64>) -> String {
@@ -181,14 +193,21 @@ fn render(id: &str, name: &str, s: &DeckStats, today: chrono::NaiveDate, desired
     let _ = writeln!(out, "  streak     {} {days} in a row", s.streak_days);
     if !s.hardest.is_empty() {
         let _ = writeln!(out, "  hardest");
+        let width = crate::ui::screen_width();
         for h in &s.hardest {
-            let _ = writeln!(
-                out,
+            let mut line = format!(
                 "    {:<28} {} in {}",
                 h.card_id,
                 plural(h.misses as usize, "miss"),
                 plural(h.answers as usize, "answer")
             );
+            if let Some(text) = &h.text {
+                let room = width.saturating_sub(line.width() + 2);
+                if room >= 12 {
+                    line = format!("{line}  {}", style(truncate(text, room)).dim());
+                }
+            }
+            let _ = writeln!(out, "{line}");
         }
     }
     let max = s.due_per_day.iter().copied().max().unwrap_or(0);

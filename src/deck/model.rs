@@ -124,6 +124,32 @@ pub enum Content {
     },
 }
 
+impl Card {
+    /// What the card (or its row `row`, for a table) asks about, in one line: the question,
+    /// the term, the statement, the cloze text with gaps, or the row's aspect with its table.
+    pub fn gist(&self, row: Option<usize>) -> String {
+        let text = match &self.content {
+            Content::Card { question, .. } | Content::Choice { question, .. } => question.clone(),
+            Content::Term { term, .. } => term.clone(),
+            Content::Statement { text, .. } => text.clone(),
+            Content::Cloze { cloze, .. } => cloze.with_gaps("___"),
+            Content::Table {
+                title,
+                subjects,
+                rows,
+            } => {
+                let aspect = row.and_then(|r| rows.get(r)).map(|r| r.aspect.as_str());
+                let table = title.clone().unwrap_or_else(|| subjects.join(" vs. "));
+                match aspect {
+                    Some(aspect) => format!("{aspect} ({table})"),
+                    None => table,
+                }
+            }
+        };
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
 impl Content {
     /// The name of the kind, as written in deck files.
     pub fn kind(&self) -> &'static str {
@@ -352,5 +378,19 @@ mod tests {
         assert_eq!(c.interchangeable(None), [vec![0, 1, 2]]);
         let c = cloze(&["machinery ", "downtime", ", quality ", "defects", ""]);
         assert!(c.interchangeable(None).is_empty());
+    }
+
+    #[test]
+    fn a_gist_is_one_line_of_what_the_card_asks() {
+        let deck = crate::deck::parse_deck(
+            "[deck]\nname = \"d\"\n\n[[cloze]]\ntext = \"\"\"Water is made of\n{{hydrogen}} and oxygen.\"\"\"\n\n\
+             [[table]]\nsubjects = [\"Tea\", \"Coffee\"]\n\n[[table.row]]\naspect = \"Origin\"\ncells = [\"China\", \"Ethiopia\"]\n",
+            "d.toml",
+            "d",
+            Origin::BuiltIn,
+        )
+        .expect("valid");
+        assert_eq!(deck.cards[0].gist(None), "Water is made of ___ and oxygen.");
+        assert_eq!(deck.cards[1].gist(Some(0)), "Origin (Tea vs. Coffee)");
     }
 }
