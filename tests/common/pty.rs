@@ -162,13 +162,14 @@ impl Pty {
     /// Resizes the window; the kernel sends pmquiz SIGWINCH.
     pub(crate) fn resize(&mut self, cols: u16, rows: u16) {
         let size = winsize(rows, cols);
+        // The emulator takes the new size first, holding its lock while the kernel resizes the
+        // terminal: pmquiz's redraw for the new size (after SIGWINCH) can then never be read
+        // into an emulator of the old size, which would garble it for good.
+        let mut parser = self.parser.lock().unwrap();
+        parser.set_size(nonzero(rows), nonzero(cols));
         // SAFETY: TIOCSWINSZ reads one winsize from the pointer.
         let rc = unsafe { libc::ioctl(self.master.as_raw_fd(), libc::TIOCSWINSZ, &size) };
         assert_eq!(rc, 0, "resize: {}", std::io::Error::last_os_error());
-        self.parser
-            .lock()
-            .unwrap()
-            .set_size(nonzero(rows), nonzero(cols));
     }
 
     /// Sends pmquiz the signal `signal` (SIGTERM, SIGHUP...).
