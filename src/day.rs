@@ -64,6 +64,17 @@ impl<Tz: TimeZone> Days<Tz> {
         (local - TimeDelta::hours(i64::from(self.starts_at))).date()
     }
 
+    /// The earliest and the latest day [`Days::day_of`] can give for `at`, found without
+    /// looking up the time zone: no zone is a day or more away from UTC (chrono's
+    /// `FixedOffset`), and a day starts 0 to 23 hours after midnight. `None` at the ends of
+    /// chrono's range of times.
+    pub fn day_of_bounds(&self, at: DateTime<Utc>) -> Option<(NaiveDate, NaiveDate)> {
+        let utc = at.naive_utc();
+        let earliest = utc.checked_sub_signed(TimeDelta::hours(48))?.date();
+        let latest = utc.checked_add_signed(TimeDelta::hours(24))?.date();
+        Some((earliest, latest))
+    }
+
     /// The first instant of `day`. Where the local clock skips the hour a day starts at (a
     /// daylight-saving change at that hour), the day starts when the clock resumes.
     pub fn start_of(&self, day: NaiveDate) -> DateTime<Utc> {
@@ -186,5 +197,31 @@ mod tests {
             berlin.start_of(date(2026, 3, 29)),
             utc("2026-03-29T01:00:00Z")
         );
+    }
+
+    #[test]
+    fn day_of_stays_within_its_bounds() {
+        fn check<Tz: TimeZone>(tz: Tz) {
+            for starts_at in [0, 4, 23] {
+                let days = Days::new(tz.clone(), starts_at);
+                // Every 37 minutes through a year with daylight-saving changes both ways.
+                let mut at = utc("2025-01-01T00:00:00Z");
+                while at < utc("2026-01-01T00:00:00Z") {
+                    let (earliest, latest) = days.day_of_bounds(at).unwrap();
+                    let day = days.day_of(at);
+                    assert!(earliest <= day && day <= latest, "{at} {starts_at}");
+                    at += TimeDelta::minutes(37);
+                }
+            }
+        }
+        check(Utc);
+        check(Berlin);
+        check(New_York);
+        check(Kolkata);
+        check(FixedOffset::east_opt(86_399).unwrap());
+        check(FixedOffset::west_opt(86_399).unwrap());
+        let days = Days::new(Utc, 0);
+        assert_eq!(days.day_of_bounds(DateTime::<Utc>::MIN_UTC), None);
+        assert_eq!(days.day_of_bounds(DateTime::<Utc>::MAX_UTC), None);
     }
 }

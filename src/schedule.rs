@@ -216,10 +216,33 @@ impl DueAt {
 
     /// Whether a card with this schedule is due.
     pub fn is_due(&self, state: &CardState) -> bool {
-        match state.phase {
+        self.is_due_card(CardDue::from(state))
+    }
+
+    /// Whether a card of this phase and due time is due.
+    pub fn is_due_card(&self, card: CardDue) -> bool {
+        match card.phase {
             Phase::New => false,
-            Phase::Review => state.due < self.day_end,
-            Phase::Learning | Phase::Relearning => state.due <= self.now,
+            Phase::Review => card.due < self.day_end,
+            Phase::Learning | Phase::Relearning => card.due <= self.now,
+        }
+    }
+}
+
+/// The part of a card's schedule that decides when it is asked: its phase and due time. All
+/// that deck statistics count ([`crate::stats::deck_stats`]), and cheaper to read from the
+/// store than a whole [`CardState`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CardDue {
+    pub phase: Phase,
+    pub due: DateTime<Utc>,
+}
+
+impl From<&CardState> for CardDue {
+    fn from(state: &CardState) -> Self {
+        CardDue {
+            phase: state.phase,
+            due: state.due,
         }
     }
 }

@@ -15,7 +15,9 @@ use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use serde::Serialize;
 
 use crate::day::Days;
-use crate::schedule::{CardState, DueAt, Phase};
+#[cfg(test)]
+use crate::schedule::CardState;
+use crate::schedule::{CardDue, DueAt, Phase};
 
 /// How many days [`DeckStats::due_per_day`] covers.
 pub const FORECAST_DAYS: usize = 14;
@@ -196,13 +198,14 @@ impl Reached {
 
 /// Statistics of a deck.
 ///
-/// `cards` lists every card currently in the deck with its schedule (`None`
-/// for a card never answered). `history` comes from
-/// [`crate::store::Store::deck_history`]. Card counts, the forecast and the
-/// hardest cards cover only the cards in `cards`; answer counts cover the
+/// `cards` has one entry for every card currently in the deck: its phase and due time
+/// ([`CardDue`]), or `None` for a card never answered. `in_deck` tells whether a card id is
+/// one of them. `history` comes from [`crate::store::Store::deck_history`]. Card counts, the
+/// forecast and the hardest cards cover only the cards in the deck; answer counts cover the
 /// whole history, including cards since removed from the deck.
 pub(crate) fn deck_stats<Tz: TimeZone>(
-    cards: &[(String, Option<CardState>)],
+    cards: &[Option<CardDue>],
+    in_deck: impl Fn(&str) -> bool,
     history: &DeckHistory,
     now: DateTime<Utc>,
     days: &Days<Tz>,
@@ -230,8 +233,9 @@ pub(crate) fn deck_stats<Tz: TimeZone>(
         now: now + TimeDelta::days(7),
         day_end: days.start_of(today + chrono::Days::new(7)),
     };
-    for (_, state) in cards {
-        let Some(state) = state.as_ref().filter(|s| s.phase != Phase::New) else {
+    let after_forecast = today + chrono::Days::new(FORECAST_DAYS as u64);
+    for card in cards {
+        let Some(state) = card.filter(|s| s.phase != Phase::New) else {
             stats.new += 1;
             continue;
         };
@@ -239,13 +243,19 @@ pub(crate) fn deck_stats<Tz: TimeZone>(
             Phase::Learning | Phase::Relearning => stats.learning += 1,
             _ => stats.review += 1,
         }
-        if due_now.is_due(state) {
+        if due_now.is_due_card(state) {
             stats.due_now += 1;
         }
-        if week_ahead.is_due(state) {
+        if week_ahead.is_due_card(state) {
             stats.due_within_7_days += 1;
         }
-        let day = (days.day_of(state.due) - today).num_days().max(0);
+        // Most due times are long past or beyond the forecast, which their UTC date tells
+        // without a time zone lookup per card.
+        let day = match days.day_of_bounds(state.due) {
+            Some((_, latest)) if latest <= today => 0,
+            Some((earliest, _)) if earliest >= after_forecast => FORECAST_DAYS as i64,
+            _ => (days.day_of(state.due) - today).num_days().max(0),
+        };
         if let Some(slot) = usize::try_from(day)
             .ok()
             .and_then(|d| stats.due_per_day.get_mut(d))
@@ -255,8 +265,24 @@ pub(crate) fn deck_stats<Tz: TimeZone>(
     }
 
     (stats.streak_days, stats.studied_today) = streak(&history.study_days, today);
-    stats.hardest = hardest(cards, &history.tallies);
+    stats.hardest = hardest(in_deck, &history.tallies);
     stats
+}
+
+/// [`deck_stats`] of cards listed with their ids and whole schedules.
+#[cfg(test)]
+pub(crate) fn deck_stats_for<Tz: TimeZone>(
+    cards: &[(String, Option<CardState>)],
+    history: &DeckHistory,
+    now: DateTime<Utc>,
+    days: &Days<Tz>,
+) -> DeckStats {
+    let ids: HashSet<&str> = cards.iter().map(|(id, _)| id.as_str()).collect();
+    let schedules: Vec<Option<CardDue>> = cards
+        .iter()
+        .map(|(_, state)| state.as_ref().map(CardDue::from))
+        .collect();
+    deck_stats(&schedules, |id| ids.contains(id), history, now, days)
 }
 
 fn window(count: AnswerCount, practice: usize) -> AnswerWindow {
@@ -292,25 +318,12 @@ fn streak(study_days: &[NaiveDate], today: NaiveDate) -> (u32, bool) {
     (run, studied_today)
 }
 
-fn hardest(cards: &[(String, Option<CardState>)], tallies: &[CardTally]) -> Vec<HardCard> {
-    // Look the deck's cards up among the missed ones (usually a handful), not the other way
-    // round: no set of every card id is built.
-    let missed: HashSet<&str> = tallies
-        .iter()
-        .filter(|t| t.misses > 0)
-        .map(|t| t.card_id.as_str())
-        .collect();
-    if missed.is_empty() {
-        return Vec::new();
-    }
-    let current: HashSet<&str> = cards
-        .iter()
-        .map(|(id, _)| id.as_str())
-        .filter(|id| missed.contains(id))
-        .collect();
+fn hardest(in_deck: impl Fn(&str) -> bool, tallies: &[CardTally]) -> Vec<HardCard> {
+    // Only the missed cards (usually a handful) are looked up: no set of every card id is
+    // built.
     let mut hard: Vec<HardCard> = tallies
         .iter()
-        .filter(|t| t.misses > 0 && current.contains(t.card_id.as_str()))
+        .filter(|t| t.misses > 0 && in_deck(&t.card_id))
         .map(|t| HardCard {
             card_id: t.card_id.clone(),
             text: None,
@@ -387,7 +400,7 @@ mod tests {
             ),
             ("g".to_string(), state(Phase::New, n)),
         ];
-        let s = deck_stats(&cards, &DeckHistory::default(), n, &utc());
+        let s = deck_stats_for(&cards, &DeckHistory::default(), n, &utc());
         assert_eq!(s.cards, 7);
         assert_eq!((s.new, s.learning, s.review), (2, 2, 3));
         assert_eq!(s.due_now, 2);
@@ -429,13 +442,13 @@ mod tests {
             ),
         ];
         let four = Days::new(FixedOffset::east_opt(0).unwrap(), 4);
-        let s = deck_stats(&cards, &DeckHistory::default(), n, &four);
+        let s = deck_stats_for(&cards, &DeckHistory::default(), n, &four);
         assert_eq!(s.due_now, 2);
         assert_eq!(s.due_within_7_days, 4);
         // The forecast counts the step too: it comes due today.
         assert_eq!(&s.due_per_day[..8], [3, 0, 0, 0, 0, 0, 1, 1]);
         // With days from midnight, the card due at 2 am is Thursday's.
-        let s = deck_stats(&cards, &DeckHistory::default(), n, &utc());
+        let s = deck_stats_for(&cards, &DeckHistory::default(), n, &utc());
         assert_eq!(s.due_now, 1);
     }
 
@@ -465,7 +478,7 @@ mod tests {
             ),
             ("new".to_string(), None),
         ];
-        let s = deck_stats(&cards, &DeckHistory::default(), n, &utc());
+        let s = deck_stats_for(&cards, &DeckHistory::default(), n, &utc());
         let mut expected = [0; FORECAST_DAYS];
         expected[0] = 2;
         expected[1] = 1;
@@ -474,7 +487,7 @@ mod tests {
 
         // At UTC-12 it is 22:00 the day before, so 13 h ahead is tomorrow.
         let west = Days::new(FixedOffset::west_opt(12 * 3600).unwrap(), 0);
-        let s = deck_stats(&cards, &DeckHistory::default(), n, &west);
+        let s = deck_stats_for(&cards, &DeckHistory::default(), n, &west);
         assert_eq!(s.due_per_day[0], 1);
         assert_eq!(s.due_per_day[1], 2);
     }
@@ -491,7 +504,7 @@ mod tests {
             ("monday".to_string(), state(Phase::Review, at(22))),
         ];
         let berlin = Days::new(chrono_tz::Europe::Berlin, 0);
-        let s = deck_stats(&cards, &DeckHistory::default(), now, &berlin);
+        let s = deck_stats_for(&cards, &DeckHistory::default(), now, &berlin);
         assert_eq!(&s.due_per_day[..3], [0, 1, 1]);
     }
 
@@ -510,7 +523,7 @@ mod tests {
             },
             ..DeckHistory::default()
         };
-        let s = deck_stats(&[], &history, now(), &utc());
+        let s = deck_stats_for(&[], &history, now(), &utc());
         assert_eq!(s.last_7_days.answers, 3);
         assert_eq!(s.last_7_days.correct, 2);
         assert!((s.last_7_days.accuracy.unwrap() - 2.0 / 3.0).abs() < 1e-9);
@@ -526,7 +539,7 @@ mod tests {
             },
             ..DeckHistory::default()
         };
-        let s = deck_stats(&[], &history, now(), &utc());
+        let s = deck_stats_for(&[], &history, now(), &utc());
         assert_eq!(s.last_7_days.accuracy, None);
         assert_eq!(s.last_30_days.accuracy, Some(0.0));
     }
@@ -558,7 +571,7 @@ mod tests {
             study_days: days,
             ..DeckHistory::default()
         };
-        let s = deck_stats(
+        let s = deck_stats_for(
             &[],
             &with_days(vec![day(2025, 5, 14), day(2025, 5, 13), day(2025, 5, 12)]),
             n,
@@ -566,7 +579,7 @@ mod tests {
         );
         assert_eq!((s.streak_days, s.studied_today), (3, true));
 
-        let s = deck_stats(
+        let s = deck_stats_for(
             &[],
             &with_days(vec![day(2025, 5, 13), day(2025, 5, 12), day(2025, 5, 10)]),
             n,
@@ -574,11 +587,11 @@ mod tests {
         );
         assert_eq!((s.streak_days, s.studied_today), (2, false));
 
-        let s = deck_stats(&[], &with_days(vec![day(2025, 5, 12)]), n, &utc());
+        let s = deck_stats_for(&[], &with_days(vec![day(2025, 5, 12)]), n, &utc());
         assert_eq!((s.streak_days, s.studied_today), (0, false));
 
         // A day studied in the future (clock trouble) neither counts nor breaks.
-        let s = deck_stats(
+        let s = deck_stats_for(
             &[],
             &with_days(vec![day(2025, 5, 20), day(2025, 5, 14)]),
             n,
@@ -611,7 +624,7 @@ mod tests {
             .iter()
             .map(|id| (id.to_string(), None))
             .collect();
-        let s = deck_stats(&cards, &history, now(), &utc());
+        let s = deck_stats_for(&cards, &history, now(), &utc());
         let ids: Vec<&str> = s.hardest.iter().map(|h| h.card_id.as_str()).collect();
         assert_eq!(ids, ["c", "b", "f", "g", "e"]);
         assert_eq!(
@@ -627,7 +640,7 @@ mod tests {
 
     #[test]
     fn serializes_to_json() {
-        let s = deck_stats(
+        let s = deck_stats_for(
             &[("a".to_string(), None)],
             &DeckHistory::default(),
             now(),
