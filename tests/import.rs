@@ -534,6 +534,51 @@ fn count(db: &Path, sql: &str) -> i64 {
         .unwrap()
 }
 
+/// The schedules replayed from Anki's history use the learner's fitted parameters
+/// (`parameters` in config.toml, as `pmquiz optimize` writes them), as every later replay does.
+#[test]
+fn anki_history_is_replayed_with_the_learner_s_parameters() {
+    let stabilities = |run: &common::Pmquiz| -> Vec<f64> {
+        let conn = rusqlite::Connection::open(run.data_dir().join("pmquiz.db")).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT stability FROM cards ORDER BY deck_id, card_id")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let (default_run, out) = import_with_history(&[]);
+    out.success();
+    let mut fitted = pmquiz::schedule::Parameters::default().values().to_vec();
+    // Initial stabilities three times the defaults: every replayed schedule changes.
+    for w in &mut fitted[..4] {
+        *w *= 3.0;
+    }
+    let list: Vec<String> = fitted.iter().map(|w| format!("{w}")).collect();
+    let run = pmquiz([
+        "import".as_ref(),
+        fixture("anki-latest.apkg").as_os_str(),
+        "--with-history".as_ref(),
+    ])
+    .env("TZ", "UTC");
+    std::fs::write(
+        run.data_dir().join("config.toml"),
+        format!("parameters = [{}]\n", list.join(", ")),
+    )
+    .unwrap();
+    run.run().success();
+    let (default, with_fitted) = (stabilities(&default_run), stabilities(&run));
+    assert_eq!(default.len(), 44);
+    assert_eq!(with_fitted.len(), 44);
+    let changed = default
+        .iter()
+        .zip(&with_fitted)
+        .filter(|(a, b)| a != b)
+        .count();
+    assert!(changed > 30, "only {changed} of 44 schedules changed");
+}
+
 #[test]
 fn anki_history_becomes_answers_once() {
     let (run, out) = import_with_history(&[]);

@@ -203,7 +203,9 @@ fn import_history(
         }
         return Ok(counts);
     }
-    let scheduler = Scheduler::new(cx.retention(None)?);
+    // The learner's own parameters (`pmquiz optimize`) and retention, as every later replay
+    // uses; days are Anki's (below), not the learner's day boundary.
+    let scheduler = Scheduler::with_parameters(&cx.parameters()?, cx.retention(None)?);
     // Days between reviews are counted as the collection counted them: Anki's days start at
     // a fixed hour, not 24 hours after each review.
     let day_start = read_files
