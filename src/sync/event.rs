@@ -182,23 +182,6 @@ pub struct Answer {
     pub phase: Option<Phase>,
 }
 
-impl Event {
-    /// The card whose schedule this event moves directly (answers and card forgets).
-    pub fn card(&self) -> Option<(&str, &str)> {
-        match &self.body {
-            Body::Answer(a, _) => Some((&a.deck_id, &a.card_id)),
-            Body::Forget {
-                deck_id,
-                card_id: Some(card),
-            } => Some((deck_id, card)),
-            Body::Schedule {
-                deck_id, card_id, ..
-            } => Some((deck_id, card_id)),
-            _ => None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

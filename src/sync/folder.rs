@@ -588,13 +588,3 @@ pub fn import(store: &Store, path: &Path, scheduler: &Scheduler) -> Result<Trans
     }
     Ok(transfer)
 }
-
-/// Every event of a log or export file, in the order written (damaged records skipped).
-pub fn read_events(path: &Path) -> Result<Vec<Event>, SyncError> {
-    let mut all = Vec::new();
-    log_file::read(path, SyncRead::default(), |events, _| {
-        all.extend_from_slice(events);
-        Ok(())
-    })?;
-    Ok(all)
-}

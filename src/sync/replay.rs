@@ -40,12 +40,6 @@ pub fn replay(events: &mut [CardEvent], scheduler: &Scheduler) -> Option<CardSta
     })
 }
 
-/// Whether an event at `at` with id `id` sorts after every one of `others`: then the schedule
-/// after it is the one before it moved by it, with no need to replay the card.
-pub fn sorts_last(at: DateTime<Utc>, id: EventId, others: &[(DateTime<Utc>, EventId)]) -> bool {
-    others.iter().all(|&other| other < (at, id))
-}
-
 /// The schedules of every card after a whole set of events (in any order, duplicates
 /// counted once): the answers that were not undone, with the rating of their latest override,
 /// and the forgets of each card and its deck, replayed. The model the store's incremental replay is tested against.
@@ -215,18 +209,6 @@ mod tests {
             t0(),
         );
         assert_eq!(one, Some(easy_last));
-    }
-
-    #[test]
-    fn sorts_last_compares_time_then_id() {
-        let t1 = t0();
-        let t2 = t1 + TimeDelta::seconds(1);
-        let (a, b) = (id(t1, 1), id(t1, 2));
-        assert!(sorts_last(t2, a, &[(t1, b)]));
-        assert!(sorts_last(t1, b, &[(t1, a)]));
-        assert!(!sorts_last(t1, a, &[(t1, b)]));
-        assert!(!sorts_last(t1, b, &[(t2, a)]));
-        assert!(sorts_last(t1, a, &[]));
     }
 
     fn event(n: u8, at: DateTime<Utc>, body: Body) -> Event {
