@@ -13,6 +13,11 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 pub(super) fn run(cx: &Context, args: &ExportArgs) -> anyhow::Result<u8> {
+    if args.with_history && args.to != ExportFormat::Apkg {
+        anyhow::bail!(
+            "--with-history needs --to apkg: only an Anki package holds a review history"
+        );
+    }
     // Every card is written out: the decks are built whole.
     let decks: Vec<Deck> = cx
         .decks(&args.decks)?
@@ -20,11 +25,6 @@ pub(super) fn run(cx: &Context, args: &ExportArgs) -> anyhow::Result<u8> {
         .map(OpenDeck::into_deck)
         .collect();
     let decks = decks.as_slice();
-    if args.with_history && args.to != ExportFormat::Apkg {
-        anyhow::bail!(
-            "--with-history needs --to apkg: only an Anki package holds a review history"
-        );
-    }
     let text = match args.to {
         ExportFormat::Apkg => None,
         ExportFormat::Csv => Some(delimited(decks, Separator::Comma)?),

@@ -210,12 +210,8 @@ impl Context {
     /// (has its id).
     pub(crate) fn decks(&self, args: &[String]) -> anyhow::Result<Vec<OpenDeck>> {
         if args.is_empty() {
-            let built_in: Vec<String> = crate::deck::builtin_decks()
-                .into_iter()
-                .map(|d| d.id)
-                .collect();
             let mut decks = self.usable_decks()?;
-            decks.retain(|d| built_in.iter().any(|id| id == d.id()));
+            decks.retain(|d| crate::deck::builtin_ids().any(|id| id == d.id()));
             return Ok(decks);
         }
         let mut decks: Vec<OpenDeck> = Vec::new();

@@ -10,6 +10,11 @@ pub(crate) const BUILTIN: [(&str, &str); 3] = [
     ("faq", include_str!("../../decks/faq.toml")),
 ];
 
+/// The ids of the built-in decks, without parsing them (each deck's `id` is its key here).
+pub(crate) fn builtin_ids() -> impl Iterator<Item = &'static str> {
+    BUILTIN.iter().map(|(id, _)| *id)
+}
+
 /// Parses the built-in decks. They are checked by the test suite, so a failure here is a bug.
 pub fn builtin_decks() -> Vec<Deck> {
     BUILTIN
@@ -29,6 +34,12 @@ mod tests {
     use super::*;
     use crate::deck::Content;
     use crate::quiz::{Folded, reads_as_list, shape, word_count};
+
+    #[test]
+    fn builtin_ids_are_the_decks_ids() {
+        let parsed: Vec<String> = builtin_decks().into_iter().map(|d| d.id).collect();
+        assert_eq!(parsed, builtin_ids().collect::<Vec<_>>());
+    }
 
     /// Every `[[card]]` and `[[choice]]` of the built-in decks: `(deck/card, answer, accepted
     /// forms, written wrong options)`.

@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::quiz::Kind;
 use crate::quiz::normalize_accented;
 use std::cell::OnceCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -577,7 +577,7 @@ impl<'s> Cx<'s> {
 
     /// Every term named in `includes` is the term of another card of the deck.
     fn check_includes(&mut self, built: &[Built]) {
-        let terms: Vec<String> = built
+        let terms: HashSet<String> = built
             .iter()
             .filter_map(|b| match &b.card.content {
                 Content::Term { term, .. } => Some(crate::quiz::normalize(term)),

@@ -11,6 +11,7 @@ mod syntax;
 mod write;
 
 pub use builtin::builtin_decks;
+pub(crate) use builtin::builtin_ids;
 pub use id::derived_id;
 pub(crate) use id::legacy_renames;
 pub(crate) use load::{
