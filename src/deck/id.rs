@@ -76,7 +76,7 @@ pub(crate) fn legacy_renames(deck: &Deck, old_ids: &[String]) -> Vec<(String, St
             for row in rows {
                 add(
                     format!("{old}/{}", row.id),
-                    format!("{}/{}", card.id, row.id),
+                    super::row_id(&card.id, &row.id),
                 );
             }
         }

@@ -3,6 +3,7 @@
 
 use super::id::{derived_id, id_text};
 use super::model::{Card, Cloze, Content, Deck, Origin, Row, Segment};
+use super::source::row_id;
 use super::strings::StringSource;
 use super::syntax::{ROW_BEFORE_TABLE, control_name};
 use crate::diagnostic::{Diagnostic, LineIndex};
@@ -544,7 +545,7 @@ impl<'s> Cx<'s> {
         for b in &built {
             let mut ids = vec![b.card.id.clone()];
             if let Content::Table { rows, .. } = &b.card.content {
-                ids.extend(rows.iter().map(|r| format!("{}/{}", b.card.id, r.id)));
+                ids.extend(rows.iter().map(|r| row_id(&b.card.id, &r.id)));
             }
             for id in ids {
                 if let Some(first) = seen.insert(id.clone(), b.header.clone()) {

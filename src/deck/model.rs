@@ -313,15 +313,9 @@ impl Deck {
         let mut ids = Vec::with_capacity(self.cards.len());
         for card in &self.cards {
             match &card.content {
-                Content::Table { rows, .. } => ids.extend(rows.iter().map(|r| {
-                    // Built by hand: `format!` takes twice as long, which shows with 100 000
-                    // rows (`pmquiz stats`).
-                    let mut id = String::with_capacity(card.id.len() + 1 + r.id.len());
-                    id.push_str(&card.id);
-                    id.push('/');
-                    id.push_str(&r.id);
-                    id
-                })),
+                Content::Table { rows, .. } => {
+                    ids.extend(rows.iter().map(|r| super::row_id(&card.id, &r.id)));
+                }
                 _ => ids.push(card.id.clone()),
             }
         }

@@ -10,7 +10,7 @@
 //! | `[[choice]]` | Basic: the question and its options on the front, the answer on the back |
 //! | table row | Basic: the table and the row's aspect on the front, each subject's cell on the back |
 
-use crate::deck::{Card, Content, Deck, Segment};
+use crate::deck::{Card, Content, Deck, Segment, row_id};
 
 /// The kinds of note, named as Anki's stock note types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -187,7 +187,7 @@ fn note_of(card: &Card, out: &mut Vec<Note>) {
                 row_tags.extend(card.tags.iter().filter(|t| !row.tags.contains(t)).cloned());
                 out.push(Note {
                     kind: NoteKind::Basic,
-                    review_id: format!("{}/{}", card.id, row.id),
+                    review_id: row_id(&card.id, &row.id),
                     front: format!("{heading}: {}", row.aspect),
                     back,
                     extra: row.explain.clone().unwrap_or_else(|| explain.clone()),

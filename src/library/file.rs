@@ -81,11 +81,15 @@ pub(crate) fn into_text(path: &Path, bytes: Vec<u8>) -> Result<String, LoadError
 
 /// Validates the text of the deck file at `path`.
 pub(crate) fn parse_text(path: &Path, text: &str) -> Result<Deck, LoadError> {
-    let stem = path
-        .file_stem()
-        .map_or_else(|| "deck".to_string(), |s| s.to_string_lossy().into_owned());
     let shown = path.display().to_string();
-    parse_deck(text, &shown, &stem, Origin::File(path.to_path_buf())).map_err(LoadError::Invalid)
+    parse_deck(text, &shown, &stem(path), Origin::File(path.to_path_buf()))
+        .map_err(LoadError::Invalid)
+}
+
+/// The file stem a deck without an `id` takes its id from.
+pub(super) fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map_or_else(|| "deck".to_string(), |s| s.to_string_lossy().into_owned())
 }
 
 fn describe_io(e: &std::io::Error) -> String {

@@ -68,7 +68,7 @@ impl<'d> Item<'d> {
     /// The id its answers are recorded under: `TABLE/ROW` for a table row.
     pub(super) fn card_id(&self) -> String {
         match self.row {
-            Some(row) => format!("{}/{}", self.card.id, row.id),
+            Some(row) => crate::deck::row_id(&self.card.id, &row.id),
             None => self.card.id.clone(),
         }
     }

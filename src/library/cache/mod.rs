@@ -26,7 +26,7 @@
 mod entry;
 mod update;
 
-use super::file::{LoadError, into_text, parse_text, read_bytes};
+use super::file::{LoadError, into_text, parse_text, read_bytes, stem};
 use crate::deck::{BlockKind, Deck, Origin, parse_by_blocks};
 pub use entry::CachedDeck;
 use entry::{Bytes, CARD_BLOCK, DECK_BLOCK, Key, PREAMBLE, Writer, block_hash};
@@ -286,12 +286,6 @@ impl DeckCache {
             }
         }
     }
-}
-
-/// The file stem a deck without an `id` takes its id from.
-fn stem(path: &Path) -> String {
-    path.file_stem()
-        .map_or_else(|| "deck".to_string(), |s| s.to_string_lossy().into_owned())
 }
 
 /// The length and hash of a file's bytes, read a piece at a time.
