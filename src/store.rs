@@ -20,10 +20,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
-use rusqlite::types::Type;
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, Type, ValueRef};
 use rusqlite::{
-    Connection, ErrorCode, OpenFlags, OptionalExtension, Row, Transaction, TransactionBehavior,
-    params, params_from_iter,
+    Connection, ErrorCode, OpenFlags, OptionalExtension, Row, ToSql, Transaction,
+    TransactionBehavior, params, params_from_iter,
 };
 
 use crate::day::Days;
@@ -556,11 +556,7 @@ impl Store {
         let mut answers: Vec<(Rating, i64)> = Vec::new();
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
             let read = || -> rusqlite::Result<(&str, &str, Rating, i64)> {
-                let rating: u8 = r.get(2)?;
-                let rating = Rating::try_from(rating).map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(2, Type::Integer, Box::new(e))
-                })?;
-                Ok((str_col(r, 0)?, str_col(r, 1)?, rating, r.get(3)?))
+                Ok((str_col(r, 0)?, str_col(r, 1)?, r.get(2)?, r.get(3)?))
             };
             let (deck, card, rating, at) = read().map_err(|e| self.err(e))?;
             if key.as_ref().is_some_and(|(d, c)| d != deck || c != card) {
@@ -990,17 +986,11 @@ impl Store {
             .and_then(|mut stmt| {
                 let mut rows = stmt.query([deck_id])?;
                 while let Some(r) = rows.next()? {
-                    let rating = match r.get::<_, Option<u8>>(2)? {
-                        Some(n) => Some(Rating::try_from(n).map_err(|e| {
-                            rusqlite::Error::FromSqlConversionFailure(2, Type::Integer, Box::new(e))
-                        })?),
-                        None => None,
-                    };
                     let ms: i64 = r.get(4)?;
                     f(
                         str_col(r, 0)?,
                         from_millis(r.get(1)?)?,
-                        rating,
+                        r.get(2)?,
                         r.get(3)?,
                         Duration::from_millis(u64::try_from(ms).unwrap_or(0)),
                     );
@@ -1755,7 +1745,7 @@ fn insert_answer(
         answer.card_id,
         answer.question_kind,
         answer.correct,
-        answer.rating.as_u8(),
+        answer.rating,
         answer.given,
         answer.expected,
         to_millis(answer.answered_at),
@@ -1818,6 +1808,21 @@ fn state_from_row(r: &Row<'_>, first: usize) -> rusqlite::Result<CardState> {
     })
 }
 
+/// A rating is stored as its number (1 = Again … 4 = Easy) in the `rating` columns of
+/// `answers` and `overrides`; any other number reads as a conversion failure, which
+/// [`sql_error`] reports as a damaged history.
+impl FromSql for Rating {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        Rating::try_from(u8::column_result(value)?).map_err(FromSqlError::other)
+    }
+}
+
+impl ToSql for Rating {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.as_u8()))
+    }
+}
+
 /// The text in column `idx`, borrowed from the row.
 fn str_col<'r>(r: &'r Row<'_>, idx: usize) -> rusqlite::Result<&'r str> {
     r.get_ref(idx)?
@@ -1827,15 +1832,12 @@ fn str_col<'r>(r: &'r Row<'_>, idx: usize) -> rusqlite::Result<&'r str> {
 
 #[cfg(test)]
 fn answer_from_row(r: &Row<'_>) -> rusqlite::Result<AnswerRecord> {
-    let rating: u8 = r.get(4)?;
-    let rating = Rating::try_from(rating)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(4, Type::Integer, Box::new(e)))?;
     Ok(AnswerRecord {
         deck_id: r.get(0)?,
         card_id: r.get(1)?,
         question_kind: r.get(2)?,
         correct: r.get(3)?,
-        rating,
+        rating: r.get(4)?,
         given: r.get(5)?,
         expected: r.get(6)?,
         answered_at: from_millis_col(r, 7)?,
@@ -2371,6 +2373,42 @@ mod tests {
     }
 
     #[test]
+    fn ratings_are_stored_as_their_numbers_and_others_read_as_damage() {
+        let conn = Connection::open_in_memory().unwrap();
+        for rating in Rating::ALL {
+            let stored: i64 = conn.query_row("SELECT ?1", [rating], |r| r.get(0)).unwrap();
+            assert_eq!(stored, i64::from(rating.as_u8()));
+            let back: Rating = conn.query_row("SELECT ?1", [rating], |r| r.get(0)).unwrap();
+            assert_eq!(back, rating);
+        }
+        let none: Option<Rating> = conn.query_row("SELECT NULL", [], |r| r.get(0)).unwrap();
+        assert_eq!(none, None);
+        let some: Option<Rating> = conn.query_row("SELECT 2", [], |r| r.get(0)).unwrap();
+        assert_eq!(some, Some(Rating::Hard));
+        for bad in ["0", "5", "300", "-1"] {
+            let err = conn
+                .query_row(&format!("SELECT 1, {bad}"), [], |r| r.get::<_, Rating>(1))
+                .unwrap_err();
+            let damaged = sql_error(Path::new("/data/pmquiz.db"), err);
+            assert!(
+                matches!(damaged, StoreError::Corrupt { .. }),
+                "{bad}: {damaged:?}"
+            );
+        }
+        let err = conn
+            .query_row("SELECT 1, 7", [], |r| r.get::<_, Rating>(1))
+            .unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                rusqlite::Error::FromSqlConversionFailure(1, Type::Integer, e)
+                    if e.to_string().starts_with("unknown rating 7")
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[test]
     fn sqlite_errors_become_user_facing_errors() {
         let path = Path::new("/data/pmquiz.db");
         let failure = |code| rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None);
@@ -2539,7 +2577,7 @@ mod tests {
         assert_eq!(store.count_due(&ab, tomorrow).unwrap(), 8);
     }
 
-    fn query_plan(store: &Store, sql: &str, params: &[&dyn rusqlite::ToSql]) -> String {
+    fn query_plan(store: &Store, sql: &str, params: &[&dyn ToSql]) -> String {
         let mut stmt = store
             .conn
             .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))

@@ -336,7 +336,7 @@ impl Store {
                 self.device.0,
                 to_millis(at),
                 target.as_bytes(),
-                rating.map(Rating::as_u8)
+                rating
             ],
         )
         .map_err(|e| self.err(e))?;
@@ -651,18 +651,10 @@ impl Store {
                     super::str_col(r, 1).map_err(err)?,
                 );
                 if let Some((_, _, events)) = cards.get_mut(k.as_str()) {
-                    let rating =
-                        Rating::try_from(r.get::<_, u8>(4).map_err(err)?).map_err(|e| {
-                            err(rusqlite::Error::FromSqlConversionFailure(
-                                4,
-                                rusqlite::types::Type::Integer,
-                                Box::new(e),
-                            ))
-                        })?;
                     events.push(CardEvent {
                         at: from_millis_col(r, 2).map_err(err)?,
                         id: event_id_col(r, 3).map_err(err)?,
-                        step: Step::Review(rating),
+                        step: Step::Review(r.get(4).map_err(err)?),
                     });
                 }
             }
@@ -1011,7 +1003,7 @@ fn import_in(tx: &Transaction<'_>, events: &[Event]) -> rusqlite::Result<Importe
                         a.card_id,
                         a.question_kind,
                         a.correct,
-                        rating.as_u8(),
+                        rating,
                         a.given,
                         a.expected,
                         at,
@@ -1111,18 +1103,13 @@ fn import_in(tx: &Transaction<'_>, events: &[Event]) -> rusqlite::Result<Importe
             }
             Body::Override { target, rating } => {
                 has_overrides = true;
-                let added =
-                    tx.prepare_cached(
+                let added = tx
+                    .prepare_cached(
                         "INSERT INTO overrides (event_id, device, at, target, rating) \
                          VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (event_id) DO NOTHING",
                     )?
-                    .execute(params![
-                        id,
-                        device,
-                        at,
-                        target.as_bytes(),
-                        rating.map(Rating::as_u8)
-                    ])? > 0;
+                    .execute(params![id, device, at, target.as_bytes(), rating])?
+                    > 0;
                 if added && let Some(card) = apply_override(tx, *target)? {
                     touched_owned.push(card);
                 }
@@ -1260,18 +1247,10 @@ fn replay_card(
              WHERE deck_id = ?1 AND card_id = ?2",
         )?
         .query_map(params![deck_id, card_id], |r| {
-            let rating: u8 = r.get(2)?;
-            let rating = Rating::try_from(rating).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    2,
-                    rusqlite::types::Type::Integer,
-                    Box::new(e),
-                )
-            })?;
             Ok(CardEvent {
                 at: from_millis_col(r, 0)?,
                 id: event_id_col(r, 1)?,
-                step: Step::Review(rating),
+                step: Step::Review(r.get(2)?),
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -1354,14 +1333,7 @@ fn event_from_row(r: &Row<'_>, devices: &HashMap<i64, DeviceId>) -> rusqlite::Re
     };
     let body = match kind {
         1 => {
-            let rating: u8 = r.get(8)?;
-            let rating = Rating::try_from(rating).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    8,
-                    rusqlite::types::Type::Integer,
-                    Box::new(e),
-                )
-            })?;
+            let rating = r.get(8)?;
             Body::Answer(answer(r)?, rating)
         }
         2 => Body::Practice(answer(r)?),
@@ -1379,16 +1351,7 @@ fn event_from_row(r: &Row<'_>, devices: &HashMap<i64, DeviceId>) -> rusqlite::Re
         },
         _ => Body::Override {
             target: event_id_col(r, 13)?,
-            rating: match r.get::<_, Option<u8>>(8)? {
-                None => None,
-                Some(rating) => Some(Rating::try_from(rating).map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(
-                        8,
-                        rusqlite::types::Type::Integer,
-                        Box::new(e),
-                    )
-                })?),
-            },
+            rating: r.get(8)?,
         },
     };
     Ok(Event {
