@@ -450,10 +450,7 @@ impl Store {
         read: Option<(&str, &str, SyncRead)>,
     ) -> Result<Imported, StoreError> {
         let tx = self.write()?;
-        let imported = import_in(&tx, events).map_err(|e| self.err(e))?;
-        if let Some((folder, file, at)) = read {
-            set_read(&tx, folder, file, at).map_err(|e| self.err(e))?;
-        }
+        let imported = import_and_set_read(&tx, events, read).map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))?;
         Ok(imported)
     }
@@ -529,18 +526,8 @@ impl Store {
         const FEW: i64 = 4096;
         let err = |e| self.err(e);
         let tx = self.write()?;
-        let imported = import_in(&tx, events).map_err(err)?;
-        if let Some((folder, file, at)) = read {
-            set_read(&tx, folder, file, at).map_err(err)?;
-        }
-        let cards: Vec<(String, String)> = tx
-            .prepare_cached("SELECT deck_id, card_id FROM replay_pending LIMIT ?1")
-            .and_then(|mut stmt| {
-                stmt.query_map([FEW + 1], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect()
-            })
-            .map_err(err)?;
-        let mut imported = imported;
+        let mut imported = import_and_set_read(&tx, events, read).map_err(err)?;
+        let cards = pending_cards(&tx, FEW + 1).map_err(err)?;
         if cards.len() as i64 <= FEW {
             for (deck_id, card_id) in &cards {
                 replay_card(&tx, scheduler, deck_id, card_id).map_err(err)?;
@@ -579,13 +566,7 @@ impl Store {
         }
         loop {
             let tx = self.write()?;
-            let cards: Vec<(String, String)> = tx
-                .prepare_cached("SELECT deck_id, card_id FROM replay_pending LIMIT ?1")
-                .and_then(|mut stmt| {
-                    stmt.query_map([BATCH], |r| Ok((r.get(0)?, r.get(1)?)))?
-                        .collect()
-                })
-                .map_err(|e| self.err(e))?;
+            let cards = pending_cards(&tx, BATCH).map_err(|e| self.err(e))?;
             if cards.is_empty() {
                 return Ok(done);
             }
@@ -813,11 +794,7 @@ impl BulkImport<'_> {
         events: &[Event],
         read: Option<(&str, &str, SyncRead)>,
     ) -> Result<Imported, StoreError> {
-        let imported = import_in(&self.tx, events).map_err(|e| self.store.err(e))?;
-        if let Some((folder, file, at)) = read {
-            set_read(&self.tx, folder, file, at).map_err(|e| self.store.err(e))?;
-        }
-        Ok(imported)
+        import_and_set_read(&self.tx, events, read).map_err(|e| self.store.err(e))
     }
 
     /// Builds the indexes again and commits everything.
@@ -887,6 +864,13 @@ impl OwnLog<'_> {
     }
 }
 
+/// Up to `limit` of the cards noted in `replay_pending`.
+fn pending_cards(tx: &Transaction<'_>, limit: i64) -> rusqlite::Result<Vec<(String, String)>> {
+    tx.prepare_cached("SELECT deck_id, card_id FROM replay_pending LIMIT ?1")?
+        .query_map([limit], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect()
+}
+
 fn read_sync_log(conn: &Connection, folder: &str) -> rusqlite::Result<Option<SyncLog>> {
     conn.prepare_cached("SELECT length, exported FROM sync_logs WHERE folder = ?1")?
         .query_row([folder], |r| {
@@ -921,6 +905,20 @@ fn set_read(
         read.last.map(|(_, c)| i64::from(c)),
     ])?;
     Ok(())
+}
+
+/// [`import_in`], and with `read` (folder, file, position) also how far that log was read, in
+/// the same transaction.
+fn import_and_set_read(
+    tx: &Transaction<'_>,
+    events: &[Event],
+    read: Option<(&str, &str, SyncRead)>,
+) -> rusqlite::Result<Imported> {
+    let imported = import_in(tx, events)?;
+    if let Some((folder, file, at)) = read {
+        set_read(tx, folder, file, at)?;
+    }
+    Ok(imported)
 }
 
 /// What taking an answer back deleted.
