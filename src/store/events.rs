@@ -8,6 +8,7 @@
 //! the next replay finishes the work.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::AddAssign;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -64,6 +65,22 @@ pub struct Imported {
     pub known: usize,
     /// New answers (scheduled and practice) among the events added.
     pub answers: usize,
+}
+
+/// Counts of several imports added up, field by field.
+impl AddAssign for Imported {
+    fn add_assign(&mut self, other: Imported) {
+        let Imported {
+            added,
+            replayed,
+            known,
+            answers,
+        } = other;
+        self.added += added;
+        self.replayed += replayed;
+        self.known += known;
+        self.answers += answers;
+    }
 }
 
 /// Which events [`Store::for_each_event`] visits.
@@ -1989,6 +2006,32 @@ mod tests {
         one.replay_pending(&s).unwrap();
         assert_eq!(cards(&one), cards(&two));
         assert_eq!(cards(&one), model(&all_events(&one), &s));
+    }
+
+    #[test]
+    fn import_counts_add_up_field_by_field() {
+        let mut sum = Imported {
+            added: 1,
+            replayed: 2,
+            known: 3,
+            answers: 4,
+        };
+        sum += Imported {
+            added: 10,
+            replayed: 20,
+            known: 30,
+            answers: 40,
+        };
+        sum += Imported::default();
+        assert_eq!(
+            sum,
+            Imported {
+                added: 11,
+                replayed: 22,
+                known: 33,
+                answers: 44,
+            }
+        );
     }
 
     #[test]

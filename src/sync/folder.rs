@@ -150,12 +150,6 @@ pub fn sync(
         let path = folder.join(&file);
         let from = reads.get(&file).copied().unwrap_or_default();
         let mut received = Imported::default();
-        let mut add = |got: Imported| {
-            received.added += got.added;
-            received.known += got.known;
-            received.answers += got.answers;
-            received.replayed += got.replayed;
-        };
         let unread = fs::metadata(&path)
             .map(|m| m.len().saturating_sub(from.offset))
             .unwrap_or(0);
@@ -164,14 +158,14 @@ pub fn sync(
             // the indexes built once at the end.
             let bulk = store.bulk_import()?;
             let outcome = log_file::read(&path, from, |events, at| {
-                add(bulk.add(events, Some((&key, &file, at)))?);
+                received += bulk.add(events, Some((&key, &file, at)))?;
                 Ok(())
             })?;
             bulk.finish()?;
             outcome
         } else {
             log_file::read(&path, from, |events, at| {
-                add(store.import_and_replay(events, Some((&key, &file, at)), scheduler)?);
+                received += store.import_and_replay(events, Some((&key, &file, at)), scheduler)?;
                 Ok(())
             })?
         };
@@ -180,10 +174,12 @@ pub fn sync(
                 store.set_device_name(h.device, &h.name)?;
             }
         }
-        report.received.added += received.added;
-        report.received.known += received.known;
-        report.received.answers += received.answers;
+        // The cards replayed are counted once, in `report.replayed`.
         report.replayed += received.replayed as u64;
+        report.received += Imported {
+            replayed: 0,
+            ..received
+        };
         report.logs_read += 1;
         report
             .notices
@@ -565,9 +561,7 @@ pub fn import(store: &Store, path: &Path, scheduler: &Scheduler) -> Result<Trans
             Some(bulk) => bulk.add(events, None)?,
             None => store.import(events, None)?,
         };
-        transfer.imported.added += got.added;
-        transfer.imported.known += got.known;
-        transfer.imported.answers += got.answers;
+        transfer.imported += got;
         Ok(())
     })?;
     if let Some(bulk) = bulk {
