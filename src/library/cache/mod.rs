@@ -60,6 +60,8 @@ pub struct DeckCache {
 
 impl Key {
     fn of(build: u64, source: &[u8]) -> Key {
+        #[cfg(test)]
+        tests::count_file_hash();
         Key {
             build,
             source_len: source.len() as u64,
@@ -124,25 +126,21 @@ impl DeckCache {
         if size < CACHE_FROM as u64 {
             return Ok(None);
         }
-        // The file is hashed as it is read, without keeping it: when the entry matches, only
-        // the entry is read.
-        let Some((source_len, source_hash)) = hash_file(path) else {
-            return Ok(None);
-        };
-        let key = Key {
-            build: self.build,
-            source_len,
-            source_hash,
-        };
+        // When there is an entry of this build for a file of this length, the file is hashed as
+        // it is read, without keeping it: when the entry matches, only the entry is read. Without
+        // one, that hash could not be used: the file is read whole, and hashed once below.
         let entry = self.entry_path(path);
         if let Some(bytes) = map(&entry)
-            && entry::key_of(&bytes) == Some(key)
+            && let Some(key) = entry::key_of(&bytes)
+            && key.build == self.build
+            && key.source_len == size
+            && hash_file(path) == Some((key.source_len, key.source_hash))
             && let Some(deck) = CachedDeck::open(bytes, key, path.to_path_buf(), self.reparse(path))
         {
             mark_used(&entry);
             return Ok(Some(deck));
         }
-        // Stale or damaged: read the file, and bring the entry up to date or parse it.
+        // Missing, stale or damaged: read the file, and bring the entry up to date or parse it.
         let bytes = read_bytes(path)?;
         if bytes.len() < CACHE_FROM {
             return Ok(None);
@@ -290,6 +288,8 @@ impl DeckCache {
 
 /// The length and hash of a file's bytes, read a piece at a time.
 fn hash_file(path: &Path) -> Option<(u64, u128)> {
+    #[cfg(test)]
+    tests::count_file_hash();
     let mut file = File::open(path).ok()?;
     let mut hasher = Xxh3::new();
     let mut buffer = vec![0; 256 * 1024];

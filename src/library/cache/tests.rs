@@ -261,6 +261,83 @@ fn a_file_is_hashed_as_a_whole() {
     );
 }
 
+thread_local! {
+    /// How many times this thread hashed a whole deck file.
+    static FILE_HASHES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+pub(super) fn count_file_hash() {
+    FILE_HASHES.with(|n| n.set(n.get() + 1));
+}
+
+/// How many times `f` hashes a whole deck file, and what it returns.
+fn file_hashes<T>(f: impl FnOnce() -> T) -> (usize, T) {
+    let before = FILE_HASHES.with(std::cell::Cell::get);
+    let result = f();
+    (FILE_HASHES.with(std::cell::Cell::get) - before, result)
+}
+
+/// A cache in a temporary directory, and the path of a deck file beside it.
+fn cache_in(dir: &tempfile::TempDir) -> (DeckCache, PathBuf) {
+    let cache = DeckCache {
+        dir: dir.path().join("cache"),
+        build: 7,
+    };
+    (cache, dir.path().join("cached.toml"))
+}
+
+/// Opens the deck file at `path` through `cache`, checks that it reads as the file parsed, and
+/// says how many times the file was hashed.
+fn hashes_to_open(cache: &DeckCache, path: &Path) -> usize {
+    let (hashes, opened) = file_hashes(|| cache.open(path));
+    let opened = opened.expect("valid deck").expect("large enough to cache");
+    let text = std::fs::read_to_string(path).unwrap();
+    let parsed = parse_deck(&text, "cached.toml", "cached", Origin::BuiltIn).unwrap();
+    assert!(
+        everything(&opened) == everything(&parsed),
+        "not the parsed deck"
+    );
+    hashes
+}
+
+#[test]
+fn a_deck_file_is_hashed_once_unless_its_entry_has_its_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cache, path) = cache_in(&dir);
+    let text = deck_text(1000);
+    assert!(text.len() >= CACHE_FROM);
+    std::fs::write(&path, &text).unwrap();
+    let entry = cache.entry_path(&path);
+
+    // No entry: the file is read and hashed once, and its entry written.
+    assert_eq!(hashes_to_open(&cache, &path), 1);
+    assert!(std::fs::read(&entry).unwrap() == entry_of(&text).as_slice());
+    // The entry matches: the file is hashed as it is read, and not kept.
+    assert_eq!(hashes_to_open(&cache, &path), 1);
+
+    // Edited to another length: the entry cannot match, and is brought up to date.
+    let edited = text.replace("Question 504?", "Question five hundred and four?");
+    assert_ne!(edited, text);
+    std::fs::write(&path, &edited).unwrap();
+    assert_eq!(hashes_to_open(&cache, &path), 1);
+    assert!(std::fs::read(&entry).unwrap() == entry_of(&edited).as_slice());
+
+    // Edited to the same length: hashed as it is read to compare with the entry, then again
+    // once read whole.
+    let same_length = edited.replace("Question 602?", "Question 603?");
+    assert_ne!(same_length, edited);
+    std::fs::write(&path, &same_length).unwrap();
+    assert_eq!(hashes_to_open(&cache, &path), 2);
+    assert!(std::fs::read(&entry).unwrap() == entry_of(&same_length).as_slice());
+
+    // An entry of another build is not compared with: its file is not hashed for it.
+    let other = DeckCache {
+        build: 8,
+        ..cache.clone()
+    };
+    assert_eq!(hashes_to_open(&other, &path), 1);
+}
+
 /// A deck of `n` cards of every kind, one block each.
 fn deck_text(n: usize) -> String {
     let mut text = String::from("# generated\n[deck]\nname = \"Gen\"\ntags = [\"all\"]\n\n");
