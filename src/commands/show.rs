@@ -3,8 +3,8 @@
 use super::{Context, OK};
 use crate::cli::Format;
 use crate::deck::{Content, Deck, cloze_source, plural};
+use crate::ui::text::hanging;
 use std::fmt::Write as _;
-use unicode_width::UnicodeWidthStr;
 
 pub(super) fn run(cx: &Context, args: &crate::cli::ShowArgs) -> anyhow::Result<u8> {
     let deck = cx.deck(&args.deck)?.into_deck();
@@ -165,10 +165,5 @@ fn render(deck: &Deck) -> String {
 /// Writes `prefix` and `text`, with the lines after the first indented to where the text
 /// starts, so that a multi-line question or explanation stays in its place.
 fn hang(out: &mut String, prefix: &str, text: &str) {
-    let indent = " ".repeat(UnicodeWidthStr::width(prefix));
-    let mut lines = text.lines();
-    let _ = writeln!(out, "{prefix}{}", lines.next().unwrap_or_default());
-    for line in lines {
-        let _ = writeln!(out, "{}", format!("{indent}{line}").trim_end());
-    }
+    let _ = writeln!(out, "{prefix}{}", hanging(text, prefix));
 }

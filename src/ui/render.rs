@@ -75,7 +75,7 @@ pub(crate) fn feedback(question: &Question, attempt: &Attempt) -> String {
                     out,
                     "{} accepted; spelled: {}",
                     style("✓ Right:").green().bold(),
-                    style(hanging(spelled, "✓ Right: accepted; spelled: ")).bold()
+                    style(text::hanging(spelled, "✓ Right: accepted; spelled: ")).bold()
                 );
             }
             _ => {
@@ -87,7 +87,7 @@ pub(crate) fn feedback(question: &Question, attempt: &Attempt) -> String {
                 out,
                 "{} accepted, with a typo: the answer is {}",
                 style("✓ Right,").green().bold(),
-                style(hanging(
+                style(text::hanging(
                     &expected,
                     "✓ Right, accepted, with a typo: the answer is "
                 ))
@@ -104,7 +104,7 @@ pub(crate) fn feedback(question: &Question, attempt: &Attempt) -> String {
                 out,
                 "{} {missed}The answer is: {}",
                 style("✗ Wrong.").red().bold(),
-                style(hanging(&expected, &lead)).bold()
+                style(text::hanging(&expected, &lead)).bold()
             );
         }
     }
@@ -116,13 +116,6 @@ pub(crate) fn feedback(question: &Question, attempt: &Attempt) -> String {
         }
     }
     out
-}
-
-/// `text` with the lines after the first indented by the width of `lead`, the text printed
-/// before it on its first line, so that a multi-line answer stays in its column.
-fn hanging(text: &str, lead: &str) -> String {
-    let indent = format!("\n{}", " ".repeat(text::width(lead)));
-    text.lines().collect::<Vec<_>>().join(&indent)
 }
 
 /// The width of the terminal pmquiz draws on, if it draws on one.

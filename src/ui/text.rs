@@ -69,6 +69,20 @@ pub(crate) fn truncate(text: &str, width: usize) -> String {
     out
 }
 
+/// `text` with the lines after the first indented by the width of `lead`, the text printed
+/// before it on its first line, so that a multi-line question, answer or explanation stays in
+/// its column. The indented lines end without trailing spaces (a blank line stays empty).
+pub(crate) fn hanging(text: &str, lead: &str) -> String {
+    let indent = " ".repeat(width(lead));
+    let mut lines = text.lines();
+    let mut out = lines.next().unwrap_or_default().to_string();
+    for line in lines {
+        out.push('\n');
+        out.push_str(format!("{indent}{line}").trim_end());
+    }
+    out
+}
+
 /// A stretch of a typed answer or of the right answer, and whether the other one has it too.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Piece {
@@ -142,6 +156,17 @@ mod tests {
         assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
         assert_eq!(wrap("a\n\nb", 10), ["a", "", "b"]);
         assert_eq!(wrap("", 10), [""]);
+    }
+
+    #[test]
+    fn hanging_lines_start_under_the_text_of_the_first() {
+        assert_eq!(hanging("one", "Q: "), "one");
+        assert_eq!(hanging("", "Q: "), "");
+        assert_eq!(hanging("one\ntwo\n", "Q: "), "one\n   two");
+        // The lead is measured in display columns: "✓ 生産: " is eight wide.
+        assert_eq!(hanging("a\r\nb", "✓ 生産: "), "a\n        b");
+        // No trailing spaces: a blank line stays empty, and a line's own are dropped.
+        assert_eq!(hanging("a  \n\nb  \nc", "> "), "a  \n\n  b\n  c");
     }
 
     #[test]
