@@ -45,8 +45,9 @@ pub fn parse_deck(
     parse_whole(source, path, default_id, origin)
 }
 
-/// Parses the file in one piece, collecting every problem.
-fn parse_whole(
+/// Parses the file in one piece, collecting every problem. For a caller that has already tried
+/// [`parse_by_blocks`]; others call [`parse_deck`].
+pub(crate) fn parse_whole(
     source: &str,
     path: &str,
     default_id: &str,
@@ -114,6 +115,12 @@ pub(crate) struct ParsedBlocks {
     pub(crate) blocks: Vec<Block>,
 }
 
+#[cfg(test)]
+thread_local! {
+    /// How many times this thread parsed a deck block by block.
+    pub(crate) static BLOCK_PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Parses a deck block by block (see [`parse_in_blocks`]); `None` at the first problem.
 pub(crate) fn parse_by_blocks(
     source: &str,
@@ -121,6 +128,8 @@ pub(crate) fn parse_by_blocks(
     default_id: &str,
     origin: Origin,
 ) -> Option<ParsedBlocks> {
+    #[cfg(test)]
+    BLOCK_PARSES.with(|n| n.set(n.get() + 1));
     let split = split_blocks(source);
     let mut decks = split.iter().filter(|b| b.1 == Some("deck"));
     let (deck_range, _) = decks.next()?;

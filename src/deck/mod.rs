@@ -14,6 +14,9 @@ pub use builtin::builtin_decks;
 pub(crate) use builtin::builtin_ids;
 pub use id::derived_id;
 pub(crate) use id::legacy_renames;
+#[cfg(test)]
+pub(crate) use load::BLOCK_PARSES;
+pub(crate) use load::parse_whole;
 pub(crate) use load::{
     BlockKind, card_lines, parse_by_blocks, parse_card_blocks, plural, slug, split_region,
 };

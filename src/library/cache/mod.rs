@@ -26,8 +26,8 @@
 mod entry;
 mod update;
 
-use super::file::{LoadError, into_text, parse_text, read_bytes, stem};
-use crate::deck::{BlockKind, Deck, Origin, parse_by_blocks};
+use super::file::{LoadError, into_text, read_bytes, stem};
+use crate::deck::{BlockKind, Deck, Origin, parse_by_blocks, parse_whole};
 pub use entry::CachedDeck;
 use entry::{Bytes, CARD_BLOCK, DECK_BLOCK, Key, PREAMBLE, Writer, block_hash};
 use rkyv::util::AlignedVec;
@@ -194,7 +194,8 @@ impl DeckCache {
     ) -> Result<(Deck, Option<AlignedVec<16>>), LoadError> {
         let origin = Origin::File(path.to_path_buf());
         let shown = path.display().to_string();
-        let (deck, blocks) = match parse_by_blocks(&text, &shown, &stem(path), origin) {
+        let default_id = stem(path);
+        let (deck, blocks) = match parse_by_blocks(&text, &shown, &default_id, origin.clone()) {
             Some(parsed) => {
                 let blocks: Vec<_> = parsed
                     .blocks
@@ -204,7 +205,12 @@ impl DeckCache {
                     .collect();
                 (parsed.deck, Some(blocks))
             }
-            None => (parse_text(path, &text)?, None),
+            // Parsed whole, as a command parses a deck that fails block by block: the deck
+            // without its blocks, or every problem of the file.
+            None => {
+                let deck = parse_whole(&text, &shown, &default_id, origin);
+                (deck.map_err(LoadError::Invalid)?, None)
+            }
         };
         // Only the blocks' hashes are needed now.
         let capacity = text.len() * 3 / 2;

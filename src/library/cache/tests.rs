@@ -1,6 +1,6 @@
 use super::entry::{Bytes, CachedDeck, Key};
 use super::*;
-use crate::deck::{DeckSource, Origin, parse_deck};
+use crate::deck::{BLOCK_PARSES, DeckSource, Origin, parse_deck};
 use proptest::prelude::*;
 use std::borrow::Cow;
 
@@ -336,6 +336,38 @@ fn a_deck_file_is_hashed_once_unless_its_entry_has_its_length() {
         ..cache.clone()
     };
     assert_eq!(hashes_to_open(&other, &path), 1);
+}
+
+/// How many times `f` parses a deck block by block, and what it returns.
+fn block_parses<T>(f: impl FnOnce() -> T) -> (usize, T) {
+    let before = BLOCK_PARSES.with(std::cell::Cell::get);
+    let result = f();
+    (BLOCK_PARSES.with(std::cell::Cell::get) - before, result)
+}
+
+#[test]
+fn a_broken_deck_is_parsed_block_by_block_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cache, path) = cache_in(&dir);
+    let text = deck_text(3000);
+    for broken in [
+        text.replacen("answer = \"answer 1001\"", "answer = = \"answer 1001\"", 1),
+        text.replacen("term = \"Term1003\"", "term = \"Term1003\"\nunknown = 1", 1),
+    ] {
+        assert_ne!(broken, text);
+        std::fs::write(&path, &broken).unwrap();
+        let shown = path.display().to_string();
+        let origin = Origin::File(path.clone());
+        // Large enough that parsing it for a command tries blocks first.
+        let (parses, parsed) = block_parses(|| parse_deck(&broken, &shown, "cached", origin));
+        assert_eq!(parses, 1);
+        let expected = LoadError::Invalid(parsed.unwrap_err()).to_string();
+        // The cache tries blocks, then parses the whole file for its diagnostics.
+        let (parses, opened) = block_parses(|| cache.open(&path));
+        assert_eq!(parses, 1);
+        assert_eq!(opened.unwrap_err().to_string(), expected);
+        assert!(!cache.entry_path(&path).exists());
+    }
 }
 
 /// A deck of `n` cards of every kind, one block each.
