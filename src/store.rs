@@ -63,6 +63,8 @@ const MIGRATIONS: &[&str] = &[
     // 7: indexes for the due cards in the order `review` asks them, the misses and the answer
     // counts of `stats`.
     include_str!("schema-7.sql"),
+    // 8: no index of answers by time or of cards by due date across decks (no query read them).
+    include_str!("schema-8.sql"),
 ];
 
 /// How many of the most missed cards [`Store::hardest_by_misses`] reads at most.
@@ -2671,6 +2673,53 @@ mod tests {
             "{days_plan}"
         );
         assert!(!days_plan.contains("TEMP B-TREE"), "{days_plan}");
+        // The recent answers of several decks are read by deck and time.
+        let recent_plan = query_plan(
+            &store,
+            &format!(
+                "SELECT {ANSWER_COLUMNS} FROM answers \
+                 WHERE deck_id IN (?2, ?3, ?4) AND answered_at >= ?1 ORDER BY answered_at, id"
+            ),
+            &[&0i64, &"a", &"b", &"c"],
+        );
+        assert!(
+            recent_plan.contains("INDEX answers_deck_time (deck_id=? AND answered_at>?)"),
+            "{recent_plan}"
+        );
+    }
+
+    #[test]
+    fn schema_8_drops_the_indexes_no_query_reads() {
+        let indexes = |conn: &Connection| -> Vec<String> {
+            conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' ORDER BY name")
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        // A history at version 7, with the two indexes.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE_NAME);
+        let conn = Connection::open(&path).unwrap();
+        for sql in &MIGRATIONS[..7] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 7).unwrap();
+        let before = indexes(&conn);
+        assert!(before.contains(&"answers_time".to_string()), "{before:?}");
+        assert!(before.contains(&"cards_due".to_string()), "{before:?}");
+        drop(conn);
+        // Opened by this version: both gone, every other index kept.
+        let store = Store::open(dir.path()).unwrap();
+        let after = indexes(&store.conn);
+        let mut expected = before.clone();
+        expected.retain(|name| name != "answers_time" && name != "cards_due");
+        assert_eq!(after, expected);
+        // A new history never has them.
+        let fresh = tempfile::tempdir().unwrap();
+        let fresh = Store::open(fresh.path()).unwrap();
+        assert_eq!(indexes(&fresh.conn), expected);
     }
 
     #[test]
