@@ -32,7 +32,9 @@ use crate::stats::{
     AnswerCount, CardTally, DeckHistory, HARDEST_CARDS, LONG_WINDOW_DAYS, SHORT_WINDOW_DAYS,
 };
 use crate::sync::event::{DeviceId, EventId};
+use bulk::DroppedIndexes;
 
+mod bulk;
 mod events;
 
 pub use events::{BulkImport, DeviceInfo, Events, Imported, OwnLog, SyncLog, SyncRead};
@@ -724,29 +726,17 @@ impl Store {
         let rebuild = expected >= BULK_FROM
             && i64::try_from(expected).unwrap_or(i64::MAX) > existing
             && deck_has_history.values().all(|h| !h);
-        // The indexes as the schema defines them, to be made again after the rows are in: those
-        // of the answers, and those of the cards' schedules and their events, which are written
-        // in the order of their keys (`cards` and `schedule_sets` themselves) but not of their
-        // indexes (by due date).
-        let indexes: Vec<(String, String)> = if rebuild {
-            let mut stmt = tx
-                .prepare(
-                    "SELECT name, sql FROM sqlite_master \
-                     WHERE type = 'index' AND sql IS NOT NULL \
-                     AND tbl_name IN ('answers', 'cards', 'schedule_sets')",
-                )
-                .map_err(e)?;
-            let rows = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .map_err(e)?;
-            rows.collect::<rusqlite::Result<_>>().map_err(e)?
+        // The indexes of the answers, and those of the cards' schedules and their events, which
+        // are written in the order of their keys (`cards` and `schedule_sets` themselves) but
+        // not of their indexes (by due date), dropped to be made again once the rows are in.
+        let dropped = if rebuild {
+            Some(
+                DroppedIndexes::drop(&tx, &["answers", "cards", "schedule_sets"], &[])
+                    .map_err(e)?,
+            )
         } else {
-            Vec::new()
+            None
         };
-        for (name, _) in &indexes {
-            tx.execute_batch(&format!("DROP INDEX \"{name}\""))
-                .map_err(e)?;
-        }
 
         // The answers are events of this device, as if given here, with ids after every other.
         let mut ids = events::IdSource::new(&tx).map_err(e)?;
@@ -962,9 +952,12 @@ impl Store {
             write_pending(&mut pending, true).map_err(e)?;
         }
         crate::timing::step("history: replaying and inserting the answers");
-        for (name, sql) in &indexes {
-            tx.execute_batch(sql).map_err(e)?;
-            crate::timing::step(&format!("history: building the index {name}"));
+        if let Some(dropped) = dropped {
+            dropped
+                .rebuild(&tx, |name| {
+                    crate::timing::step(&format!("history: building the index {name}"));
+                })
+                .map_err(e)?;
         }
         tx.commit().map_err(e)?;
         crate::timing::step("history: committing");

@@ -14,6 +14,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
+use super::bulk::DroppedIndexes;
 use super::{Store, StoreError, from_millis_col, to_millis, upsert_card};
 use crate::schedule::{CardState, Rating, Scheduler};
 use crate::sync::event::{Answer, Body, DeviceId, Event, EventId};
@@ -488,11 +489,8 @@ impl Store {
     /// history is locked for writing until then; a process killed before leaves it as it was.
     pub fn bulk_import(&self) -> Result<BulkImport<'_>, StoreError> {
         let tx = self.write()?;
-        let indexes = secondary_answer_indexes(&tx).map_err(|e| self.err(e))?;
-        for (name, _) in &indexes {
-            tx.execute_batch(&format!("DROP INDEX \"{name}\""))
-                .map_err(|e| self.err(e))?;
-        }
+        let indexes =
+            DroppedIndexes::drop(&tx, &["answers"], &["answers_event"]).map_err(|e| self.err(e))?;
         Ok(BulkImport {
             store: self,
             tx,
@@ -783,25 +781,13 @@ impl Store {
     }
 }
 
-/// The indexes of `answers` that a bulk import drops and builds again, as the schema defines
-/// them (name, `CREATE INDEX` statement): every one but the event ids' unique index, which
-/// finds the events the history already has.
-fn secondary_answer_indexes(tx: &Transaction<'_>) -> rusqlite::Result<Vec<(String, String)>> {
-    tx.prepare(
-        "SELECT name, sql FROM sqlite_schema \
-         WHERE type = 'index' AND tbl_name = 'answers' AND sql IS NOT NULL \
-         AND name <> 'answers_event' ORDER BY name",
-    )?
-    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-    .collect()
-}
-
 /// Events being added in bulk (see [`Store::bulk_import`]).
 pub struct BulkImport<'s> {
     store: &'s Store,
     tx: Transaction<'s>,
-    /// The indexes to build again.
-    indexes: Vec<(String, String)>,
+    /// The secondary indexes of `answers` (all but the event ids' unique index, which finds
+    /// the events the history already has), to build again.
+    indexes: DroppedIndexes,
 }
 
 impl BulkImport<'_> {
@@ -816,9 +802,9 @@ impl BulkImport<'_> {
 
     /// Builds the indexes again and commits everything.
     pub fn finish(self) -> Result<(), StoreError> {
-        for (_, sql) in &self.indexes {
-            self.tx.execute_batch(sql).map_err(|e| self.store.err(e))?;
-        }
+        self.indexes
+            .rebuild(&self.tx, |_| {})
+            .map_err(|e| self.store.err(e))?;
         self.tx.commit().map_err(|e| self.store.err(e))
     }
 }
