@@ -288,7 +288,7 @@ impl Store {
                 });
             }
         }
-
+        remove_stale_imports(data_dir, std::time::SystemTime::now());
         Store::open_file(path)
     }
 
@@ -326,6 +326,7 @@ impl Store {
             path: data_dir.to_path_buf(),
             source,
         })?;
+        remove_stale_imports(data_dir, std::time::SystemTime::now());
         let dest = data_dir.join(DB_FILE_NAME);
         let taken = |p: &Path| fs::symlink_metadata(p).is_ok();
         if ["", "-wal", "-shm", "-journal"]
@@ -1569,21 +1570,25 @@ impl NewHistory {
                 source,
             }
         };
-        store
-            .conn
-            .pragma_update(None, "synchronous", "FULL")
-            .map_err(|e| store.err(e))?;
-        let mode: String = store
-            .conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
-            .map_err(|e| store.err(e))?;
+        let mode: String = {
+            // Closed at the end of this block, on an error too: before the temporary file is
+            // removed, which some systems refuse for a file still open.
+            let store = store;
+            store
+                .conn
+                .pragma_update(None, "synchronous", "FULL")
+                .map_err(|e| store.err(e))?;
+            store
+                .conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+                .map_err(|e| store.err(e))?
+        };
         let temp_path = temp.to_path_buf();
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(io_err("set up", &temp_path)(io::Error::other(format!(
                 "the new history cannot use a write-ahead log (journal mode {mode})"
             ))));
         }
-        drop(store);
         fs::File::open(&temp)
             .and_then(|f| f.sync_all())
             .map_err(io_err("sync", &temp))?;
@@ -1600,6 +1605,40 @@ impl NewHistory {
             }
         }
         Ok(true)
+    }
+}
+
+/// How long a temporary history of an import must have gone unwritten before it is taken for
+/// the leftover of an import that was killed (an import writes its file every few seconds).
+const STALE_IMPORT: Duration = Duration::from_secs(60 * 60);
+
+/// Removes what imports killed before their end (Ctrl-C, a crash, a power cut) left in the data
+/// directory: temporary histories `.pmquiz-import-*.db` (see [`Store::create_new`]), with the
+/// files SQLite keeps beside them, last written at least [`STALE_IMPORT`] before `now`. Never
+/// the history itself, which is only ever a link to such a file once it is complete. Best
+/// effort: what cannot be read or removed stays, and is tried again next time.
+fn remove_stale_imports(data_dir: &Path, now: std::time::SystemTime) {
+    let Ok(entries) = fs::read_dir(data_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        let Some(base) = ["", "-wal", "-shm", "-journal"].iter().find_map(|suffix| {
+            name.strip_suffix(suffix)
+                .filter(|b| b.starts_with(".pmquiz-import-") && b.ends_with(".db"))
+        }) else {
+            continue;
+        };
+        let stale = fs::symlink_metadata(data_dir.join(base))
+            .or_else(|_| entry.metadata())
+            .and_then(|m| m.modified())
+            .is_ok_and(|at| now.duration_since(at).is_ok_and(|age| age >= STALE_IMPORT));
+        if stale && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = fs::remove_file(entry.path());
+        }
     }
 }
 
@@ -2061,6 +2100,83 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .filter(|n| n.starts_with(".pmquiz-import-"))
             .collect()
+    }
+
+    #[test]
+    fn leftovers_of_killed_imports_are_removed_once_an_hour_old() {
+        let dir = tempfile::tempdir().unwrap();
+        // An import under way: its file is in use, and recent.
+        let running = Store::create_new(dir.path()).unwrap().unwrap();
+        let running_name = running
+            .temp
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        // A killed one, with the log SQLite had beside it, and files that only look alike.
+        for name in [
+            ".pmquiz-import-0badc0de.db",
+            ".pmquiz-import-0badc0de.db-wal",
+            ".pmquiz-import-0badc0de.db-shm",
+            ".pmquiz-import-notes.txt",
+            "pmquiz-import-0badc0de.db",
+        ] {
+            fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        let names = |dir: &Path| -> Vec<String> {
+            let mut names: Vec<String> = fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n != "decks")
+                .collect();
+            names.sort();
+            names
+        };
+        // Within the hour nothing goes.
+        let before = names(dir.path());
+        remove_stale_imports(dir.path(), std::time::SystemTime::now());
+        assert_eq!(names(dir.path()), before);
+        // Once they are an hour old, the killed import's files go, and only those: the running
+        // import's own file is being written.
+        let old = std::time::SystemTime::now() - STALE_IMPORT - Duration::from_secs(60);
+        for name in [
+            ".pmquiz-import-0badc0de.db",
+            ".pmquiz-import-0badc0de.db-wal",
+            ".pmquiz-import-0badc0de.db-shm",
+            ".pmquiz-import-notes.txt",
+            "pmquiz-import-0badc0de.db",
+        ] {
+            fs::File::options()
+                .write(true)
+                .open(dir.path().join(name))
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+        }
+        one_imported_card(running.store());
+        remove_stale_imports(dir.path(), std::time::SystemTime::now());
+        let mut kept = vec![
+            ".pmquiz-import-notes.txt".to_string(),
+            running_name,
+            "pmquiz-import-0badc0de.db".to_string(),
+        ];
+        kept.sort();
+        assert_eq!(names(dir.path()), kept);
+        assert!(running.install().unwrap());
+        // Opening the history cleans up too.
+        fs::write(dir.path().join(".pmquiz-import-feedf00d.db"), b"x").unwrap();
+        fs::File::options()
+            .write(true)
+            .open(dir.path().join(".pmquiz-import-feedf00d.db"))
+            .unwrap()
+            .set_modified(std::time::SystemTime::now() - STALE_IMPORT)
+            .unwrap();
+        drop(Store::open(dir.path()).unwrap());
+        assert!(
+            leftovers(dir.path())
+                .iter()
+                .all(|n| n != ".pmquiz-import-feedf00d.db")
+        );
     }
 
     #[test]
