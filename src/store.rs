@@ -79,6 +79,13 @@ const HARDEST_BATCH: i64 = 256;
 /// after the rows are in, rather than row by row.
 const BULK_FROM: usize = 50_000;
 
+/// How the history's commits wait for the disk (`PRAGMA synchronous`): see [`Store::configure`].
+const ANSWER_SYNCHRONOUS: &str = "FULL";
+
+/// SQLite's page cache at open (`PRAGMA cache_size`, negative: in KiB), which
+/// [`Store::wait_for_the_disk_again`] goes back to after [`Store::use_big_cache`].
+const DEFAULT_CACHE_SIZE: i64 = -2000;
+
 /// How long a write waits for another pmquiz process holding the lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -407,7 +414,7 @@ impl Store {
         // synchronous=FULL: every committed answer is synced to disk before pmquiz moves on, so
         // even a power cut loses at most the answer being given. In WAL mode that is one
         // append and one sync of the WAL per answer.
-        conn.pragma_update(None, "synchronous", "FULL")
+        conn.pragma_update(None, "synchronous", ANSWER_SYNCHRONOUS)
             .map_err(|e| self.err(e))?;
         // Checkpoint (copy the WAL into the database) every 10 000 pages, not every 1 000: a
         // checkpoint takes tens of milliseconds, and at the default one answer in a hundred

@@ -48,6 +48,11 @@ struct Kept {
 }
 
 impl History {
+    /// The history the session records in.
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
     fn now(&self) -> DateTime<Utc> {
         self.fixed_now.unwrap_or_else(Utc::now)
     }
@@ -172,13 +177,24 @@ impl Recorder for History {
     }
 }
 
-/// Opens the review history for sessions and statistics over `decks`. History recorded under
-/// the card ids older pmquiz versions derived (32-bit) moves to the cards' current ids first.
-///
-/// Cards left for a replay (an answer recorded out of time order with another device's, or a
-/// sync killed before it replayed) get their schedules computed from their events first.
+/// Opens the review history for sessions and statistics over `decks`, brought up to date for
+/// them (see [`adopt_and_replay`]).
 pub(crate) fn open_store(cx: &Context, decks: &[OpenDeck]) -> anyhow::Result<Store> {
     let store = Store::open(cx.data_dir()?)?;
+    adopt_and_replay(cx, &store, decks)?;
+    Ok(store)
+}
+
+/// History recorded under the card ids older pmquiz versions derived (32-bit) moves to the
+/// current ids of the cards of `decks`.
+///
+/// Cards left for a replay (an answer recorded out of time order with another device's, or a
+/// sync killed before it replayed) then get their schedules computed from their events.
+pub(crate) fn adopt_and_replay(
+    cx: &Context,
+    store: &Store,
+    decks: &[OpenDeck],
+) -> anyhow::Result<()> {
     for deck in decks {
         let old = store.legacy_ids(deck.id())?;
         if !old.is_empty() {
@@ -188,31 +204,24 @@ pub(crate) fn open_store(cx: &Context, decks: &[OpenDeck]) -> anyhow::Result<Sto
     if store.pending_replays()? > 0 {
         store.replay_pending(&cx.scheduler()?)?;
     }
-    Ok(store)
+    Ok(())
 }
 
-/// Opens the review history to share it (sync, export, import): history still recorded under
-/// the card ids older pmquiz versions derived moves to the current ids of every available
-/// deck first, so that every device names a card the same way. The decks are only loaded
-/// when there is such history.
+/// Opens the review history to share it (sync, export, import), made ready by
+/// [`ready_to_share`].
 pub(crate) fn open_store_to_share(cx: &Context) -> anyhow::Result<Store> {
-    let store = open_store(cx, &[])?;
-    if store.has_legacy_ids()? {
-        drop(store);
-        return open_store(cx, &cx.decks_or_all(&[])?);
-    }
+    let store = Store::open(cx.data_dir()?)?;
+    ready_to_share(cx, &store)?;
     Ok(store)
 }
 
-/// Opens the history for a session over `decks`, or `None` with `--no-save`.
-pub(crate) fn open(
-    cx: &Context,
-    decks: &[OpenDeck],
-    opts: &SessionArgs,
-) -> anyhow::Result<Option<History>> {
-    if opts.no_save {
-        return Ok(None);
+/// Makes the history ready to share: history still recorded under the card ids older pmquiz
+/// versions derived moves to the current ids of every available deck first, so that every
+/// device names a card the same way. The decks are only loaded when there is such history.
+pub(crate) fn ready_to_share(cx: &Context, store: &Store) -> anyhow::Result<()> {
+    adopt_and_replay(cx, store, &[])?;
+    if store.has_legacy_ids()? {
+        adopt_and_replay(cx, store, &cx.decks_or_all(&[])?)?;
     }
-    let store = open_store(cx, decks)?;
-    Ok(Some(History::new(cx, store, opts)?))
+    Ok(())
 }

@@ -21,10 +21,11 @@ pub(super) fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
     let decks = cx.decks_or_all(&args.deck)?;
     let deck_ids: Vec<String> = decks.iter().map(|d| d.id().to_string()).collect();
     // Answers given on other devices first, so that what is due here reflects them.
-    if !args.session.no_save {
-        super::sync::auto(cx);
-    }
-    let store = open_store(cx, &decks)?;
+    let store = if args.session.no_save {
+        open_store(cx, &decks)?
+    } else {
+        super::sync::open_for_session(cx, &decks)?
+    };
     let now = cx.now()?;
     // Cards in review are due from the start of their due day, in the learner's days.
     let days = cx.days()?;
@@ -92,9 +93,8 @@ pub(super) fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
         &study,
         history.as_mut().map(|h| h as &mut dyn Recorder),
     )?;
-    if history.is_some() {
-        drop(history);
-        super::sync::auto(cx);
+    if let Some(history) = &history {
+        super::sync::auto(cx, history.store())?;
     }
     Ok(code)
 }

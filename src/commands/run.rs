@@ -2,6 +2,7 @@
 //! from a script.
 
 use super::Context;
+use super::history::History;
 use super::study::{Recorder, Study, drive, filter};
 use crate::cli::RunArgs;
 use crate::quiz::generate;
@@ -33,10 +34,12 @@ pub(super) fn run(cx: &Context, args: &RunArgs) -> anyhow::Result<u8> {
         );
     }
     let replay = replay_command(args, seed);
-    if !args.session.no_save {
-        super::sync::auto(cx);
-    }
-    let mut history = super::history::open(cx, &decks, &args.session)?;
+    let mut history = if args.session.no_save {
+        None
+    } else {
+        let store = super::sync::open_for_session(cx, &decks)?;
+        Some(History::new(cx, store, &args.session)?)
+    };
     let study = Study {
         opts: &args.session,
         seed,
@@ -49,9 +52,8 @@ pub(super) fn run(cx: &Context, args: &RunArgs) -> anyhow::Result<u8> {
         &study,
         history.as_mut().map(|h| h as &mut dyn Recorder),
     )?;
-    if history.is_some() {
-        drop(history);
-        super::sync::auto(cx);
+    if let Some(history) = &history {
+        super::sync::auto(cx, history.store())?;
     }
     Ok(code)
 }

@@ -1,11 +1,13 @@
 //! `pmquiz sync [DIR] [--status]`: share the history with the user's other devices through a
 //! folder, and the automatic sync around sessions (`sync = "auto"`).
 
-use super::history::open_store_to_share;
+use super::history::{adopt_and_replay, open_store_to_share, ready_to_share};
 use super::{Context, FAILURE, OK};
 use crate::cli::{Format, SyncArgs};
 use crate::config::SyncMode;
 use crate::deck::plural;
+use crate::library::OpenDeck;
+use crate::store::Store;
 use crate::sync::folder::{self, Report, Status};
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -53,9 +55,21 @@ pub(super) fn run(cx: &Context, args: &SyncArgs) -> anyhow::Result<u8> {
     Ok(OK)
 }
 
-/// Syncs before or after a session when config.toml says `sync = "auto"`. A problem is a
-/// warning, never the end of the session: the answers stay here for the next sync.
-pub(super) fn auto(cx: &Context) {
+/// Opens the review history for a session over `decks` that records answers: synced first
+/// when config.toml says `sync = "auto"` (see [`auto`]), then brought up to date for the decks.
+/// The session records on this same connection, and syncs on it again at its end.
+pub(super) fn open_for_session(cx: &Context, decks: &[OpenDeck]) -> anyhow::Result<Store> {
+    let store = Store::open(cx.data_dir()?)?;
+    auto(cx, &store)?;
+    adopt_and_replay(cx, &store, decks)?;
+    Ok(store)
+}
+
+/// Syncs `store` before or after a session when config.toml says `sync = "auto"`. A problem
+/// with the sync is a warning, never the end of the session: the answers stay here for the
+/// next sync. Fails only if the store cannot be set back to wait for the disk on each commit,
+/// which the session's answers need.
+pub(super) fn auto(cx: &Context, store: &Store) -> anyhow::Result<()> {
     let result = (|| -> anyhow::Result<Option<Report>> {
         if cx.config()?.sync != Some(SyncMode::Auto) {
             return Ok(None);
@@ -65,14 +79,17 @@ pub(super) fn auto(cx: &Context) {
                 "`sync = \"auto\"` needs `sync_dir` in config.toml: the folder to sync through"
             );
         };
-        let store = open_store_to_share(cx)?;
+        ready_to_share(cx, store)?;
         Ok(Some(folder::sync(
-            &store,
+            store,
             &dir,
             &cx.scheduler()?,
             &folder::device_name(),
         )?))
     })();
+    // A sync lets the connection's commits skip waiting for the disk; the session's answers on
+    // it must not, whether or not the sync went through.
+    store.wait_for_the_disk_again()?;
     match result {
         Ok(None) => {}
         Ok(Some(report)) => {
@@ -88,6 +105,7 @@ pub(super) fn auto(cx: &Context) {
             super::describe(&e).trim_start_matches("error: ")
         ),
     }
+    Ok(())
 }
 
 fn summary(r: &Report) -> String {

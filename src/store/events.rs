@@ -510,13 +510,32 @@ impl Store {
     pub fn commit_without_waiting_for_the_disk(&self) -> Result<(), StoreError> {
         self.conn
             .pragma_update(None, "synchronous", "NORMAL")
+            .and_then(|()| self.checkpoint_on_close(false))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Whether SQLite copies the write-ahead log into the database when this connection
+    /// closes (its default).
+    fn checkpoint_on_close(&self, on: bool) -> rusqlite::Result<()> {
+        self.conn
+            .set_db_config(
+                rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+                !on,
+            )
+            .map(drop)
+    }
+
+    /// Undoes [`Store::commit_without_waiting_for_the_disk`] and [`Store::use_big_cache`]:
+    /// commits wait for the disk again, the write-ahead log is copied into the database when
+    /// this connection closes, and the cache is back to its size at open. For a sync on the
+    /// connection of a session, before the session records answers on it.
+    pub fn wait_for_the_disk_again(&self) -> Result<(), StoreError> {
+        self.conn
+            .pragma_update(None, "synchronous", super::ANSWER_SYNCHRONOUS)
+            .and_then(|()| self.checkpoint_on_close(true))
             .and_then(|()| {
                 self.conn
-                    .set_db_config(
-                        rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
-                        true,
-                    )
-                    .map(drop)
+                    .pragma_update(None, "cache_size", super::DEFAULT_CACHE_SIZE)
             })
             .map_err(|e| self.err(e))
     }
@@ -1365,7 +1384,7 @@ fn event_from_row(r: &Row<'_>, devices: &HashMap<i64, DeviceId>) -> rusqlite::Re
 
 #[cfg(test)]
 mod tests {
-    use super::super::{AnswerRecord, DB_FILE_NAME, MIGRATIONS};
+    use super::super::{AnswerRecord, DB_FILE_NAME, DEFAULT_CACHE_SIZE, MIGRATIONS};
     use super::*;
     use crate::schedule::Phase;
     use crate::sync::replay::schedules;
@@ -1992,6 +2011,33 @@ mod tests {
         one.replay_pending(&s).unwrap();
         assert_eq!(cards(&one), cards(&two));
         assert_eq!(cards(&one), model(&all_events(&one), &s));
+    }
+
+    #[test]
+    fn a_sync_s_relaxed_settings_can_be_undone_for_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let settings = |store: &Store| {
+            let conn = &store.conn;
+            let synchronous: i64 = conn
+                .query_row("PRAGMA synchronous", [], |r| r.get(0))
+                .unwrap();
+            let cache: i64 = conn
+                .query_row("PRAGMA cache_size", [], |r| r.get(0))
+                .unwrap();
+            let no_checkpoint = conn
+                .db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE)
+                .unwrap();
+            (synchronous, cache, no_checkpoint)
+        };
+        let at_open = settings(&store);
+        // FULL, SQLite's default cache, a checkpoint on close.
+        assert_eq!(at_open, (2, DEFAULT_CACHE_SIZE, false));
+        store.use_big_cache(256).unwrap();
+        store.commit_without_waiting_for_the_disk().unwrap();
+        assert_eq!(settings(&store), (1, -256 * 1024, true));
+        store.wait_for_the_disk_again().unwrap();
+        assert_eq!(settings(&store), at_open);
     }
 
     #[test]
