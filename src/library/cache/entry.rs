@@ -250,8 +250,22 @@ pub(super) struct Blocks {
     pub(super) blocks: Vec<BlockEntry>,
 }
 
+#[cfg(test)]
+thread_local! {
+    /// The texts this thread hashed as blocks: where each starts, and its length.
+    pub(super) static BLOCKS_HASHED: std::cell::RefCell<Vec<(usize, usize)>> = const {
+        std::cell::RefCell::new(Vec::new())
+    };
+}
+
 /// One block's hash and length, as kept in an entry.
 pub(super) fn block_hash(text: &[u8]) -> u128 {
+    #[cfg(test)]
+    BLOCKS_HASHED.with(|hashed| {
+        hashed
+            .borrow_mut()
+            .push((text.as_ptr() as usize, text.len()))
+    });
     xxh3_128(text)
 }
 

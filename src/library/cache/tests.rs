@@ -1,4 +1,4 @@
-use super::entry::{Bytes, CachedDeck, Key};
+use super::entry::{BLOCKS_HASHED, Bytes, CachedDeck, Key};
 use super::*;
 use crate::deck::{BLOCK_PARSES, DeckSource, Origin, parse_deck};
 use proptest::prelude::*;
@@ -402,6 +402,36 @@ fn card_block(i: usize, v: usize) -> String {
             "[[table]]\nid = \"tab{i}\"\nsubjects = [\"A\", \"B\"]\n\n[[table.row]]\naspect = \"row {v}\"\ncells = [\"a{v}\", \"b{v}\"]\ntags = [\"r\"]\n\n[[table.row]]\naspect = \"other\"\ncells = [\"x\", \"y\"]\n\n"
         ),
         _ => format!("[[cloze]]\ntext = \"Fill {{{{gap {v}}}}} here {i}.\"\n\n"),
+    }
+}
+
+#[test]
+fn an_update_hashes_each_new_block_once() {
+    let old_text = deck_text(40);
+    let old_bytes = entry_of(&old_text);
+    let old = open(&old_bytes, &old_text).unwrap();
+    // Block 20 reworded to another length, and a card inserted before block 30.
+    let (reworded, inserted) = (card_block(20, 1020), card_block(2002, 2002));
+    let new_text = old_text
+        .replacen(&card_block(20, 20), &reworded, 1)
+        .replacen(
+            &card_block(30, 30),
+            &format!("{inserted}{}", card_block(30, 30)),
+            1,
+        );
+    let new = new_text.as_bytes();
+
+    BLOCKS_HASHED.with(|hashed| hashed.borrow_mut().clear());
+    let updated = update::update(&old, new, "cached.toml", key(&new_text)).expect("up to date");
+    let hashed = BLOCKS_HASHED.with(|hashed| hashed.take());
+    assert!(updated.as_slice() == entry_of(&new_text).as_slice());
+    for block in [&reworded, &inserted] {
+        let start = new_text.find(block.as_str()).unwrap();
+        let times = hashed
+            .iter()
+            .filter(|&&h| h == (new[start..].as_ptr() as usize, block.len()))
+            .count();
+        assert_eq!(times, 1, "{block}");
     }
 }
 

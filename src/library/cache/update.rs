@@ -23,10 +23,11 @@ use rkyv::util::AlignedVec;
 use std::collections::HashMap;
 use std::ops::Range;
 
-/// A block of the new text: one the entry holds (its index there), or one to parse.
+/// A block of the new text: one the entry holds (its index there), or one to parse, with its
+/// header's name and its hash.
 enum Part<'a> {
     Kept(&'a ArchivedBlockEntry),
-    New(Range<usize>, Option<&'static str>),
+    New(Range<usize>, Option<&'static str>, u128),
 }
 
 /// The entry for the deck text `new`, from `old`, the entry of an earlier text of the same
@@ -89,12 +90,13 @@ pub(super) fn update(old: &CachedDeck, new: &[u8], path: &str, key: Key) -> Opti
             .collect();
         for (range, name) in split {
             let text = &new[range.clone()];
+            let hash = block_hash(text);
             let found = known
-                .get(&block_hash(text))
+                .get(&hash)
                 .filter(|b| len(b) == Some(text.len()) && b.kind == kind(name));
             parts.push(match found {
                 Some(block) => Part::Kept(block),
-                None => Part::New(range, name),
+                None => Part::New(range, name, hash),
             });
         }
     }
@@ -103,7 +105,7 @@ pub(super) fn update(old: &CachedDeck, new: &[u8], path: &str, key: Key) -> Opti
     // Every card takes the deck's tags: the `[deck]` block must be the one the entry holds.
     let decks = parts.iter().filter(|p| match p {
         Part::Kept(b) => b.kind == DECK_BLOCK,
-        Part::New(_, name) => *name == Some("deck"),
+        Part::New(_, name, _) => *name == Some("deck"),
     });
     if decks.clone().count() != 1 || decks.clone().any(|p| matches!(p, Part::New(..))) {
         return None;
@@ -113,7 +115,7 @@ pub(super) fn update(old: &CachedDeck, new: &[u8], path: &str, key: Key) -> Opti
     let changed: Vec<(Range<usize>, Option<&str>)> = parts
         .iter()
         .filter_map(|p| match p {
-            Part::New(range, name) => {
+            Part::New(range, name, _) => {
                 Some((range.start - middle_start..range.end - middle_start, *name))
             }
             Part::Kept(_) => None,
@@ -133,13 +135,12 @@ pub(super) fn update(old: &CachedDeck, new: &[u8], path: &str, key: Key) -> Opti
                 }
                 writer.block(block.hash.to_native(), len(block)?, block.kind, cards);
             }
-            Part::New(range, name) => {
+            Part::New(range, name, hash) => {
                 let cards = parsed.next()?;
                 for card in &cards {
                     writer.card(card).ok()?;
                 }
-                let hash = block_hash(&new[range.clone()]);
-                writer.block(hash, range.len(), kind(*name), cards.len() as u32);
+                writer.block(*hash, range.len(), kind(*name), cards.len() as u32);
             }
         }
     }
