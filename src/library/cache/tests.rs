@@ -3,6 +3,8 @@ use super::*;
 use crate::deck::{BLOCK_PARSES, DeckSource, Origin, parse_deck};
 use proptest::prelude::*;
 use std::borrow::Cow;
+use std::cell::Cell;
+use std::thread::LocalKey;
 
 const DECK: &str = r#"
 # A deck with a card of every kind.
@@ -261,20 +263,11 @@ fn a_file_is_hashed_as_a_whole() {
     );
 }
 
-thread_local! {
-    /// How many times this thread hashed a whole deck file.
-    static FILE_HASHES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-}
-
-pub(super) fn count_file_hash() {
-    FILE_HASHES.with(|n| n.set(n.get() + 1));
-}
-
-/// How many times `f` hashes a whole deck file, and what it returns.
-fn file_hashes<T>(f: impl FnOnce() -> T) -> (usize, T) {
-    let before = FILE_HASHES.with(std::cell::Cell::get);
+/// How much `counter` grows while `f` runs, and what `f` returns.
+fn counted<T>(counter: &'static LocalKey<Cell<usize>>, f: impl FnOnce() -> T) -> (usize, T) {
+    let before = counter.with(Cell::get);
     let result = f();
-    (FILE_HASHES.with(std::cell::Cell::get) - before, result)
+    (counter.with(Cell::get) - before, result)
 }
 
 /// A cache in a temporary directory, and the path of a deck file beside it.
@@ -289,7 +282,7 @@ fn cache_in(dir: &tempfile::TempDir) -> (DeckCache, PathBuf) {
 /// Opens the deck file at `path` through `cache`, checks that it reads as the file parsed, and
 /// says how many times the file was hashed.
 fn hashes_to_open(cache: &DeckCache, path: &Path) -> usize {
-    let (hashes, opened) = file_hashes(|| cache.open(path));
+    let (hashes, opened) = counted(&FILE_HASHES, || cache.open(path));
     let opened = opened.expect("valid deck").expect("large enough to cache");
     let text = std::fs::read_to_string(path).unwrap();
     let parsed = parse_deck(&text, "cached.toml", "cached", Origin::BuiltIn).unwrap();
@@ -338,13 +331,6 @@ fn a_deck_file_is_hashed_once_unless_its_entry_has_its_length() {
     assert_eq!(hashes_to_open(&other, &path), 1);
 }
 
-/// How many times `f` parses a deck block by block, and what it returns.
-fn block_parses<T>(f: impl FnOnce() -> T) -> (usize, T) {
-    let before = BLOCK_PARSES.with(std::cell::Cell::get);
-    let result = f();
-    (BLOCK_PARSES.with(std::cell::Cell::get) - before, result)
-}
-
 #[test]
 fn a_broken_deck_is_parsed_block_by_block_once() {
     let dir = tempfile::tempdir().unwrap();
@@ -359,11 +345,13 @@ fn a_broken_deck_is_parsed_block_by_block_once() {
         let shown = path.display().to_string();
         let origin = Origin::File(path.clone());
         // Large enough that parsing it for a command tries blocks first.
-        let (parses, parsed) = block_parses(|| parse_deck(&broken, &shown, "cached", origin));
+        let (parses, parsed) = counted(&BLOCK_PARSES, || {
+            parse_deck(&broken, &shown, "cached", origin)
+        });
         assert_eq!(parses, 1);
         let expected = LoadError::Invalid(parsed.unwrap_err()).to_string();
         // The cache tries blocks, then parses the whole file for its diagnostics.
-        let (parses, opened) = block_parses(|| cache.open(&path));
+        let (parses, opened) = counted(&BLOCK_PARSES, || cache.open(&path));
         assert_eq!(parses, 1);
         assert_eq!(opened.unwrap_err().to_string(), expected);
         assert!(!cache.entry_path(&path).exists());
