@@ -440,7 +440,8 @@ pub(crate) enum ArticleFormat {
 #[derive(Debug, Args)]
 pub(crate) struct ImportArgs {
     /// Files to import: Anki packages (.apkg, .colpkg) or collections, CSV/TSV (Anki's text
-    /// export, Quizlet), Markdown (hashcards, Obsidian)
+    /// export, Quizlet), Markdown (hashcards, Obsidian). A note in several of them is imported
+    /// once, as the last of them has it
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 

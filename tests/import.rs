@@ -580,6 +580,35 @@ fn anki_history_is_replayed_with_the_learner_s_parameters() {
 }
 
 #[test]
+fn two_exports_of_one_collection_at_once_give_each_note_and_answer_once() {
+    let (run, out) = import_with_history(&[fixture("anki-collection.colpkg").to_str().unwrap()]);
+    out.success();
+    assert_contains(
+        &out.stdout,
+        "45 cards in both anki-latest.apkg and anki-collection.colpkg (the same notes), \
+         imported once",
+    );
+    assert!(!out.stdout.contains("left out"), "{}", out.stdout);
+    assert!(!out.stdout.contains("differ"), "{}", out.stdout);
+    // The decks of either package alone, each passing `check`.
+    let decks = run.data_dir().join("decks");
+    let mut found = BTreeMap::new();
+    for path in files_in(&decks) {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        found.insert(name, cards_of(&path).len());
+        pmquiz(["check".as_ref(), path.as_os_str()]).run().success();
+    }
+    assert_eq!(found, anki_decks());
+    // The history of one package: both hold the same review log.
+    assert_contains(
+        &out.stdout,
+        "history: imported 408 answers and 3 reviews as practice (cramming); 44 cards scheduled",
+    );
+    let db = run.data_dir().join("pmquiz.db");
+    assert_eq!(count(&db, "SELECT count(*) FROM answers"), 408);
+}
+
+#[test]
 fn anki_history_becomes_answers_once() {
     let (run, out) = import_with_history(&[]);
     out.success();

@@ -114,7 +114,14 @@ pub(super) fn run(cx: &Context, args: &ImportArgs) -> anyhow::Result<u8> {
             cards: c.cards,
         })
         .collect();
-    print!("{}", render(&sources, &decks, &dropped, args.dry_run));
+    let repeated: Vec<_> = planned
+        .iter()
+        .flat_map(|p| p.repeated.iter().cloned())
+        .collect();
+    print!(
+        "{}",
+        render(&sources, &decks, &dropped, &repeated, args.dry_run)
+    );
     if let Some(counts) = history {
         println!("{}", describe_history(&counts, args.dry_run, &read_files));
     }

@@ -1,7 +1,7 @@
 //! Planning the deck files of an import: which cards go into which file, and checking each
 //! deck with the deck loader before anything is written.
 
-use super::model::{Imported, Skipped};
+use super::model::{Imported, ImportedCard, Skipped};
 use crate::deck::{DeckFile, FileCard, Origin, parse_deck, slug, to_toml};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -27,6 +27,21 @@ pub(crate) struct Planned {
     pub(crate) from: Vec<(usize, usize)>,
     /// Whether each card is tagged with its source deck's name (one file for several decks).
     tag_decks: bool,
+    /// Cards that more than one of the files brought (the same note, by its id, in two exports
+    /// of one collection), each imported once.
+    pub(crate) repeated: Vec<Repeated>,
+}
+
+/// A card found, by its id, in an earlier file of the same import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Repeated {
+    /// The card, as the user would recognise it.
+    pub(crate) note: String,
+    /// The files (indexes of the sources) that had it first and again.
+    pub(crate) first: usize,
+    pub(crate) again: usize,
+    /// Whether the two differ; the later file's card is then the one imported.
+    pub(crate) changed: bool,
 }
 
 impl Planned {
@@ -82,18 +97,22 @@ pub(crate) fn plan(imported: &[&Imported], sources: &[String], target: &Target) 
                 [(only, _)] => only.to_string(),
                 _ => stem.clone(),
             };
+            let mut from: Vec<(usize, usize)> = decks.iter().flat_map(|d| d.1.clone()).collect();
+            let repeated = merge_repeated(&mut from, imported);
             vec![Planned {
                 path: path.clone(),
                 deck: header(slug(&stem), name),
                 tag_decks: decks.len() > 1,
-                from: decks.into_iter().flat_map(|d| d.1).collect(),
+                from,
+                repeated,
             }]
         }
         Target::Dir(dir) => {
             let mut used: HashSet<String> = HashSet::new();
             decks
                 .into_iter()
-                .map(|(name, from)| {
+                .map(|(name, mut from)| {
+                    let repeated = merge_repeated(&mut from, imported);
                     let base = slug(name);
                     let mut id = base.clone();
                     let mut n = 2;
@@ -107,11 +126,61 @@ pub(crate) fn plan(imported: &[&Imported], sources: &[String], target: &Target) 
                         deck: header(id, name.to_string()),
                         from,
                         tag_decks: false,
+                        repeated,
                     }
                 })
                 .collect()
         }
     }
+}
+
+/// Keeps one card of each id that more than one file brought into a deck (`from`, as in
+/// [`Planned`]): two exports of one collection (an `.apkg` and a `.colpkg`, say) give the same
+/// notes the same ids. The card stays where it first came; when the two differ, the later
+/// file's card takes its place, as a later export holds the later edit. Cards of one file with
+/// the same id are left for the deck loader to report.
+fn merge_repeated(from: &mut Vec<(usize, usize)>, imported: &[&Imported]) -> Vec<Repeated> {
+    let mut repeated = Vec::new();
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut kept: Vec<(usize, usize)> = Vec::with_capacity(from.len());
+    for &(s, c) in from.iter() {
+        let card = &imported[s].cards[c];
+        let Some(id) = card.card.id.as_deref() else {
+            kept.push((s, c));
+            continue;
+        };
+        match first.get(id) {
+            Some(&at) if kept[at].0 != s => {
+                let (was_s, was_c) = kept[at];
+                let was = &imported[was_s].cards[was_c];
+                let changed = !same_card(was, card);
+                repeated.push(Repeated {
+                    note: describe(&card.card),
+                    first: was_s,
+                    again: s,
+                    changed,
+                });
+                if changed {
+                    kept[at] = (s, c);
+                }
+            }
+            _ => {
+                first.entry(id).or_insert(kept.len());
+                kept.push((s, c));
+            }
+        }
+    }
+    *from = kept;
+    repeated
+}
+
+/// Whether two imported cards are the same: deck, tags, explanation and what they ask.
+fn same_card(a: &ImportedCard, b: &ImportedCard) -> bool {
+    let content = |c: &ImportedCard| serde_json::to_string(&c.card.content).ok();
+    a.deck == b.deck
+        && a.card.tags == b.card.tags
+        && a.card.explain == b.card.explain
+        && content(a) == content(b)
 }
 
 /// A planned deck rendered and checked by the deck loader: its text, the cards the loader
@@ -242,6 +311,68 @@ mod tests {
         // Cards are grouped by source deck, each tagged with it.
         assert_eq!(one[0].from, [(0, 0), (0, 2), (0, 1)]);
         assert_eq!(one[0].deck_file(&[&i]).cards[2].tags, ["Geo"]);
+    }
+
+    #[test]
+    fn a_note_in_two_files_is_imported_once_as_the_later_file_has_it() {
+        let with_id = |deck: &str, q: &str, id: &str| {
+            let mut c = card(deck, q);
+            c.card.id = Some(id.to_string());
+            c
+        };
+        // Two exports of one collection: n2 edited in the later one, n4 only in the later
+        // one, and a card without an id in both (nothing says it is the same note).
+        let older = imported(vec![
+            with_id("D", "one", "n1"),
+            with_id("D", "two", "n2"),
+            with_id("E", "three", "n3"),
+            card("D", "plain"),
+        ]);
+        let newer = imported(vec![
+            with_id("D", "one", "n1"),
+            with_id("D", "two, edited", "n2"),
+            with_id("E", "three", "n3"),
+            with_id("D", "four", "n4"),
+            card("D", "plain"),
+        ]);
+        let sources = vec!["old.apkg".to_string(), "new.colpkg".to_string()];
+        let per_deck = plan(
+            &[&older, &newer],
+            &sources,
+            &Target::Dir(PathBuf::from("out")),
+        );
+        assert_eq!(per_deck.len(), 2);
+        // Each card where it first came, n2 from the later file; the plain cards are left to
+        // the loader.
+        assert_eq!(per_deck[0].from, [(0, 0), (1, 1), (0, 3), (1, 3), (1, 4)]);
+        assert_eq!(per_deck[1].from, [(0, 2)]);
+        let repeat = |note: &str, changed| Repeated {
+            note: format!("\"{note}\""),
+            first: 0,
+            again: 1,
+            changed,
+        };
+        assert_eq!(
+            per_deck[0].repeated,
+            [repeat("one", false), repeat("two, edited", true)]
+        );
+        assert_eq!(per_deck[1].repeated, [repeat("three", false)]);
+        // One file for every deck: the same, deck by deck.
+        let one = plan(
+            &[&older, &newer],
+            &sources,
+            &Target::File(PathBuf::from("all.toml")),
+        );
+        assert_eq!(
+            one[0].from,
+            [(0, 0), (1, 1), (0, 3), (1, 3), (1, 4), (0, 2)]
+        );
+        assert_eq!(one[0].repeated.len(), 3);
+        // The same id twice in one file is not a repeat: the loader reports it.
+        let twice = imported(vec![with_id("D", "a", "n1"), with_id("D", "b", "n1")]);
+        let p = plan(&[&twice], &sources[..1], &Target::Dir(PathBuf::from("out")));
+        assert_eq!(p[0].from, [(0, 0), (0, 1)]);
+        assert!(p[0].repeated.is_empty());
     }
 
     #[test]

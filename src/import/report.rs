@@ -2,6 +2,7 @@
 //! then the deck files written.
 
 use super::model::{Imported, Skipped};
+use super::plan::Repeated;
 use crate::deck::plural;
 use std::fmt::Write as _;
 
@@ -27,6 +28,7 @@ pub(crate) fn render(
     sources: &[SourceReport<'_>],
     decks: &[DeckReport<'_>],
     dropped: &[Skipped],
+    repeated: &[Repeated],
     dry_run: bool,
 ) -> String {
     let mut out = String::new();
@@ -100,6 +102,39 @@ pub(crate) fn render(
                     String::new()
                 }
             );
+        }
+    }
+    // Cards two files both brought, per pair of files, in the order first met.
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for r in repeated {
+        if !pairs.contains(&(r.first, r.again)) {
+            pairs.push((r.first, r.again));
+        }
+    }
+    for (first, again) in pairs {
+        let of_pair: Vec<&Repeated> = repeated
+            .iter()
+            .filter(|r| (r.first, r.again) == (first, again))
+            .collect();
+        let name = |i: usize| sources.get(i).map_or("?", |s| s.path);
+        let _ = writeln!(
+            out,
+            "{} in both {} and {} (the same notes), imported once",
+            plural(of_pair.len(), "card"),
+            name(first),
+            name(again)
+        );
+        let changed: Vec<&&Repeated> = of_pair.iter().filter(|r| r.changed).collect();
+        if !changed.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {} of them differ, and are imported as {} has them:",
+                changed.len(),
+                name(again)
+            );
+            for r in changed {
+                let _ = writeln!(out, "    {}", r.note);
+            }
         }
     }
     if !dropped.is_empty() {
