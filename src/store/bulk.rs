@@ -37,8 +37,11 @@ impl DroppedIndexes {
         Ok(DroppedIndexes(indexes))
     }
 
-    /// Builds the indexes again, calling `built` with each one's name once it is. SQLite's
-    /// sorter may use a thread per core meanwhile (its `threads` setting, back to none after).
+    /// Builds the indexes again, calling `built` with each one's name once it is. With the
+    /// page cache at its usual size, SQLite's sorter may use a thread per core meanwhile (its
+    /// `threads` setting, back to none after): each thread sorts in a buffer as large as the
+    /// page cache, so with a big cache ([`super::Store::use_big_cache`], a first sync) the
+    /// sort stays on one thread rather than multiply that memory.
     pub(super) fn rebuild(
         self,
         tx: &Transaction<'_>,
@@ -47,15 +50,35 @@ impl DroppedIndexes {
         if self.0.is_empty() {
             return Ok(());
         }
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let threads = if cache_bytes(tx)? <= MAX_CACHE_FOR_THREADS {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+        } else {
+            0
+        };
         tx.pragma_update(None, "threads", threads as i64)?;
         let result = self.0.iter().try_for_each(|(name, sql)| {
             tx.execute_batch(sql)?;
             built(name);
             Ok(())
         });
-        tx.pragma_update(None, "threads", 0)?;
-        result
+        // The build's own error, if any, is the one to report.
+        result.and(tx.pragma_update(None, "threads", 0))
+    }
+}
+
+/// The largest page cache with which index builds sort on several threads (see
+/// [`DroppedIndexes::rebuild`]): SQLite's default is 2 MiB.
+const MAX_CACHE_FOR_THREADS: i64 = 8 << 20;
+
+/// The connection's page cache limit in bytes (`cache_size` is in KiB when negative, in pages
+/// otherwise).
+fn cache_bytes(tx: &Transaction<'_>) -> rusqlite::Result<i64> {
+    let size: i64 = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    if size < 0 {
+        Ok(size.saturating_mul(-1024))
+    } else {
+        let page: i64 = tx.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        Ok(size.saturating_mul(page))
     }
 }
 
@@ -116,6 +139,20 @@ mod tests {
     }
 
     #[test]
+    fn the_page_cache_is_measured_in_bytes_either_way() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let tx = conn.transaction().unwrap();
+        tx.pragma_update(None, "cache_size", -2000).unwrap();
+        assert_eq!(cache_bytes(&tx).unwrap(), 2000 * 1024);
+        assert!(cache_bytes(&tx).unwrap() <= MAX_CACHE_FOR_THREADS);
+        tx.pragma_update(None, "cache_size", -256 * 1024).unwrap();
+        assert!(cache_bytes(&tx).unwrap() > MAX_CACHE_FOR_THREADS);
+        tx.pragma_update(None, "cache_size", 100).unwrap();
+        let page: i64 = tx.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+        assert_eq!(cache_bytes(&tx).unwrap(), 100 * page);
+    }
+
+    #[test]
     fn a_failed_build_leaves_the_sorter_alone_and_reports_the_error() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.execute_batch("CREATE TABLE t (a INTEGER); CREATE UNIQUE INDEX t_a ON t (a);")
@@ -124,7 +161,8 @@ mod tests {
         let dropped = DroppedIndexes::drop(&tx, &["t"], &[]).unwrap();
         // Rows the unique index cannot take.
         tx.execute_batch("INSERT INTO t VALUES (1), (1)").unwrap();
-        assert!(dropped.rebuild(&tx, |_| {}).is_err());
+        let err = dropped.rebuild(&tx, |_| {}).unwrap_err();
+        assert!(err.to_string().contains("UNIQUE"), "{err}");
         let threads: i64 = tx.query_row("PRAGMA threads", [], |r| r.get(0)).unwrap();
         assert_eq!(threads, 0);
     }
