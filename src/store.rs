@@ -352,7 +352,7 @@ impl Store {
                     .create_new(true)
                     .open(&path)
                 {
-                    Ok(_) => Some(Ok(path)),
+                    Ok(file) => Some(Ok((path, file))),
                     Err(e) if e.kind() == io::ErrorKind::AlreadyExists => None,
                     Err(source) => Some(Err(StoreError::Io {
                         action: "create a file in",
@@ -368,6 +368,11 @@ impl Store {
                     source: io::Error::other("every name tried was taken"),
                 })
             })?;
+        let (temp, lock) = temp;
+        // Held until the import ends: what tells [`remove_stale_imports`] that this file is in
+        // use, however long the import is stopped (Ctrl-Z, a sleeping laptop). Where the file
+        // system has no locks, the file is only ever removed by this import.
+        let _ = lock.try_lock();
         let temp = tempfile::TempPath::try_from_path(&temp).map_err(|source| StoreError::Io {
             action: "create",
             path: temp,
@@ -385,7 +390,12 @@ impl Store {
             .conn
             .pragma_update(None, "synchronous", "OFF")
             .map_err(e)?;
-        Ok(Some(NewHistory { store, temp, dest }))
+        Ok(Some(NewHistory {
+            store,
+            temp,
+            dest,
+            _lock: lock,
+        }))
     }
 
     /// The database file.
@@ -1555,6 +1565,9 @@ pub(crate) struct NewHistory {
     store: Store,
     temp: tempfile::TempPath,
     dest: PathBuf,
+    /// The temporary file, open and locked while the import runs (see [`Store::create_new`]);
+    /// dropped last.
+    _lock: fs::File,
 }
 
 impl NewHistory {
@@ -1568,7 +1581,12 @@ impl NewHistory {
     /// pmquiz created meanwhile. Returns `false`, and leaves that one as it is, when there is
     /// one now; the temporary file is removed either way.
     pub(crate) fn install(self) -> Result<bool, StoreError> {
-        let NewHistory { store, temp, dest } = self;
+        let NewHistory {
+            store,
+            temp,
+            dest,
+            _lock,
+        } = self;
         let io_err = |action: &'static str, path: &Path| {
             let path = path.to_path_buf();
             move |source| StoreError::Io {
@@ -1615,15 +1633,17 @@ impl NewHistory {
     }
 }
 
-/// How long a temporary history of an import must have gone unwritten before it is taken for
-/// the leftover of an import that was killed (an import writes its file every few seconds).
-const STALE_IMPORT: Duration = Duration::from_secs(60 * 60);
+/// How long a temporary history of an import must have gone unwritten before it may be taken
+/// for the leftover of an import that was killed (an import writes its file every few seconds,
+/// and holds a lock on it besides).
+const STALE_IMPORT: Duration = Duration::from_secs(10 * 60);
 
 /// Removes what imports killed before their end (Ctrl-C, a crash, a power cut) left in the data
 /// directory: temporary histories `.pmquiz-import-*.db` (see [`Store::create_new`]), with the
-/// files SQLite keeps beside them, last written at least [`STALE_IMPORT`] before `now`. Never
-/// the history itself, which is only ever a link to such a file once it is complete. Best
-/// effort: what cannot be read or removed stays, and is tried again next time.
+/// files SQLite keeps beside them, that no process holds locked and that were last written at
+/// least [`STALE_IMPORT`] before `now`. Never the history itself, which is only ever a link to
+/// such a file once it is complete. Best effort: what cannot be read, locked or removed stays,
+/// and is tried again next time.
 fn remove_stale_imports(data_dir: &Path, now: std::time::SystemTime) {
     let Ok(entries) = fs::read_dir(data_dir) else {
         return;
@@ -1639,11 +1659,14 @@ fn remove_stale_imports(data_dir: &Path, now: std::time::SystemTime) {
         }) else {
             continue;
         };
-        let stale = fs::symlink_metadata(data_dir.join(base))
+        let base = data_dir.join(base);
+        // An import under way holds its file locked; a file that is gone holds nothing.
+        let in_use = fs::File::open(&base).is_ok_and(|f| f.try_lock().is_err());
+        let old = fs::symlink_metadata(&base)
             .or_else(|_| entry.metadata())
             .and_then(|m| m.modified())
             .is_ok_and(|at| now.duration_since(at).is_ok_and(|age| age >= STALE_IMPORT));
-        if stale && entry.file_type().is_ok_and(|t| t.is_file()) {
+        if !in_use && old && entry.file_type().is_ok_and(|t| t.is_file()) {
             let _ = fs::remove_file(entry.path());
         }
     }
@@ -2110,7 +2133,7 @@ mod tests {
     }
 
     #[test]
-    fn leftovers_of_killed_imports_are_removed_once_an_hour_old() {
+    fn leftovers_of_killed_imports_are_removed_once_old_and_unlocked() {
         let dir = tempfile::tempdir().unwrap();
         // An import under way: its file is in use, and recent.
         let running = Store::create_new(dir.path()).unwrap().unwrap();
@@ -2143,8 +2166,7 @@ mod tests {
         let before = names(dir.path());
         remove_stale_imports(dir.path(), std::time::SystemTime::now());
         assert_eq!(names(dir.path()), before);
-        // Once they are an hour old, the killed import's files go, and only those: the running
-        // import's own file is being written.
+        // Once they are old enough, the killed import's files go, and only those.
         let old = std::time::SystemTime::now() - STALE_IMPORT - Duration::from_secs(60);
         for name in [
             ".pmquiz-import-0badc0de.db",
@@ -2161,6 +2183,14 @@ mod tests {
                 .unwrap();
         }
         one_imported_card(running.store());
+        // The running import's file stays even once it is as old (an import stopped with
+        // Ctrl-Z, a laptop asleep): it holds it locked.
+        fs::File::options()
+            .write(true)
+            .open(&running.temp)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
         remove_stale_imports(dir.path(), std::time::SystemTime::now());
         let mut kept = vec![
             ".pmquiz-import-notes.txt".to_string(),
