@@ -94,7 +94,7 @@ pub(super) fn run(cx: &Context, args: &ReviewArgs) -> anyhow::Result<u8> {
         history.as_mut().map(|h| h as &mut dyn Recorder),
     )?;
     if let Some(history) = &history {
-        super::sync::auto(cx, history.store())?;
+        super::sync::auto_after(cx, history.store());
     }
     Ok(code)
 }

@@ -65,11 +65,21 @@ pub(super) fn open_for_session(cx: &Context, decks: &[OpenDeck]) -> anyhow::Resu
     Ok(store)
 }
 
-/// Syncs `store` before or after a session when config.toml says `sync = "auto"`. A problem
-/// with the sync is a warning, never the end of the session: the answers stay here for the
-/// next sync. Fails only if the store cannot be set back to wait for the disk on each commit,
-/// which the session's answers need.
+/// Syncs `store` before a session when config.toml says `sync = "auto"` (see
+/// [`auto_after`]), then sets it back to wait for the disk on each commit, as the session's
+/// answers need: fails only if that cannot be done.
 pub(super) fn auto(cx: &Context, store: &Store) -> anyhow::Result<()> {
+    auto_after(cx, store);
+    // A sync lets the connection's commits skip waiting for the disk; the session's answers on
+    // it must not, whether or not the sync went through.
+    store.wait_for_the_disk_again()?;
+    Ok(())
+}
+
+/// Syncs `store` at the end of a session when config.toml says `sync = "auto"`, and says how
+/// it went. A problem with the sync is a warning, never the end of the session: the answers
+/// stay here for the next sync.
+pub(super) fn auto_after(cx: &Context, store: &Store) {
     let result = (|| -> anyhow::Result<Option<Report>> {
         if cx.config()?.sync != Some(SyncMode::Auto) {
             return Ok(None);
@@ -87,9 +97,6 @@ pub(super) fn auto(cx: &Context, store: &Store) -> anyhow::Result<()> {
             &folder::device_name(),
         )?))
     })();
-    // A sync lets the connection's commits skip waiting for the disk; the session's answers on
-    // it must not, whether or not the sync went through.
-    store.wait_for_the_disk_again()?;
     match result {
         Ok(None) => {}
         Ok(Some(report)) => {
@@ -105,7 +112,6 @@ pub(super) fn auto(cx: &Context, store: &Store) -> anyhow::Result<()> {
             super::describe(&e).trim_start_matches("error: ")
         ),
     }
-    Ok(())
 }
 
 fn summary(r: &Report) -> String {
@@ -213,4 +219,40 @@ fn status_json(s: &Status) -> serde_json::Value {
         })).collect::<Vec<_>>(),
         "notes": s.notices,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A session's answers are recorded on the connection an automatic sync used: whether the
+    /// sync went through or failed, it waits for the disk again before the first answer.
+    #[test]
+    fn a_session_records_on_a_connection_that_waits_for_the_disk_after_an_auto_sync() {
+        let folder = tempfile::tempdir().unwrap();
+        let not_a_folder = folder.path().join("a file");
+        std::fs::write(&not_a_folder, "x").unwrap();
+        for sync_dir in [folder.path().to_path_buf(), not_a_folder] {
+            let data = tempfile::tempdir().unwrap();
+            std::fs::write(
+                data.path().join("config.toml"),
+                format!(
+                    "sync_dir = {}\nsync = \"auto\"\n",
+                    toml::Value::String(sync_dir.display().to_string())
+                ),
+            )
+            .unwrap();
+            let cx = Context::new(Some(data.path().to_path_buf()));
+            let at_open = Store::open(data.path()).unwrap().disk_settings();
+            // FULL, the default cache, a checkpoint on close.
+            assert_eq!(at_open, (2, -2000, false));
+            let store = open_for_session(&cx, &[]).unwrap();
+            assert_eq!(store.disk_settings(), at_open, "{}", sync_dir.display());
+            // At the session's end the sync may leave the connection as it likes: nothing is
+            // recorded on it after.
+            auto_after(&cx, &store);
+        }
+        // The sync did run where the folder is one.
+        assert!(folder.path().join("pmquiz").is_dir());
+    }
 }

@@ -525,6 +525,23 @@ impl Store {
             .map(drop)
     }
 
+    /// How commits wait for the disk, for tests: `PRAGMA synchronous` (2 is FULL), the page
+    /// cache's `cache_size`, and whether closing skips the checkpoint.
+    #[cfg(test)]
+    pub(crate) fn disk_settings(&self) -> (i64, i64, bool) {
+        let conn = &self.conn;
+        let synchronous: i64 = conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap();
+        let cache: i64 = conn
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .unwrap();
+        let no_checkpoint = conn
+            .db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE)
+            .unwrap();
+        (synchronous, cache, no_checkpoint)
+    }
+
     /// Undoes [`Store::commit_without_waiting_for_the_disk`] and [`Store::use_big_cache`]:
     /// commits wait for the disk again, the write-ahead log is copied into the database when
     /// this connection closes, and the cache is back to its size at open. For a sync on the
@@ -2017,19 +2034,7 @@ mod tests {
     fn a_sync_s_relaxed_settings_can_be_undone_for_answers() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let settings = |store: &Store| {
-            let conn = &store.conn;
-            let synchronous: i64 = conn
-                .query_row("PRAGMA synchronous", [], |r| r.get(0))
-                .unwrap();
-            let cache: i64 = conn
-                .query_row("PRAGMA cache_size", [], |r| r.get(0))
-                .unwrap();
-            let no_checkpoint = conn
-                .db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE)
-                .unwrap();
-            (synchronous, cache, no_checkpoint)
-        };
+        let settings = Store::disk_settings;
         let at_open = settings(&store);
         // FULL, SQLite's default cache, a checkpoint on close.
         assert_eq!(at_open, (2, DEFAULT_CACHE_SIZE, false));
