@@ -2144,13 +2144,14 @@ mod tests {
             .to_string_lossy()
             .into_owned();
         // A killed one, with the log SQLite had beside it, and files that only look alike.
-        for name in [
+        let others = [
             ".pmquiz-import-0badc0de.db",
             ".pmquiz-import-0badc0de.db-wal",
             ".pmquiz-import-0badc0de.db-shm",
             ".pmquiz-import-notes.txt",
             "pmquiz-import-0badc0de.db",
-        ] {
+        ];
+        for name in others {
             fs::write(dir.path().join(name), b"x").unwrap();
         }
         let names = |dir: &Path| -> Vec<String> {
@@ -2162,19 +2163,13 @@ mod tests {
             names.sort();
             names
         };
-        // Within the hour nothing goes.
+        // While they are recent nothing goes.
         let before = names(dir.path());
         remove_stale_imports(dir.path(), std::time::SystemTime::now());
         assert_eq!(names(dir.path()), before);
         // Once they are old enough, the killed import's files go, and only those.
         let old = std::time::SystemTime::now() - STALE_IMPORT - Duration::from_secs(60);
-        for name in [
-            ".pmquiz-import-0badc0de.db",
-            ".pmquiz-import-0badc0de.db-wal",
-            ".pmquiz-import-0badc0de.db-shm",
-            ".pmquiz-import-notes.txt",
-            "pmquiz-import-0badc0de.db",
-        ] {
+        for name in others {
             fs::File::options()
                 .write(true)
                 .open(dir.path().join(name))
